@@ -1,0 +1,63 @@
+/**
+ * Runs every `*.test.ts` under test/ with uvu, one file after another, then prints
+ * the plain closing line `uvu: N passed, N failed` that CI reads.
+ * Usage: node --import tsx test/run.ts [substring-filter...]
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const filters = process.argv.slice(2);
+// A hung test must fail the run, not stall CI: the whole suite has this budget.
+const budgetMs = Number(process.env.TEST_BUDGET_MS ?? 8 * 60_000);
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = walk(root, []).filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)));
+
+// uvu counts tests but prints its own summary; capture the numbers from it.
+let captured = '';
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  if (captured.length > 4096) captured = captured.slice(-4096);
+  return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+const watchdog = setTimeout(() => {
+  console.error(`\ntest run exceeded its budget of ${budgetMs} ms; a test is hung`);
+  console.log('uvu: 0 passed, 1 failed');
+  process.exit(1);
+}, budgetMs);
+watchdog.unref();
+
+(globalThis as Record<string, unknown>).UVU_DEFER = 1;
+const uvu = await import('uvu');
+const queue = (globalThis as unknown as { UVU_QUEUE: unknown[][] }).UVU_QUEUE;
+let index = 0;
+for (const file of files) {
+  (globalThis as Record<string, unknown>).UVU_INDEX = index++;
+  queue.push([relative(root, file)]);
+  await import(pathToFileURL(file).href);
+}
+await uvu.exec(false);
+
+const strip = captured.replace(/\x1b\[[0-9;]*m/g, '');
+const total = Number(/Total:\s+(\d+)/.exec(strip)?.[1] ?? 0);
+const passed = Number(/Passed:\s+(\d+)/.exec(strip)?.[1] ?? 0);
+const failed = total - passed;
+console.log(`uvu: ${passed} passed, ${failed} failed`);
+if (total === 0) {
+  console.error('no test ran');
+  process.exitCode = 1;
+}
+// Sockets or timers left open by a test must not keep CI waiting.
+setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
