@@ -1,0 +1,417 @@
+/**
+ * node:net and node:tls sockets as duplex pairs of web streams. Node modules are
+ * imported only inside connect() and listen(), so the rest of the transport layer
+ * stays loadable in runtimes without them.
+ */
+import type { Server, Socket } from 'node:net';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import { ConnectionClosedError, TimeoutError, TransportError } from '../errors.js';
+import { streams } from './streams.js';
+import type { DuplexStream } from './types.js';
+
+/** A socket seen as a duplex pair, with graceful and forceful shutdown. */
+export interface SocketConnection extends DuplexStream {
+  /** The underlying socket (a tls.TLSSocket when TLS is used). */
+  readonly socket: Socket;
+  /** Ends the socket once the writes it has accepted are flushed; idempotent. */
+  close(): void;
+  /** Destroys the socket now, erroring both streams with `error` (default ConnectionClosedError); idempotent. */
+  destroy(error?: Error): void;
+}
+
+/** Where and how {@link connect} dials. */
+export interface ConnectOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 6000. */
+  port?: number;
+  /** A unix socket path, used instead of host and port. */
+  path?: string;
+  /** Milliseconds until the connection (and TLS handshake) must be up. */
+  connectTimeout?: number;
+  /** Aborts the attempt; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Dial with TLS using these options. */
+  tls?: ConnectionOptions;
+}
+
+/** Where and how {@link listen} accepts. */
+export interface ListenOptions {
+  /** Default '127.0.0.1': loopback unless another interface is asked for. */
+  host?: string;
+  /** Default 6000; 0 picks an ephemeral port. */
+  port?: number;
+  /** A unix socket path, used instead of host and port. */
+  path?: string;
+  /** Connections beyond this many are refused by closing them. */
+  maxConnections?: number;
+  /** Accept TLS with these options. */
+  tls?: TlsOptions;
+}
+
+/** A listening server; see {@link listen}. */
+export interface SocketServer {
+  /** What was bound (for a unix socket: the path as host, port 0). */
+  readonly address: { host: string; port: number };
+  /** Accepted connections not yet closed. */
+  readonly connections: number;
+  /** Stops accepting; resolves once every accepted connection has closed (does not close them). */
+  close(): Promise<void>;
+  /** Destroys all connections now and stops accepting. */
+  destroy(): void;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 6000;
+
+// Bytes queued in the readable before the socket is paused: one full socket read.
+const READ_HIGH_WATER_MARK = 64 * 1024;
+
+function byteLength(chunk: Uint8Array): number {
+  return chunk.byteLength;
+}
+
+function ignore(): void {}
+
+/**
+ * State shared by the socket's readable and writable. Event handlers are bound
+ * once per connection so no closure is created per chunk.
+ */
+class NodeSocketConnection implements SocketConnection {
+  readonly socket: Socket;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  /** @internal */ readController!: ReadableStreamDefaultController<Uint8Array>;
+  /** @internal */ writeController!: WritableStreamDefaultController;
+  /** @internal */ readOpen = true;
+  /** @internal */ writeOpen = true;
+  /** @internal */ paused = false;
+  private corked = false;
+  private ended = false;
+  private destroyed = false;
+  private drainResolve: (() => void) | null = null;
+  private drainReject: ((error: unknown) => void) | null = null;
+  private readonly uncorkBound: () => void;
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+    this.uncorkBound = this.uncork.bind(this);
+    const { ReadableStream, WritableStream } = streams();
+    this.readable = new ReadableStream<Uint8Array>(new SocketSource(this), {
+      highWaterMark: READ_HIGH_WATER_MARK,
+      size: byteLength,
+    });
+    this.writable = new WritableStream<Uint8Array>(new SocketSink(this));
+    socket.on('data', this.onData.bind(this));
+    socket.on('end', this.onEnd.bind(this));
+    socket.on('error', this.onError.bind(this));
+    socket.on('close', this.onClose.bind(this));
+    socket.on('drain', this.onDrain.bind(this));
+    // An RPC is one small write awaiting a reply: Nagle would hold it back.
+    socket.setNoDelay(true);
+    if (socket.destroyed) this.fail(new ConnectionClosedError('socket already destroyed'));
+  }
+
+  close(): void {
+    if (this.ended || this.destroyed) return;
+    this.ended = true;
+    if (!this.writable.locked && this.writeOpen) {
+      // Unlocked, the stream itself can drain its queue before ending the socket.
+      this.writable.close().catch(ignore);
+    } else {
+      this.socket.end();
+    }
+  }
+
+  destroy(error?: Error): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.fail(error ?? new ConnectionClosedError('connection destroyed'));
+    this.socket.destroy();
+  }
+
+  /** @internal */
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    const socket = this.socket;
+    if (!socket.writable) throw new ConnectionClosedError('socket is no longer writable');
+    // Writes issued in one turn of the event loop leave as one writev on uncork.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncorkBound);
+    }
+    if (socket.write(chunk)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      this.drainResolve = resolve;
+      this.drainReject = reject;
+    });
+  }
+
+  /** @internal */
+  end(): Promise<void> {
+    this.writeOpen = false;
+    const socket = this.socket;
+    if (!socket.writable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      socket.end((error?: Error | null) => {
+        if (error) reject(new TransportError(`socket end failed: ${error.message}`, 'TRANSPORT', { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
+  /** Errors whichever streams are still open and fails a write waiting for drain. */
+  /** @internal */
+  fail(error: unknown): void {
+    if (this.readOpen) {
+      this.readOpen = false;
+      this.readController.error(error);
+    }
+    if (this.writeOpen) {
+      this.writeOpen = false;
+      this.writeController.error(error);
+    }
+    const reject = this.drainReject;
+    if (reject !== null) {
+      this.drainResolve = this.drainReject = null;
+      reject(error);
+    }
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (!this.readOpen) return;
+    const controller = this.readController;
+    controller.enqueue(chunk);
+    if (controller.desiredSize! <= 0) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private onEnd(): void {
+    if (!this.readOpen) return;
+    this.readOpen = false;
+    this.readController.close();
+  }
+
+  private onError(error: Error): void {
+    this.fail(new TransportError(`socket error: ${error.message}`, 'TRANSPORT', { cause: error }));
+  }
+
+  private onClose(): void {
+    this.fail(new ConnectionClosedError('socket closed'));
+  }
+
+  private onDrain(): void {
+    const resolve = this.drainResolve;
+    if (resolve !== null) {
+      this.drainResolve = this.drainReject = null;
+      resolve();
+    }
+  }
+}
+
+/** The readable's source: pauses the socket when the queue is full, resumes on pull. */
+class SocketSource implements UnderlyingDefaultSource<Uint8Array> {
+  private readonly conn: NodeSocketConnection;
+  constructor(conn: NodeSocketConnection) {
+    this.conn = conn;
+  }
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.conn.readController = controller;
+  }
+  pull(): void {
+    const conn = this.conn;
+    if (conn.paused) {
+      conn.paused = false;
+      conn.socket.resume();
+    }
+  }
+  cancel(): void {
+    // Nobody will read the replies, so the connection is useless.
+    this.conn.readOpen = false;
+    this.conn.destroy();
+  }
+}
+
+/** The writable's sink: a write settles once the socket has taken the bytes. */
+class SocketSink implements UnderlyingSink<Uint8Array> {
+  private readonly conn: NodeSocketConnection;
+  constructor(conn: NodeSocketConnection) {
+    this.conn = conn;
+  }
+  start(controller: WritableStreamDefaultController): void {
+    this.conn.writeController = controller;
+  }
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    return this.conn.write(chunk);
+  }
+  close(): Promise<void> {
+    return this.conn.end();
+  }
+  abort(reason: unknown): void {
+    this.conn.writeOpen = false;
+    this.conn.destroy(reason instanceof Error ? reason : undefined);
+  }
+}
+
+/** Wraps a connected (or connecting) socket as a duplex pair. */
+export function fromSocket(socket: Socket): SocketConnection {
+  return new NodeSocketConnection(socket);
+}
+
+function describe(options: { host?: string; port?: number; path?: string }): string {
+  return options.path ?? `${options.host ?? DEFAULT_HOST}:${options.port ?? DEFAULT_PORT}`;
+}
+
+/** Opens a TCP (or unix, or TLS) connection. */
+export async function connect(options: ConnectOptions = {}): Promise<SocketConnection> {
+  const { signal, connectTimeout } = options;
+  signal?.throwIfAborted();
+  const where = describe(options);
+  const target = options.path !== undefined
+    ? { path: options.path }
+    : { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT };
+  let socket: Socket;
+  let readyEvent: string;
+  if (options.tls !== undefined) {
+    const tls = await import('node:tls');
+    signal?.throwIfAborted();
+    socket = tls.connect({ ...options.tls, ...target });
+    readyEvent = 'secureConnect';
+  } else {
+    const net = await import('node:net');
+    signal?.throwIfAborted();
+    socket = net.connect({ ...target, noDelay: true });
+    readyEvent = 'connect';
+  }
+  return new Promise<SocketConnection>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cleanup = (): void => {
+      socket.removeListener(readyEvent, onReady);
+      socket.removeListener('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    const onReady = (): void => {
+      cleanup();
+      resolve(fromSocket(socket));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(new TransportError(`connect to ${where} failed: ${error.message}`, 'TRANSPORT', { cause: error }));
+    };
+    const onAbort = (): void => {
+      cleanup();
+      // Keep a listener: destroying a connecting socket may still report an error.
+      socket.on('error', ignore);
+      socket.destroy();
+      reject(signal!.reason);
+    };
+    socket.once(readyEvent, onReady);
+    socket.on('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (connectTimeout !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        socket.on('error', ignore);
+        socket.destroy();
+        reject(new TimeoutError(`connect to ${where} timed out after ${connectTimeout} ms`));
+      }, connectTimeout);
+    }
+  });
+}
+
+/** Tracks the connections a server accepted, so close() can wait and destroy() can reach them. */
+class NodeSocketServer implements SocketServer {
+  readonly server: Server;
+  private readonly open = new Set<SocketConnection>();
+  private readonly onConnection: (conn: SocketConnection) => void;
+  private bound: { host: string; port: number } | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(server: Server, onConnection: (conn: SocketConnection) => void) {
+    this.server = server;
+    this.onConnection = onConnection;
+  }
+
+  get address(): { host: string; port: number } {
+    if (this.bound === undefined) {
+      const address = this.server.address();
+      this.bound = typeof address === 'string' || address === null
+        ? { host: address ?? '', port: 0 }
+        : { host: address.address, port: address.port };
+    }
+    return this.bound;
+  }
+
+  get connections(): number {
+    return this.open.size;
+  }
+
+  /** @internal */
+  accept(socket: Socket): void {
+    const conn = fromSocket(socket);
+    this.open.add(conn);
+    socket.once('close', () => this.open.delete(conn));
+    try {
+      this.onConnection(conn);
+    } catch (error) {
+      conn.destroy(error instanceof Error ? error : new TransportError(`onConnection threw ${String(error)}`));
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.address; // remember it before the handle goes away
+      // Node's server.close() calls back once the last accepted socket has closed.
+      this.closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+    return this.closing;
+  }
+
+  destroy(): void {
+    this.close().catch(ignore);
+    for (const conn of this.open) conn.destroy();
+  }
+}
+
+/** Listens for TCP (or unix, or TLS) connections and hands each to `onConnection`. */
+export async function listen(options: ListenOptions, onConnection: (conn: SocketConnection) => void): Promise<SocketServer> {
+  let server: Server;
+  let acceptEvent: string;
+  if (options.tls !== undefined) {
+    const tls = await import('node:tls');
+    server = tls.createServer(options.tls);
+    acceptEvent = 'secureConnection';
+  } else {
+    const net = await import('node:net');
+    server = net.createServer({ noDelay: true });
+    acceptEvent = 'connection';
+  }
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  const wrapper = new NodeSocketServer(server, onConnection);
+  server.on(acceptEvent, (socket: Socket) => wrapper.accept(socket));
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => {
+      reject(new TransportError(`listen on ${describe(options)} failed: ${error.message}`, 'TRANSPORT', { cause: error }));
+    };
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.removeListener('error', onError);
+      // Accept failures (EMFILE, a peer resetting mid-accept) are per connection, not fatal to the server.
+      server.on('error', ignore);
+      resolve();
+    });
+    if (options.path !== undefined) server.listen({ path: options.path });
+    else server.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+  });
+  wrapper.address; // cache while bound
+  return wrapper;
+}
