@@ -1,0 +1,361 @@
+/**
+ * A Thrift client over one message duplex. Calls are pipelined: each gets a
+ * sequence id, replies are matched by it (doc/specs/SequenceNumbers.md), so any
+ * number of calls may be in flight and replies may arrive in any order.
+ */
+import { AbortError, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import {
+  binaryProtocol,
+  decodeAppError,
+  encodeMessage,
+  MessageType,
+  serviceFunctions,
+  type FunctionDesc,
+  type Protocol,
+  type ProtocolReader,
+  type ProtocolWriter,
+  type ServiceDesc,
+  type StructDecoder,
+  type StructEncoder,
+} from '../protocol/index.js';
+import type { DuplexStream } from '../transport/index.js';
+
+/** Options for a {@link ThriftClient}. */
+export interface ClientOptions {
+  /** Wire protocol (default: binary). */
+  protocol?: Protocol;
+  /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
+  timeout?: number;
+  /** Deepest struct/container nesting accepted in replies; default 64. */
+  maxDepth?: number;
+  /** Called once when the connection closes, with the error if it failed. */
+  onClose?: (error?: Error) => void;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Overrides the client's timeout for this call (ms). */
+  timeout?: number;
+  /** Cancels the call: it rejects with the signal's reason (an AbortError if none). */
+  signal?: AbortSignal;
+}
+
+/** Lifecycle of a client connection. */
+export type ClientState = 'open' | 'closing' | 'closed';
+
+interface Entry {
+  readonly fn: FunctionDesc;
+  readonly encodeArgs: StructEncoder;
+  readonly decodeResult: StructDecoder;
+  readonly messageType: number;
+}
+
+/** One call awaiting its reply. */
+interface Pending {
+  readonly entry: Entry;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** When the shared timer should fail it (ms since epoch), or 0 when it has no deadline there. */
+  readonly deadline: number;
+  /** A per-call timer or abort listener to remove when it settles. */
+  cleanup: (() => void) | undefined;
+}
+
+const MAX_SEQID = 0x7fffffff;
+
+/** Dispatch tables per (service, protocol), built once. */
+const tables = new WeakMap<ServiceDesc, WeakMap<Protocol, Map<string, Entry>>>();
+
+function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> {
+  let byProtocol = tables.get(service);
+  if (!byProtocol) tables.set(service, (byProtocol = new WeakMap()));
+  let table = byProtocol.get(protocol);
+  if (table) return table;
+  table = new Map();
+  for (const fn of serviceFunctions(service).values()) {
+    table.set(fn.name, {
+      fn,
+      encodeArgs: protocol.codecs.argsCodec(fn.args).encode,
+      decodeResult: protocol.codecs.argsCodec(fn.result).decode,
+      messageType: fn.oneway ? MessageType.ONEWAY : MessageType.CALL,
+    });
+  }
+  byProtocol.set(protocol, table);
+  return table;
+}
+
+/** A client connection: `execute(name, ...args)`, plus one method per service function (see {@link createClient}). */
+export class ThriftClient {
+  /** The service this client calls. */
+  readonly service: ServiceDesc;
+  /** 'open' while calls may be made; 'closing' while the last replies arrive; 'closed' after. */
+  state: ClientState = 'open';
+  /** Resolves when the connection has closed (never rejects). */
+  readonly closed: Promise<void>;
+  private readonly protocol: Protocol;
+  private readonly table: Map<string, Entry>;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly wire: ProtocolWriter;
+  private readonly decoder: ProtocolReader;
+  private readonly pending = new Map<number, Pending>();
+  private readonly timeout: number;
+  private readonly onClose: ((error?: Error) => void) | undefined;
+  private seqid = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private resolveClosed!: () => void;
+  private drained: (() => void) | undefined;
+  private readonly sweepBound = this.sweep.bind(this);
+  private readonly writeFailed = (e: unknown): void => this.destroy(e instanceof Error ? e : new Error(String(e)));
+
+  constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
+    this.service = service;
+    this.protocol = options.protocol ?? binaryProtocol;
+    this.table = tableFor(service, this.protocol);
+    this.reader = conn.readable.getReader();
+    this.writer = conn.writable.getWriter();
+    this.wire = this.protocol.createWriter();
+    this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
+    this.timeout = options.timeout ?? 0;
+    this.onClose = options.onClose;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.loop().then(
+      () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
+      (e: unknown) => this.shutdown(new ConnectionClosedError(`connection failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })),
+    );
+  }
+
+  /** Calls in flight. */
+  get inflight(): number {
+    return this.pending.size;
+  }
+
+  /** Calls `name` with positional arguments; reaches functions whose names clash with the client's own. */
+  execute(name: string, ...args: unknown[]): Promise<any> {
+    return this.call(name, args);
+  }
+
+  /** Calls `name` with an argument array and per-call options (timeout, AbortSignal). */
+  call(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
+    const entry = this.table.get(name);
+    if (entry === undefined) {
+      return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const seqid = this.seqid = this.seqid >= MAX_SEQID ? 1 : this.seqid + 1;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessage(this.wire, name, entry.messageType, seqid, entry.encodeArgs, args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (entry.fn.oneway) {
+      // No reply will come: the call is done once the bytes are handed to the transport.
+      return this.writer.write(bytes).then(undefined, (e: unknown) => {
+        this.writeFailed(e);
+        throw new ConnectionClosedError('connection closed before the oneway call was sent', { cause: e });
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const timeout = options?.timeout ?? this.timeout;
+      const own = options?.timeout !== undefined || signal !== undefined;
+      const p: Pending = {
+        entry,
+        resolve,
+        reject,
+        deadline: !own && timeout > 0 ? Date.now() + timeout : 0,
+        cleanup: undefined,
+      };
+      if (own) p.cleanup = this.watch(seqid, p, timeout, signal);
+      else if (timeout > 0 && this.timer === undefined) this.arm(p.deadline);
+      this.pending.set(seqid, p);
+      this.writer.write(bytes).catch(this.writeFailed);
+    });
+  }
+
+  /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
+  close(): Promise<void> {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      const finish = (): void => {
+        this.writer.close().catch(() => {});
+        this.shutdown(new ConnectionClosedError('connection closed'));
+      };
+      if (this.pending.size === 0) finish();
+      else this.drained = finish;
+    }
+    return this.closed;
+  }
+
+  /** Forceful close: every call in flight rejects with ConnectionClosedError now. */
+  destroy(error?: Error): void {
+    if (this.state === 'closed') return;
+    this.writer.abort(error).catch(() => {});
+    this.shutdown(new ConnectionClosedError(error ? `connection destroyed: ${error.message}` : 'connection destroyed', { cause: error }), error);
+  }
+
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async loop(): Promise<void> {
+    const reader = this.reader;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      this.receive(value);
+      if (this.state === 'closed') return;
+    }
+  }
+
+  private receive(message: Uint8Array): void {
+    const r = this.decoder;
+    r.reset(message);
+    // A header that cannot be read means the stream is out of step: fail the connection (the loop catches).
+    const { name, type, seqid } = r.readMessageBegin();
+    const p = this.pending.get(seqid);
+    // No such call: it timed out or was aborted, and its late reply is dropped.
+    if (p === undefined) return;
+    this.settled(seqid, p);
+    if (type === MessageType.EXCEPTION) {
+      try {
+        p.reject(decodeAppError(this.protocol, r));
+      } catch (e) {
+        p.reject(e);
+      }
+      return;
+    }
+    if (type !== MessageType.REPLY) {
+      p.reject(new ThriftAppError(AppErrorType.INVALID_MESSAGE_TYPE, `expected a reply to ${p.entry.fn.name}, got message type ${type}`));
+      return;
+    }
+    if (name !== p.entry.fn.name) {
+      p.reject(new ThriftAppError(AppErrorType.WRONG_METHOD_NAME, `reply for ${name} to a call of ${p.entry.fn.name}`));
+      return;
+    }
+    let result: unknown[];
+    try {
+      result = p.entry.decodeResult(r);
+    } catch (e) {
+      p.reject(e instanceof ProtocolError ? e : new ProtocolError(String(e)));
+      return;
+    }
+    const fn = p.entry.fn;
+    const first = fn.returns ? 1 : 0;
+    for (let i = first; i < result.length; i++) {
+      if (result[i] != null) {
+        p.reject(result[i]);
+        return;
+      }
+    }
+    if (!fn.returns) p.resolve(undefined);
+    else if (result[0] !== undefined) p.resolve(result[0]);
+    else p.reject(new ThriftAppError(AppErrorType.MISSING_RESULT, `${fn.name} failed: unknown result`));
+  }
+
+  /** Removes a call from the pending set and releases what watched it. */
+  private settled(seqid: number, p: Pending): void {
+    this.pending.delete(seqid);
+    if (p.cleanup !== undefined) p.cleanup();
+    if (this.pending.size === 0) {
+      if (this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      if (this.drained !== undefined) {
+        const drained = this.drained;
+        this.drained = undefined;
+        drained();
+      }
+    }
+  }
+
+  /** A per-call timer and abort listener, for calls with their own options. */
+  private watch(seqid: number, p: Pending, timeout: number, signal: AbortSignal | undefined): () => void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fail = (error: unknown): void => {
+      if (this.pending.get(seqid) !== p) return;
+      this.settled(seqid, p);
+      p.reject(error);
+    };
+    const onAbort = (): void => fail(abortReason(signal!));
+    if (timeout > 0) timer = setTimeout(() => fail(new TimeoutError(`${p.entry.fn.name} timed out after ${timeout} ms`)), timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  }
+
+  /**
+   * The shared timeout: calls made with the client's default timeout have deadlines
+   * in sending order, so one timer set for the oldest covers them all.
+   */
+  private arm(at: number): void {
+    this.timer = setTimeout(this.sweepBound, Math.max(0, at - Date.now()));
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const [seqid, p] of this.pending) {
+      if (p.deadline === 0) continue;
+      if (p.deadline > now) {
+        this.arm(p.deadline);
+        return;
+      }
+      this.settled(seqid, p);
+      p.reject(new TimeoutError(`${p.entry.fn.name} timed out after ${this.timeout} ms`));
+    }
+  }
+
+  private shutdown(error: ConnectionClosedError, cause?: Error): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of calls) {
+      p.cleanup?.();
+      p.reject(error);
+    }
+    this.reader.cancel().catch(() => {});
+    this.onClose?.(cause);
+    this.resolveClosed();
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('call aborted', { cause: signal.reason });
+}
+
+/** The methods a client gets for a service: one per function, returning promises. */
+export type ServiceClient = ThriftClient & { [method: string]: any };
+
+/** Per-service subclasses of ThriftClient carrying one method per function, built once. */
+const classes = new WeakMap<ServiceDesc, new (service: ServiceDesc, conn: DuplexStream, options?: ClientOptions) => ThriftClient>();
+
+/** Creates a client over a message duplex (see transport `messages()`), with one method per service function. */
+export function createClient(service: ServiceDesc, conn: DuplexStream, options?: ClientOptions): ServiceClient {
+  let Cls = classes.get(service);
+  if (Cls === undefined) {
+    Cls = class extends ThriftClient {};
+    for (const name of serviceFunctions(service).keys()) {
+      // The client's own members win; such functions stay reachable through execute().
+      if (name in ThriftClient.prototype || name === 'service' || name === 'state' || name === 'closed' || name === 'constructor') continue;
+      Object.defineProperty(Cls.prototype, name, {
+        value: function (this: ThriftClient, ...args: unknown[]) {
+          return this.call(name, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+    classes.set(service, Cls);
+  }
+  return new Cls(service, conn, options) as ServiceClient;
+}

@@ -1,0 +1,57 @@
+/** createConnection: dial a socket, frame it, and put a client on it. */
+import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { connect, messages, type Framing } from '../transport/index.js';
+import { createClient, type ServiceClient } from './client.js';
+
+/** Options for {@link createConnection} (and, with pool sizes, createPool). */
+export interface ConnectionOptions {
+  /** Server host; default '127.0.0.1'. */
+  host?: string;
+  /** Server port; default 6000. */
+  port?: number;
+  /** Unix socket path, instead of host and port. */
+  path?: string;
+  /** Wire framing; default 'buffered', as Apache Thrift. */
+  transport?: Framing;
+  /** Wire protocol; default 'binary'. */
+  protocol?: ProtocolName | Protocol;
+  /** Per-call timeout in ms (TimeoutError); also bounds connecting unless connectTimeout is given. */
+  timeout?: number;
+  /** Milliseconds allowed to establish the connection. */
+  connectTimeout?: number;
+  /** Aborts connecting. */
+  signal?: AbortSignal;
+  /** Largest reply accepted, in bytes; default 16_384_000. */
+  maxMessageSize?: number;
+  /** Deepest struct/container nesting accepted in replies; default 64. */
+  maxDepth?: number;
+}
+
+/** Connects to a Thrift server and returns a client with one method per service function. */
+export async function createConnection(service: ServiceDesc, options: ConnectionOptions = {}): Promise<ServiceClient> {
+  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
+    throw new TypeError('createConnection: the first argument must be a service from load(), e.g. load(file).MyService');
+  }
+  const protocol = resolveProtocol(options.protocol);
+  const framing = options.transport ?? 'buffered';
+  const socket = await connect({
+    host: options.host,
+    port: options.port,
+    path: options.path,
+    connectTimeout: options.connectTimeout ?? options.timeout,
+    signal: options.signal,
+  });
+  let conn;
+  try {
+    conn = messages(socket, { framing, measure: protocol.measure, maxMessageSize: options.maxMessageSize });
+  } catch (e) {
+    socket.destroy();
+    throw e;
+  }
+  return createClient(service, conn, {
+    protocol,
+    timeout: options.timeout,
+    maxDepth: options.maxDepth,
+    onClose: (error) => (error ? socket.destroy(error) : socket.close()),
+  });
+}

@@ -1,0 +1,4 @@
+/** The client layer: connections, the pool, and clients over hand-assembled chains. */
+export { ThriftClient, createClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
+export { createConnection, type ConnectionOptions } from './connection.js';
+export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';

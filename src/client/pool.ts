@@ -1,0 +1,235 @@
+/**
+ * createPool: a pool of client connections with aiothrift's semantics. acquire()
+ * hands out a free connection, opens one while size < maxsize, or waits in line;
+ * release() returns it (or drops it when closed); close() closes them all.
+ */
+import { PoolClosedError } from '../errors.js';
+import type { ServiceDesc } from '../protocol/index.js';
+import type { ServiceClient } from './client.js';
+import { createConnection, type ConnectionOptions } from './connection.js';
+
+/** Options for {@link createPool}: connection options plus sizes. */
+export interface PoolOptions extends ConnectionOptions {
+  /** Connections opened up front and kept; default 1. */
+  minsize?: number;
+  /** Most connections open at once (free and in use); default 10. */
+  maxsize?: number;
+}
+
+/** Options for {@link ThriftPool.acquire}. */
+export interface AcquireOptions {
+  /** Gives up waiting for a connection: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Lifecycle of a pool. */
+export type PoolState = 'open' | 'closing' | 'closed';
+
+interface Waiter {
+  resolve(conn: ServiceClient): void;
+  reject(error: unknown): void;
+}
+
+/** A pool of connections to one server. */
+export class ThriftPool {
+  /** Fewest connections kept open. */
+  readonly minsize: number;
+  /** Most connections open at once. */
+  readonly maxsize: number;
+  /** 'open'; 'closing' while close() runs; 'closed' after. */
+  state: PoolState = 'open';
+  private readonly service: ServiceDesc;
+  private readonly options: ConnectionOptions;
+  private readonly free: ServiceClient[] = [];
+  private readonly used = new Set<ServiceClient>();
+  private readonly waiters: Waiter[] = [];
+  private creating = 0;
+
+  /** @internal use {@link createPool} */
+  constructor(service: ServiceDesc, options: PoolOptions) {
+    const minsize = options.minsize ?? 1;
+    const maxsize = options.maxsize ?? 10;
+    if (!Number.isInteger(minsize) || minsize < 0) throw new RangeError(`minsize must be an integer >= 0, got ${minsize}`);
+    if (!Number.isInteger(maxsize) || maxsize < 1) throw new RangeError(`maxsize must be an integer >= 1, got ${maxsize}`);
+    if (minsize > maxsize) throw new RangeError(`minsize (${minsize}) must not exceed maxsize (${maxsize})`);
+    this.service = service;
+    this.minsize = minsize;
+    this.maxsize = maxsize;
+    const { minsize: _min, maxsize: _max, ...connection } = options;
+    this.options = connection;
+  }
+
+  /** Connections open or opening: free, in use, and being created. */
+  get size(): number {
+    return this.free.length + this.used.size + this.creating;
+  }
+
+  /** Connections ready to be acquired. */
+  get freesize(): number {
+    return this.free.length;
+  }
+
+  /** Takes a connection: a free one, a new one while size < maxsize, or the next one released. */
+  acquire(options?: AcquireOptions): Promise<ServiceClient> {
+    if (this.state !== 'open') return Promise.reject(new PoolClosedError());
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const conn = this.takeFree();
+    if (conn !== undefined) return Promise.resolve(conn);
+    if (this.size < this.maxsize) return this.open().then((c) => this.checkout(c));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.resolve = (c) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(c);
+        };
+        waiter.reject = (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        };
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Returns a connection taken with acquire(); a closed one is dropped. */
+  release(conn: ServiceClient): void {
+    if (!this.used.delete(conn)) throw new Error('release: this connection was not acquired from this pool');
+    if (conn.state !== 'open' || this.state !== 'open') {
+      if (conn.state === 'open') void conn.close();
+      this.replace();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) {
+      this.used.add(conn);
+      waiter.resolve(conn);
+    } else if (this.free.length >= this.maxsize) {
+      void conn.close();
+    } else {
+      this.free.push(conn);
+    }
+  }
+
+  /** Runs `fn` with an acquired connection and releases it afterwards, also when `fn` throws. */
+  async use<T>(fn: (conn: ServiceClient) => Promise<T> | T, options?: AcquireOptions): Promise<T> {
+    const conn = await this.acquire(options);
+    try {
+      return await fn(conn);
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /** Opens connections until size reaches minsize. */
+  async fillFree(): Promise<void> {
+    const opening: Promise<ServiceClient>[] = [];
+    while (this.state === 'open' && this.size < this.minsize) opening.push(this.open());
+    const conns = await Promise.all(opening);
+    for (const c of conns) this.checkin(c);
+  }
+
+  /** Closes every free connection (connections in use are untouched). */
+  clear(): void {
+    for (const c of this.free.splice(0)) void c.close();
+  }
+
+  /** Closes free and in-use connections and refuses further acquires with PoolClosedError. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    const error = new PoolClosedError();
+    for (const w of this.waiters.splice(0)) w.reject(error);
+    const all = [...this.free.splice(0), ...this.used];
+    this.used.clear();
+    await Promise.all(all.map((c) => c.close()));
+    this.state = 'closed';
+  }
+
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private takeFree(): ServiceClient | undefined {
+    for (let c = this.free.shift(); c !== undefined; c = this.free.shift()) {
+      if (c.state === 'open') {
+        this.used.add(c);
+        return c;
+      }
+    }
+    return undefined;
+  }
+
+  private checkout(conn: ServiceClient): ServiceClient {
+    if (this.state !== 'open') {
+      void conn.close();
+      throw new PoolClosedError();
+    }
+    this.used.add(conn);
+    return conn;
+  }
+
+  /** Puts a freshly opened connection where it is needed: a waiter, or the free list. */
+  private checkin(conn: ServiceClient): void {
+    if (this.state !== 'open') {
+      void conn.close();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) {
+      this.used.add(conn);
+      waiter.resolve(conn);
+    } else {
+      this.free.push(conn);
+    }
+  }
+
+  /** Opens one connection, counted in size while it is being created. */
+  private async open(): Promise<ServiceClient> {
+    this.creating++;
+    let conn: ServiceClient;
+    try {
+      conn = await createConnection(this.service, this.options);
+    } finally {
+      this.creating--;
+    }
+    // A free connection that dies is taken off the free list at once.
+    void conn.closed.then(() => {
+      const i = this.free.indexOf(conn);
+      if (i >= 0) this.free.splice(i, 1);
+    });
+    return conn;
+  }
+
+  /** A connection was dropped: if callers are waiting, open one for them. */
+  private replace(): void {
+    if (this.state !== 'open' || this.waiters.length === 0 || this.size >= this.maxsize) return;
+    this.open().then(
+      (c) => this.checkin(c),
+      (e: unknown) => this.waiters.shift()?.reject(e),
+    );
+  }
+}
+
+/** Creates a pool and opens `minsize` connections; rejects if they cannot be opened. */
+export async function createPool(service: ServiceDesc, options: PoolOptions = {}): Promise<ThriftPool> {
+  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
+    throw new TypeError('createPool: the first argument must be a service from load(), e.g. load(file).MyService');
+  }
+  const pool = new ThriftPool(service, options);
+  try {
+    await pool.fillFree();
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  return pool;
+}

@@ -1,0 +1,34 @@
+/** thrift-streams: Apache Thrift RPC on WHATWG streams. The public API, by name. */
+export {
+  AbortError,
+  AppErrorType,
+  ConnectionClosedError,
+  FrameTooLargeError,
+  IdlError,
+  PoolClosedError,
+  ProtocolError,
+  ProtocolErrorType,
+  ThriftAppError,
+  ThriftError,
+  TimeoutError,
+  TransportError,
+  type ErrorCode,
+} from './errors.js';
+export { load, loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
+export { createServer, serveConnection, ServedConnection, ThriftServer, type ServerOptions } from './server/index.js';
+export {
+  createClient,
+  createConnection,
+  createPool,
+  ThriftClient,
+  ThriftPool,
+  type AcquireOptions,
+  type CallOptions,
+  type ClientOptions,
+  type ConnectionOptions,
+  type PoolOptions,
+  type ServiceClient,
+} from './client/index.js';
+export { Processor, type Handler, type ProcessorOptions } from './processor/index.js';
+export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
+export { connect, framed, buffered, listen, messages, createMemoryPair, useStreams, type DuplexStream } from './transport/index.js';

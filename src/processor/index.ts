@@ -1,0 +1,2 @@
+/** The processor layer: dispatches decoded calls to a handler and encodes replies. */
+export { Processor, type Handler, type ProcessorOptions, type ProcessResult } from './processor.js';

@@ -1,0 +1,184 @@
+/**
+ * Dispatches decoded calls to a user handler and encodes the reply:
+ * the return value, a declared exception, or a TApplicationException.
+ */
+import { AppErrorType, ThriftAppError } from '../errors.js';
+import {
+  binaryProtocol,
+  encodeAppError,
+  encodeMessage,
+  MessageType,
+  serviceFunctions,
+  type FunctionDesc,
+  type Protocol,
+  type ProtocolReader,
+  type ProtocolWriter,
+  type ServiceDesc,
+  type StructCtor,
+  type StructDecoder,
+  type StructEncoder,
+} from '../protocol/index.js';
+
+/** An object with one method per service function; methods may return values or promises. */
+export type Handler = object;
+
+/** Options for {@link Processor}. */
+export interface ProcessorOptions {
+  /** Wire protocol (default: binary). */
+  protocol?: Protocol;
+  /** Maximum struct/container nesting accepted in requests (default 64). */
+  maxDepth?: number;
+  /**
+   * Called with errors the client cannot be told about: a oneway handler that
+   * throws, an undeclared exception (sent as INTERNAL_ERROR). Default: ignore.
+   */
+  onError?: (error: unknown, method: string) => void;
+}
+
+/** One dispatch-table entry, built once per function. */
+interface Entry {
+  readonly fn: FunctionDesc;
+  readonly decodeArgs: StructDecoder;
+  readonly encodeResult: StructEncoder;
+  /** Result-array slot and class of each declared exception. */
+  readonly throws: readonly { slot: number; ctor: StructCtor | undefined }[];
+  readonly resultSize: number;
+}
+
+/** What process() returns: reply bytes, or undefined when there is none (oneway). */
+export type ProcessResult = Uint8Array | undefined;
+
+/** Serves one service: turns request messages into reply messages. */
+export class Processor {
+  /** The protocol requests and replies use. */
+  readonly protocol: Protocol;
+  private readonly handler: Record<string, unknown>;
+  private readonly entries = new Map<string, Entry>();
+  private readonly reader: ProtocolReader;
+  private readonly writer: ProtocolWriter;
+  private readonly onError: (error: unknown, method: string) => void;
+
+  constructor(service: ServiceDesc, handler: Handler, options: ProcessorOptions = {}) {
+    if (handler === null || typeof handler !== 'object' && typeof handler !== 'function') {
+      throw new TypeError('handler must be an object with one method per service function');
+    }
+    this.protocol = options.protocol ?? binaryProtocol;
+    this.handler = handler as Record<string, unknown>;
+    this.onError = options.onError ?? (() => {});
+    // One reader and one writer serve every connection: decoding and encoding are synchronous.
+    this.reader = this.protocol.createReader({ maxDepth: options.maxDepth });
+    this.writer = this.protocol.createWriter();
+    const codecs = this.protocol.codecs;
+    for (const fn of serviceFunctions(service).values()) {
+      const throws = fn.throws.map((f, i) => ({
+        slot: fn.returns ? i + 1 : i,
+        ctor: f.type.kind === 'struct' ? f.type.struct.ctor : undefined,
+      }));
+      this.entries.set(fn.name, {
+        fn,
+        decodeArgs: codecs.argsCodec(fn.args).decode,
+        encodeResult: codecs.argsCodec(fn.result).encode,
+        throws,
+        resultSize: fn.result.fields.length,
+      });
+    }
+  }
+
+  /**
+   * Handles one request message. Returns the reply (undefined for oneway), or a
+   * promise of it when the handler is async. Throws only when the message header
+   * itself cannot be read: then the stream is not trustworthy and the caller
+   * should drop the connection.
+   */
+  process(message: Uint8Array): ProcessResult | Promise<ProcessResult> {
+    const r = this.reader;
+    r.reset(message);
+    const { name, type, seqid } = r.readMessageBegin();
+    if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
+      return this.appError(name, seqid, AppErrorType.INVALID_MESSAGE_TYPE, `invalid message type ${type}`);
+    }
+    const oneway = type === MessageType.ONEWAY;
+    const entry = this.entries.get(name);
+    if (entry === undefined) {
+      return oneway ? undefined : this.appError(name, seqid, AppErrorType.UNKNOWN_METHOD, `Unknown function ${name}`);
+    }
+    let args: unknown[];
+    try {
+      args = entry.decodeArgs(r);
+    } catch (e) {
+      if (oneway) {
+        this.onError(e, name);
+        return undefined;
+      }
+      return this.appError(name, seqid, AppErrorType.PROTOCOL_ERROR, e instanceof Error ? e.message : String(e));
+    }
+    const method = this.handler[name];
+    if (typeof method !== 'function') {
+      return oneway ? undefined : this.appError(name, seqid, AppErrorType.UNKNOWN_METHOD, `handler does not implement ${name}`);
+    }
+    let result: unknown;
+    try {
+      result = method.apply(this.handler, args);
+    } catch (e) {
+      return oneway ? this.onewayFailed(e, name) : this.failure(entry, seqid, e);
+    }
+    if (oneway) {
+      if (isThenable(result)) result.then(undefined, (e: unknown) => this.onError(e, name));
+      return undefined;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (v) => this.success(entry, seqid, v),
+        (e: unknown) => this.failure(entry, seqid, e),
+      );
+    }
+    return this.success(entry, seqid, result);
+  }
+
+  private success(entry: Entry, seqid: number, value: unknown): Uint8Array {
+    const result = new Array(entry.resultSize);
+    if (entry.fn.returns) result[0] = value;
+    try {
+      return encodeMessage(this.writer, entry.fn.name, MessageType.REPLY, seqid, entry.encodeResult, result);
+    } catch (e) {
+      // A value that does not match the IDL is the handler's bug: tell the caller, send nothing corrupt.
+      this.onError(e, entry.fn.name);
+      const msg = `${entry.fn.name} returned a value that does not match the IDL: ${e instanceof Error ? e.message : String(e)}`;
+      return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, msg);
+    }
+  }
+
+  private failure(entry: Entry, seqid: number, error: unknown): Uint8Array {
+    for (const t of entry.throws) {
+      if (t.ctor !== undefined && error instanceof t.ctor) {
+        const result = new Array(entry.resultSize);
+        result[t.slot] = error;
+        try {
+          return encodeMessage(this.writer, entry.fn.name, MessageType.REPLY, seqid, entry.encodeResult, result);
+        } catch (e) {
+          error = e;
+          break;
+        }
+      }
+    }
+    if (error instanceof ThriftAppError) {
+      return encodeAppError(this.protocol, this.writer, entry.fn.name, seqid, error);
+    }
+    this.onError(error, entry.fn.name);
+    const message = error instanceof Error ? error.message : String(error);
+    return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, `Internal error processing ${entry.fn.name}: ${message}`);
+  }
+
+  private onewayFailed(error: unknown, name: string): undefined {
+    this.onError(error, name);
+    return undefined;
+  }
+
+  private appError(name: string, seqid: number, type: number, message: string): Uint8Array {
+    return encodeAppError(this.protocol, this.writer, name, seqid, new ThriftAppError(type, message));
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}

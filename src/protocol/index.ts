@@ -1,0 +1,32 @@
+/** The protocol layer: schema descriptors, the binary protocol, compiled struct codecs, messages. */
+export { TType, MessageType, serviceFunctions, ttypeOf } from './schema.js';
+export type {
+  Annotations,
+  BaseKind,
+  BaseTypeDesc,
+  ConstDesc,
+  EnumDesc,
+  EnumTypeDesc,
+  EnumValueDesc,
+  FieldDesc,
+  FunctionDesc,
+  ListTypeDesc,
+  MapTypeDesc,
+  ProgramDesc,
+  Requiredness,
+  ServiceDesc,
+  SetTypeDesc,
+  StructCtor,
+  StructDesc,
+  StructTypeDesc,
+  TypeDesc,
+  TypedefDesc,
+} from './schema.js';
+export type { MessageHeader, Protocol, ProtocolReader, ProtocolWriter, ReaderLimits } from './types.js';
+export { BinaryWriter } from './binary-writer.js';
+export { BinaryReader } from './binary-reader.js';
+export { measureBinary } from './binary-measure.js';
+export { binaryProtocol, createBinaryProtocol, type BinaryProtocolOptions } from './binary.js';
+export { CodecCache, type StructDecoder, type StructEncoder } from './codec.js';
+export { APP_EXCEPTION, decodeAppError, encodeAppError, encodeMessage } from './message.js';
+export { resolveProtocol, type ProtocolName } from './registry.js';

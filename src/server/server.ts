@@ -1,0 +1,134 @@
+/** createServer: a socket server that serves one service with a handler. */
+import { ThriftError } from '../errors.js';
+import { Processor, type Handler } from '../processor/index.js';
+import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { listen, messages, type Framing, type SocketServer } from '../transport/index.js';
+import { ServedConnection } from './serve-connection.js';
+
+/** Options for {@link createServer}. */
+export interface ServerOptions {
+  /** Interface to bind; default '127.0.0.1'. */
+  host?: string;
+  /** Port to bind; default 6000, 0 for an ephemeral port. */
+  port?: number;
+  /** Unix socket path, instead of host and port. */
+  path?: string;
+  /** Wire framing; default 'buffered', as Apache Thrift's servers. */
+  transport?: Framing;
+  /** Wire protocol; default 'binary'. */
+  protocol?: ProtocolName | Protocol;
+  /** Close a connection idle (no request, nothing in flight) this many ms. */
+  timeout?: number;
+  /** Largest frame or unframed message accepted, in bytes; default 16_384_000. */
+  maxMessageSize?: number;
+  /** Deepest struct/container nesting accepted; default 64. */
+  maxDepth?: number;
+  /** Connections beyond this many are refused. */
+  maxConnections?: number;
+  /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
+  closeTimeout?: number;
+  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). */
+  onError?: (error: unknown) => void;
+}
+
+/** Lifecycle of a server. */
+export type ServerState = 'open' | 'closing' | 'closed';
+
+/** A running Thrift server. */
+export class ThriftServer {
+  /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
+  state: ServerState = 'open';
+  private readonly socketServer: SocketServer;
+  private readonly served = new Set<ServedConnection>();
+  private readonly closeTimeout: number;
+  private closing: Promise<void> | undefined;
+
+  /** @internal use {@link createServer} */
+  constructor(socketServer: SocketServer, closeTimeout: number) {
+    this.socketServer = socketServer;
+    this.closeTimeout = closeTimeout;
+  }
+
+  /** What the server is bound to (the real port when 0 was asked for). */
+  get address(): { host: string; port: number } {
+    return this.socketServer.address;
+  }
+
+  /** Open client connections. */
+  get connections(): number {
+    return this.served.size;
+  }
+
+  /** @internal */
+  track(conn: ServedConnection): void {
+    this.served.add(conn);
+    void conn.closed.then(() => this.served.delete(conn));
+  }
+
+  /**
+   * Stops accepting, lets in-flight calls finish and their replies go out, then
+   * closes every connection. Connections still busy after `closeTimeout` are destroyed.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.state = 'closing';
+    const stopped = this.socketServer.close();
+    const drained = Promise.all([...this.served].map((c) => c.close()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        for (const c of this.served) c.destroy(new ThriftError('server closed before the call finished', 'CONNECTION_CLOSED'));
+        resolve();
+      }, this.closeTimeout);
+    });
+    this.closing = Promise.race([drained, deadline])
+      .then(() => stopped)
+      .finally(() => {
+        clearTimeout(timer);
+        this.state = 'closed';
+      });
+    return this.closing;
+  }
+
+  /** Closes every connection now; in-flight calls get no reply. */
+  destroy(): void {
+    this.state = 'closed';
+    for (const c of this.served) c.destroy();
+    this.socketServer.destroy();
+  }
+
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Starts a server for `service` answered by `handler`; resolves once it listens. */
+export async function createServer(service: ServiceDesc, handler: Handler, options: ServerOptions = {}): Promise<ThriftServer> {
+  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
+    throw new TypeError('createServer: the first argument must be a service from load(), e.g. load(file).MyService');
+  }
+  const protocol = resolveProtocol(options.protocol);
+  const processor = new Processor(service, handler, { protocol, maxDepth: options.maxDepth, onError: options.onError });
+  const framing = options.transport ?? 'buffered';
+  let server: ThriftServer | undefined;
+  const socketServer = await listen(
+    { host: options.host, port: options.port, path: options.path, maxConnections: options.maxConnections },
+    (socket) => {
+      if (server === undefined || server.state !== 'open') {
+        socket.destroy();
+        return;
+      }
+      const conn = messages(socket, { framing, measure: protocol.measure, maxMessageSize: options.maxMessageSize });
+      server.track(
+        new ServedConnection(conn, processor, {
+          idleTimeout: options.timeout,
+          onError: options.onError,
+          destroy: (e) => socket.destroy(e),
+        }),
+      );
+    },
+  );
+  server = new ThriftServer(socketServer, options.closeTimeout ?? 10_000);
+  return server;
+}
