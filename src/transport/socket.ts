@@ -335,6 +335,7 @@ class NodeSocketServer implements SocketServer {
   private readonly onConnection: (conn: SocketConnection) => void;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
 
   constructor(server: Server, onConnection: (conn: SocketConnection) => void) {
     this.server = server;
@@ -359,7 +360,7 @@ class NodeSocketServer implements SocketServer {
   accept(socket: Socket): void {
     const conn = fromSocket(socket);
     this.open.add(conn);
-    socket.once('close', () => this.open.delete(conn));
+    socket.once('close', () => this.forget(conn));
     try {
       this.onConnection(conn);
     } catch (error) {
@@ -370,10 +371,25 @@ class NodeSocketServer implements SocketServer {
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.address; // remember it before the handle goes away
-      // Node's server.close() calls back once the last accepted socket has closed.
-      this.closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // Node calls back when its own count reaches zero, which is before the last
+      // socket's 'close' event: wait for our set as well, so `connections` reads 0.
+      this.closing = new Promise<void>((resolve) => this.server.close(() => resolve())).then(() => {
+        if (this.open.size === 0) return;
+        return new Promise<void>((resolve) => {
+          this.drained = resolve;
+        });
+      });
     }
     return this.closing;
+  }
+
+  private forget(conn: SocketConnection): void {
+    this.open.delete(conn);
+    if (this.open.size === 0 && this.drained !== undefined) {
+      const resolve = this.drained;
+      this.drained = undefined;
+      resolve();
+    }
   }
 
   destroy(): void {
