@@ -1,12 +1,14 @@
 /** Protocols by the names the options accept. */
 import { binaryProtocol } from './binary.js';
+import { compactProtocol } from './compact.js';
 import type { Protocol } from './types.js';
 
 /** Protocol names accepted by `protocol` options. */
-export type ProtocolName = 'binary';
+export type ProtocolName = 'binary' | 'compact';
 
 const byName: Record<ProtocolName, Protocol> = {
   binary: binaryProtocol,
+  compact: compactProtocol,
 };
 
 /** Resolves a `protocol` option (a name or a Protocol object) to a Protocol; default binary. */

@@ -1,7 +1,7 @@
 /**
  * Byte-level compatibility: messages written by Apache's Python library (Debian's
- * python3-thrift, code from Debian's thrift compiler) equal ours byte for byte,
- * and ours decode theirs to the same values.
+ * python3-thrift, code from Debian's thrift compiler), binary and compact, equal
+ * ours byte for byte, and ours decode theirs to the same values.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load } from '../../src/index.js';
-import { binaryProtocol, createBinaryProtocol, encodeMessage, MessageType, type FunctionDesc, type Protocol } from '../../src/protocol/index.js';
+import { binaryProtocol, compactProtocol, createBinaryProtocol, encodeMessage, MessageType, type FunctionDesc, type Protocol } from '../../src/protocol/index.js';
 
 const idl = new URL('../fixtures/echo.thrift', import.meta.url).pathname;
 const mod = load(idl);
@@ -52,9 +52,20 @@ const cases: [string, string, number, number, 'args' | 'result', unknown[], Prot
   ['echoBag_call', 'echoBag', MessageType.CALL, 1, 'args', [bag()], binaryProtocol],
   ['echoBag_reply', 'echoBag', MessageType.REPLY, 2, 'result', [bag()], binaryProtocol],
   ['add_call_nonstrict', 'add', MessageType.CALL, 3, 'args', [-5, 2n ** 40n], createBinaryProtocol({ strictWrite: false })],
-  ['find_notfound_reply', 'find', MessageType.REPLY, 4, 'result', [undefined, new mod.NotFound({ message: 'gone', code: 404 })], binaryProtocol],
+  ['find_notfound_reply', 'find', MessageType.REPLY, 4, 'result', [undefined, new mod.NotFound({ message: 'gone', code: 404 }), undefined], binaryProtocol],
   ['ping_call', 'ping', MessageType.CALL, 2147483647, 'args', [], binaryProtocol],
   ['notify_oneway', 'notify', MessageType.ONEWAY, 5, 'args', ['e'], binaryProtocol],
+  ['compact:echoBag_call', 'echoBag', MessageType.CALL, 1, 'args', [bag()], compactProtocol],
+  ['compact:echoBag_reply', 'echoBag', MessageType.REPLY, 2, 'result', [bag()], compactProtocol],
+  ['compact:add_call', 'add', MessageType.CALL, 3, 'args', [-5, 2n ** 40n], compactProtocol],
+  ['compact:find_notfound_reply', 'find', MessageType.REPLY, 4, 'result', [undefined, new mod.NotFound({ message: 'gone', code: 404 }), undefined], compactProtocol],
+  ['compact:ping_call', 'ping', MessageType.CALL, 2147483647, 'args', [], compactProtocol],
+  ['compact:notify_oneway', 'notify', MessageType.ONEWAY, 5, 'args', ['e'], compactProtocol],
+  ['compact:echoBool_false', 'echoBool', MessageType.CALL, 6, 'args', [false], compactProtocol],
+  ['compact:echoI64_min', 'echoI64', MessageType.CALL, 7, 'args', [-(2n ** 63n)], compactProtocol],
+  ['compact:echoI64_max', 'echoI64', MessageType.CALL, 8, 'args', [2n ** 63n - 1n], compactProtocol],
+  ['compact:echoList_long', 'echoList', MessageType.CALL, 9, 'args', [Array.from({ length: 40 }, (_, i) => i - 20)], compactProtocol],
+  ['compact:echoString_long', 'echoString', MessageType.CALL, 10, 'args', ['é'.repeat(300)], compactProtocol],
 ];
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -69,7 +80,7 @@ for (const [name, fnName, type, seqid, part, body, protocol] of cases) {
   });
 
   test(`${name}: we decode the Python peer's bytes to the same values`, () => {
-    const r = binaryProtocol.createReader();
+    const r = (name.startsWith('compact:') ? compactProtocol : binaryProtocol).createReader();
     r.reset(new Uint8Array(Buffer.from(golden[name], 'hex')));
     assert.equal(r.readMessageBegin(), { name: fnName, type, seqid });
     const decoded = binaryProtocol.codecs.argsCodec(desc).decode(r);
