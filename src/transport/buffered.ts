@@ -3,6 +3,7 @@
  * only the protocol can tell where one ends; it does so through a {@link MeasureFn}.
  */
 import { FrameTooLargeError, TransportError } from '../errors.js';
+import type { FrameSink } from './framed.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -33,23 +34,25 @@ function validate(options: BufferedOptions): { measure: MeasureFn; max: number }
 }
 
 /**
- * Splits a byte stream into messages. Whole messages inside a chunk leave as views
+ * Splits a byte stream into messages; usable as a Transformer or directly. Whole messages inside a chunk leave as views
  * of it; only a message that crosses chunks is gathered into one contiguous buffer
  * that grows by doubling.
  */
-class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
+export class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
   private readonly measure: MeasureFn;
   private readonly max: number;
   /** Gathers the one message that crosses chunks; handed out when whole, never reused. */
   private pending: Uint8Array | null = null;
   private pendingLength = 0;
 
-  constructor(measure: MeasureFn, max: number) {
+  constructor(options: BufferedOptions) {
+    const { measure, max } = validate(options);
     this.measure = measure;
     this.max = max;
   }
 
-  transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): void {
+  /** Consumes `chunk`, passing every message it completes to `controller`; throws what measure() throws. */
+  transform(chunk: Uint8Array, controller: FrameSink): void {
     let start = 0;
     if (this.pendingLength > 0) {
       start = this.complete(chunk, controller);
@@ -71,6 +74,7 @@ class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
     }
   }
 
+  /** Throws if the input ended inside a message. */
   flush(): void {
     if (this.pendingLength > 0) {
       const have = this.pendingLength;
@@ -84,7 +88,7 @@ class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
    * Feeds `chunk` into the pending message until measure() finds its end. Returns
    * where the following bytes start in `chunk`, or -1 when all of it was absorbed.
    */
-  private complete(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): number {
+  private complete(chunk: Uint8Array, controller: FrameSink): number {
     const before = this.pendingLength;
     let taken = 0;
     let step = Math.max(before, MIN_APPEND);
@@ -134,9 +138,9 @@ class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
 
 /** A stream that turns unframed bytes into one chunk per whole message. */
 export function createMessageSplitter(options: BufferedOptions): TransformStream<Uint8Array, Uint8Array> {
-  const { measure, max } = validate(options);
+  const splitter = new MessageSplitter(options);
   const { TransformStream } = streams();
-  return new TransformStream<Uint8Array, Uint8Array>(new MessageSplitter(measure, max));
+  return new TransformStream<Uint8Array, Uint8Array>(splitter);
 }
 
 /** Carries whole messages over a byte duplex with no framing: writes pass through, reads are split by `measure`. */

@@ -2,10 +2,10 @@
 export type { DuplexStream } from './types.js';
 export type { StreamClasses } from './streams.js';
 export { useStreams, streams } from './streams.js';
-export type { FramedOptions } from './framed.js';
-export { createFrameDecoder, createFrameEncoder, framed, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE } from './framed.js';
+export type { FramedOptions, FrameSink } from './framed.js';
+export { createFrameDecoder, createFrameEncoder, framed, FrameDecoder, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE } from './framed.js';
 export type { MeasureFn, BufferedOptions } from './buffered.js';
-export { createMessageSplitter, buffered, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
+export { createMessageSplitter, buffered, MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
 export type { SocketConnection, ConnectOptions, ListenOptions, SocketServer } from './socket.js';
 export { connect, fromSocket, listen } from './socket.js';
 export { createMemoryPair } from './memory.js';

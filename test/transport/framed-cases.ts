@@ -47,6 +47,12 @@ export function framedTests(label: string, classes: StreamClasses): void {
     out.forEach((chunk, i) => assert.equal(Array.from(chunk), Array.from(frame(payloads[i]))));
   });
 
+  test('encoded frames are independent: a consumer writing into one does not touch the next', async () => {
+    const { out } = await feed(createFrameEncoder(), [pattern(3, 1), pattern(3, 2)]);
+    out[0].fill(0xee);
+    assert.equal(Array.from(out[1]), Array.from(frame(pattern(3, 2))));
+  });
+
   test('decoder reassembles frames fed in 1-byte chunks', async () => {
     const { out, error } = await feed(createFrameDecoder(), split(wire, 1));
     assert.is(error, undefined);
