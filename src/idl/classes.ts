@@ -1,0 +1,156 @@
+/**
+ * Runtime classes for structs, unions and exceptions. The constructor is
+ * compiled once per struct so it assigns every field in declaration order:
+ * all instances then share one V8 hidden class, which matters because the
+ * decoders construct these on every message.
+ */
+import type { StructCtor, StructDesc, TypeDesc } from '../protocol/schema.js';
+
+/**
+ * A deep copy of `value`, a runtime value of `type`: containers, structs and
+ * binary are copied, immutable values returned as they are.
+ */
+export function cloneValue(type: TypeDesc, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  switch (type.kind) {
+    case 'list': {
+      const src = value as unknown[];
+      const out = new Array<unknown>(src.length);
+      for (let i = 0; i < src.length; i++) out[i] = cloneValue(type.elem, src[i]);
+      return out;
+    }
+    case 'set': {
+      const out = new Set<unknown>();
+      for (const e of value as Set<unknown>) out.add(cloneValue(type.elem, e));
+      return out;
+    }
+    case 'map': {
+      const out = new Map<unknown, unknown>();
+      for (const [k, v] of value as Map<unknown, unknown>) out.set(cloneValue(type.key, k), cloneValue(type.value, v));
+      return out;
+    }
+    case 'binary':
+      return (value as Uint8Array).slice();
+    case 'struct': {
+      const desc = type.struct;
+      const src = value as Record<string, unknown>;
+      const init: Record<string, unknown> = {};
+      for (const f of desc.fields) {
+        const v = cloneValue(f.type, ownValue(src, f.name));
+        if (f.name === '__proto__') defineOwn(init, f.name, v);
+        else init[f.name] = v;
+      }
+      return desc.ctor ? new desc.ctor(init) : init;
+    }
+    default:
+      return value;
+  }
+}
+
+/** True when values of `type` are mutable, so a default must be copied per instance. */
+export function isMutableType(type: TypeDesc): boolean {
+  const k = type.kind;
+  return k === 'list' || k === 'set' || k === 'map' || k === 'struct' || k === 'binary';
+}
+
+/**
+ * Creates the class of `desc` and attaches it as `desc.ctor`. `defaults[i]`
+ * is the default of field i (the caller fills the array once values are
+ * resolved, before the first instance is built); `hasDefault[i]` says which
+ * fields have one.
+ */
+export function createStructClass(desc: StructDesc, defaults: readonly unknown[], hasDefault: readonly boolean[]): StructCtor {
+  const fields = desc.fields;
+  const types = fields.map((f) => f.type);
+  const isException = desc.kind === 'exception';
+  const messageIndex = isException ? fields.findIndex((f) => f.name === 'message') : -1;
+  let cls: StructCtor;
+  try {
+    cls = compile(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
+  } catch (e) {
+    // A Content-Security-Policy without 'unsafe-eval' forbids new Function; fall back to a loop.
+    if (!(e instanceof EvalError)) throw e;
+    cls = interpret(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
+  }
+  Object.defineProperty(cls, 'name', { value: desc.name, configurable: true });
+  Object.defineProperty(cls, 'schema', { value: desc, enumerable: false, writable: false, configurable: false });
+  if (isException) {
+    Object.defineProperty(cls.prototype, 'name', { value: desc.name, writable: true, enumerable: false, configurable: true });
+  }
+  desc.ctor = cls;
+  return cls;
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null));
+const hasOwn = Object.hasOwn;
+
+// Names whose plain assignment would not create an ordinary own data property on the instance.
+function needsDefine(name: string, isException: boolean): boolean {
+  return name === '__proto__' || (isException && (name === 'message' || name === 'stack'));
+}
+
+function compile(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
+  isException: boolean, messageIndex: number, idlName: string,
+): StructCtor {
+  const lines: string[] = ['const i = init == null ? E : init;'];
+  for (let n = 0; n < names.length; n++) {
+    const name = names[n]!;
+    const key = JSON.stringify(name);
+    // Object.prototype members would otherwise be read from an init object that lacks them.
+    const read = name in Object.prototype ? `(hasOwn(i, ${key}) ? i[${key}] : undefined)` : `i[${key}]`;
+    let fallback = 'undefined';
+    if (hasDefault[n]) fallback = isMutableType(types[n]!) ? `C(T[${n}], D[${n}])` : `D[${n}]`;
+    const expr = `${read} ?? ${fallback}`;
+    if (needsDefine(name, isException)) {
+      lines.push(`Object.defineProperty(this, ${key}, { value: ${expr}, writable: true, enumerable: true, configurable: true });`);
+    } else {
+      lines.push(`this[${key}] = ${expr};`);
+    }
+  }
+  let head = 'class {\n  constructor(init) {\n';
+  if (isException) {
+    const msg = messageIndex >= 0 ? `(init == null ? undefined : init[${JSON.stringify('message')}]) ?? D[${messageIndex}] ?? N` : 'N';
+    head = `class extends Error {\n  constructor(init) {\n    super(${msg});\n`;
+  }
+  const src = `"use strict";\nreturn ${head}    ${lines.join('\n    ')}\n  }\n};`;
+  const factory = new Function('E', 'D', 'T', 'C', 'hasOwn', 'N', src) as (...a: unknown[]) => StructCtor;
+  return factory(EMPTY, D, types, cloneValue, hasOwn, idlName);
+}
+
+function interpret(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
+  isException: boolean, messageIndex: number, idlName: string,
+): StructCtor {
+  const assign = (self: Record<string, unknown>, init: Record<string, unknown> | null | undefined): void => {
+    const i = init == null ? EMPTY : init;
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n]!;
+      let v = name in Object.prototype ? (hasOwn(i, name) ? i[name] : undefined) : i[name];
+      if (v == null) v = hasDefault[n] ? (isMutableType(types[n]!) ? cloneValue(types[n]!, D[n]) : D[n]) : undefined;
+      if (needsDefine(name, isException)) defineOwn(self, name, v);
+      else self[name] = v;
+    }
+  };
+  if (isException) {
+    return class extends Error {
+      constructor(init?: Record<string, unknown>) {
+        super(String((messageIndex >= 0 ? init?.message ?? D[messageIndex] : undefined) ?? idlName));
+        assign(this as unknown as Record<string, unknown>, init);
+      }
+    };
+  }
+  return class {
+    constructor(init?: Record<string, unknown>) {
+      assign(this as unknown as Record<string, unknown>, init);
+    }
+  };
+}
+
+function defineOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return key in Object.prototype && !hasOwn(obj, key) ? undefined : obj[key];
+}
