@@ -14,6 +14,25 @@ import { fileURLToPath } from 'node:url';
 /** The two transports both libraries speak over TBinaryProtocol. */
 export type TransportName = 'buffered' | 'framed';
 
+/** Whose server a client talks to: it decides the TApplicationExceptions to expect. */
+export type ServerKind = 'thrift-streams' | 'apache';
+
+/**
+ * The TApplicationExceptions each server sends (doc/specs/thrift-rpc.md types):
+ * INTERNAL_ERROR (6) for an undeclared handler error and UNKNOWN_METHOD (1), as
+ * the C++, Java and Python servers do. Apache's Node server sends every one
+ * without its type field (TApplicationException.write in lib/thrift/thrift.js
+ * tests `this.code`, which is never set), so the type reads as UNKNOWN (0) and
+ * only the message tells the cases apart. peers/apache-client.cjs keeps the same table.
+ */
+export const APP_ERRORS: Record<ServerKind, Record<'undeclared' | 'unknownMethod', { type: number; message?: string }>> = {
+  'thrift-streams': { undeclared: { type: 6 }, unknownMethod: { type: 1 } },
+  apache: {
+    undeclared: { type: 0, message: 'undeclared: boom' },
+    unknownMethod: { type: 0, message: 'Unknown function notOnServer' },
+  },
+};
+
 /** What peers/apache-client.cjs prints. */
 export interface ApacheClientReport {
   passed: number;
@@ -25,6 +44,8 @@ export interface ApacheClientReport {
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** The IDL every interop test speaks. */
 export const IDL_PATH = join(here, 'fixtures', 'interop.thrift');
+/** Interop plus a function no Interop server implements (it includes IDL_PATH). */
+export const PLUS_IDL_PATH = join(here, 'fixtures', 'interop-plus.thrift');
 const SERVER_SCRIPT = join(here, 'peers', 'apache-server.cjs');
 const CLIENT_SCRIPT = join(here, 'peers', 'apache-client.cjs');
 
@@ -55,6 +76,24 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Runs Apache's compiler on one IDL, into `outDir`. */
+function compile(idl: string, outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('thrift', ['--gen', 'js:node', '-out', outDir, idl], (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      reject(
+        new Error(
+          missing
+            ? 'the Apache Thrift compiler `thrift` is not on PATH (Debian: apt-get install thrift-compiler)'
+            : `thrift --gen js:node ${idl} failed: ${stderr || err.message}`,
+          { cause: err },
+        ),
+      );
+    });
+  });
+}
+
 let generated: Promise<string> | undefined;
 /**
  * Generates Apache's Node code for the IDL once per run, into a fresh directory
@@ -62,22 +101,13 @@ let generated: Promise<string> | undefined;
  * the compiler is missing.
  */
 export function apacheGenDir(): Promise<string> {
-  generated ??= new Promise<string>((resolve, reject) => {
+  generated ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'thrift-streams-interop-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    execFile('thrift', ['--gen', 'js:node', '-out', dir, IDL_PATH], (err, _stdout, stderr) => {
-      if (!err) return resolve(dir);
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(
-        new Error(
-          missing
-            ? 'the Apache Thrift compiler `thrift` is not on PATH (Debian: apt-get install thrift-compiler)'
-            : `thrift --gen js:node failed: ${stderr || err.message}`,
-          { cause: err },
-        ),
-      );
-    });
-  });
+    // Both files into one directory: InteropPlus.js requires ./Interop.js beside it.
+    for (const idl of [IDL_PATH, PLUS_IDL_PATH]) await compile(idl, dir);
+    return dir;
+  })();
   return generated;
 }
 
@@ -130,13 +160,12 @@ export async function startApacheServer(transport: TransportName): Promise<Apach
 
 /**
  * Runs peers/apache-client.cjs against a server and returns its report.
- * `undeclaredType` is the TApplicationException type the server sends for an
- * undeclared handler error.
+ * `server` names whose server it is (see APP_ERRORS).
  */
 export async function runApacheClient(opts: {
   port: number;
   transport: TransportName;
-  undeclaredType: number;
+  server: ServerKind;
 }): Promise<ApacheClientReport> {
   const gen = await apacheGenDir();
   const child = track(
@@ -147,7 +176,7 @@ export async function runApacheClient(opts: {
         '--port', String(opts.port),
         '--transport', opts.transport,
         '--gen', gen,
-        '--undeclared-type', String(opts.undeclaredType),
+        '--server', opts.server,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ),

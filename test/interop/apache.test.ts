@@ -8,20 +8,24 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createConnection, createServer, load, ThriftAppError } from '../../src/index.js';
-import { IDL_PATH, runApacheClient, startApacheServer, type ApacheClientReport, type TransportName } from './apache-peers.js';
+import { createConnection, createServer, load, ThriftAppError, type ServiceClient, type ServiceDesc } from '../../src/index.js';
+import {
+  APP_ERRORS,
+  IDL_PATH,
+  PLUS_IDL_PATH,
+  runApacheClient,
+  startApacheServer,
+  type ApacheClientReport,
+  type ServerKind,
+  type TransportName,
+} from './apache-peers.js';
 
 const TRANSPORTS: readonly TransportName[] = ['buffered', 'framed'];
-// TApplicationException types (doc/specs/thrift-rpc.md): what a server sends for an undeclared handler error.
-// Apache's Node processor sends UNKNOWN with the error's message; thrift-streams sends INTERNAL_ERROR, as
-// the C++, Java and Python libraries do.
-const APP_UNKNOWN = 0;
-const APP_INTERNAL_ERROR = 6;
 
 type StructCtor = new (init?: Record<string, unknown>) => object;
 /** The part of the loaded module these tests touch. */
 interface InteropModule {
-  Interop: unknown;
+  Interop: ServiceDesc;
   Point: StructCtor;
   Everything: StructCtor;
   Defaults: StructCtor;
@@ -29,12 +33,18 @@ interface InteropModule {
   InteropError: StructCtor;
   OtherError: StructCtor;
 }
-type Client = Record<string, (...args: unknown[]) => Promise<unknown>> & { close(): void };
+type Client = ServiceClient;
 
 let loaded: InteropModule | undefined;
 function mod(): InteropModule {
-  loaded ??= load(IDL_PATH) as unknown as InteropModule;
+  loaded ??= load(IDL_PATH) as InteropModule;
   return loaded;
+}
+let loadedPlus: { InteropPlus: ServiceDesc } | undefined;
+/** fixtures/interop-plus.thrift: Interop plus notOnServer, which no Interop server implements. */
+function plusMod(): { InteropPlus: ServiceDesc } {
+  loadedPlus ??= load(PLUS_IDL_PATH) as { InteropPlus: ServiceDesc };
+  return loadedPlus;
 }
 
 // ---------------------------------------------------------------------------
@@ -82,6 +92,13 @@ function same(actual: unknown, expected: unknown, what: string): void {
   assert.equal(canon(actual), canon(expected), `${what}: value differs`);
 }
 
+/** Checks the fields of `expected` (type, and message where given) on a ThriftAppError. */
+function isAppError(err: unknown, expected: { type: number; message?: string }): void {
+  assert.instance(err, ThriftAppError);
+  const e = err as ThriftAppError;
+  assert.equal(expected.message === undefined ? { type: e.type } : { type: e.type, message: e.message }, expected);
+}
+
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     const value = await p;
@@ -124,22 +141,23 @@ function hexOfDouble(v: number): string {
 
 interface Case {
   name: string;
-  run(c: Client): Promise<void>;
+  run(c: Client, server: { port: number; transport: TransportName }): Promise<void>;
 }
 
-function clientCases(undeclaredType: number): Case[] {
+function clientCases(serverKind: ServerKind): Case[] {
+  const appErrors = APP_ERRORS[serverKind];
   const m = mod();
   const P = (x: number, y: number) => new m.Point({ x, y });
   const cases: Case[] = [];
-  const add = (name: string, run: (c: Client) => Promise<void>) => cases.push({ name, run });
+  const add = (name: string, run: Case['run']) => cases.push({ name, run });
   const echo = (method: string, label: string, value: unknown, expected: unknown = value, type?: string) =>
     add(`${method} ${label}`, async (c) => {
-      const got = await c[method]!(value);
+      const got = await c[method](value);
       if (type) assert.is(typeof got, type, `${method}: result type`);
       same(got, expected, method);
     });
 
-  add('ping', async (c) => assert.is(await c.ping!(), undefined));
+  add('ping', async (c) => assert.is(await c.ping(), undefined));
   for (const v of [true, false]) echo('echoBool', String(v), v, v, 'boolean');
   for (const v of [0, 1, 127, -128, -1]) echo('echoByte', String(v), v, v, 'number');
   for (const v of [0, 32767, -32768, -1]) echo('echoI16', String(v), v, v, 'number');
@@ -151,7 +169,7 @@ function clientCases(undeclaredType: number): Case[] {
   for (const [label, v] of strings) echo('echoString', label, v, v, 'string');
   for (const [label, v] of [['empty', new Uint8Array(0)], ['all 256 bytes', allBytes], ['200 KB', bigBinary]] as const) {
     add(`echoBinary ${label}`, async (c) => {
-      const got = await c.echoBinary!(v);
+      const got = await c.echoBinary(v);
       assert.instance(got, Uint8Array, 'echoBinary: result type');
       same(got, v, 'echoBinary');
     });
@@ -227,15 +245,15 @@ function clientCases(undeclaredType: number): Case[] {
     }),
   );
   add('makeDefaults: the struct carries the IDL defaults', async (c) => {
-    const got = await c.makeDefaults!(42, 'made');
+    const got = await c.makeDefaults(42, 'made');
     assert.instance(got, m.Defaults);
     same(got, defaultsOnly(42, 'made'), 'makeDefaults');
   });
   for (const v of [1.5, -0, NaN, -Infinity, 5e-324]) {
-    add(`doubleBits ${Object.is(v, -0) ? '-0' : v}: the bytes we write`, async (c) => assert.is(await c.doubleBits!(v), hexOfDouble(v)));
+    add(`doubleBits ${Object.is(v, -0) ? '-0' : v}: the bytes we write`, async (c) => assert.is(await c.doubleBits(v), hexOfDouble(v)));
   }
   add('combine takes its arguments positionally, in field-id order', async (c) => {
-    const got = await c.combine!(false, 127, 32767, -2147483648, I64_MAX, 6.02214076e23, 'déjà vu', Uint8Array.of(98, 105, 110), 1, [9, 8], P(3, 4));
+    const got = await c.combine(false, 127, 32767, -2147483648, I64_MAX, 6.02214076e23, 'déjà vu', Uint8Array.of(98, 105, 110), 1, [9, 8], P(3, 4));
     assert.instance(got, m.Everything);
     same(
       got,
@@ -246,58 +264,72 @@ function clientCases(undeclaredType: number): Case[] {
       'combine',
     );
   });
-  add('mayThrow 0 returns', async (c) => assert.is(await c.mayThrow!(0), 'ok'));
+  add('mayThrow 0 returns', async (c) => assert.is(await c.mayThrow(0), 'ok'));
   add('mayThrow 7: declared InteropError arrives as an instance with its fields', async (c) => {
-    const err = (await rejection(c.mayThrow!(7))) as Record<string, unknown>;
+    const err = (await rejection(c.mayThrow(7))) as Record<string, unknown>;
     assert.instance(err, m.InteropError);
     assert.instance(err, Error);
     same({ errorCode: err.errorCode, message: err.message, where: err.where }, { errorCode: 7, message: 'code 7', where: P(7, -7) }, 'InteropError');
   });
   add('mayThrow -3: the second declared exception, OtherError', async (c) => {
-    const err = (await rejection(c.mayThrow!(-3))) as Record<string, unknown>;
+    const err = (await rejection(c.mayThrow(-3))) as Record<string, unknown>;
     assert.instance(err, m.OtherError);
     same(err.reasons, ['negative', '-3'], 'OtherError.reasons');
   });
-  add('mayThrowVoid 0 resolves undefined', async (c) => assert.is(await c.mayThrowVoid!(0), undefined));
+  add('mayThrowVoid 0 resolves undefined', async (c) => assert.is(await c.mayThrowVoid(0), undefined));
   add('mayThrowVoid 5: InteropError from a void function', async (c) => {
-    const err = (await rejection(c.mayThrowVoid!(5))) as Record<string, unknown>;
+    const err = (await rejection(c.mayThrowVoid(5))) as Record<string, unknown>;
     assert.instance(err, m.InteropError);
     same({ errorCode: err.errorCode, message: err.message, where: err.where }, { errorCode: 5, message: 'code 5', where: P(5, -5) }, 'InteropError');
   });
-  add(`failUndeclared arrives as ThriftAppError type ${undeclaredType}`, async (c) => {
-    const err = await rejection(c.failUndeclared!('boom'));
-    assert.instance(err, ThriftAppError);
-    assert.is((err as ThriftAppError).type, undeclaredType);
+  add(`failUndeclared arrives as ThriftAppError type ${appErrors.undeclared.type}`, async (c) => {
+    isAppError(await rejection(c.failUndeclared('boom')), appErrors.undeclared);
   });
   add('the connection still works after an undeclared failure', async (c) => {
-    await c.failUndeclared!('again').catch(() => undefined);
-    assert.is(await c.echoI32!(31), 31);
+    await c.failUndeclared('again').catch(() => undefined);
+    assert.is(await c.echoI32(31), 31);
   });
   add('oneway notify is delivered, in order, before a later call', async (c) => {
-    await c.drainNotes!();
-    assert.is(await c.notify!('first'), undefined);
-    await c.notify!('zweite ü');
-    same(await c.drainNotes!(), ['first', 'zweite ü'], 'drainNotes');
-    same(await c.drainNotes!(), [], 'drainNotes after a drain');
+    await c.drainNotes();
+    assert.is(await c.notify('first'), undefined);
+    await c.notify('zweite ü');
+    same(await c.drainNotes(), ['first', 'zweite ü'], 'drainNotes');
+    same(await c.drainNotes(), [], 'drainNotes after a drain');
+  });
+  add('a oneway whose handler fails sends nothing back', async (c) => {
+    await c.drainNotes();
+    await c.notify('explode');
+    await c.notify('after');
+    same(await c.drainNotes(), ['after'], 'drainNotes');
+    assert.is(await c.echoI32(32), 32);
+  });
+  add(`an unknown method gets ThriftAppError type ${appErrors.unknownMethod.type} and the connection survives`, async (_c, { port, transport }) => {
+    const plus = await createConnection(plusMod().InteropPlus, { host: '127.0.0.1', port, transport, timeout: 5000 });
+    try {
+      isAppError(await rejection(plus.notOnServer(1)), appErrors.unknownMethod);
+      assert.is(await plus.echoI32(33), 33, 'an inherited method on the same connection');
+    } finally {
+      plus.close();
+    }
   });
   add('64 calls in flight on one connection each get their own answer', async (c) => {
     const values = Array.from({ length: 64 }, (_, i) => i * 1000 - 7);
-    same(await Promise.all(values.map((v) => c.echoI32!(v))), values, 'echoI32 x64');
+    same(await Promise.all(values.map((v) => c.echoI32(v))), values, 'echoI32 x64');
   });
   return cases;
 }
 
 /** Runs every case on one connection (a fresh one after a case that broke it); returns the failures. */
-async function runClientCases(port: number, transport: TransportName, undeclaredType: number) {
+async function runClientCases(port: number, transport: TransportName, serverKind: ServerKind) {
   const m = mod();
   const failures: { name: string; error: string }[] = [];
-  const cases = clientCases(undeclaredType);
+  const cases = clientCases(serverKind);
   let conn: Client | undefined;
   try {
     for (const c of cases) {
       try {
-        conn ??= (await createConnection(m.Interop as never, { host: '127.0.0.1', port, transport, timeout: 5000 })) as unknown as Client;
-        await c.run(conn);
+        conn ??= await createConnection(m.Interop, { host: '127.0.0.1', port, transport, timeout: 5000 });
+        await c.run(conn, { port, transport });
       } catch (err) {
         failures.push({ name: c.name, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
         // The failure may have left the connection unusable; the next case gets its own.
@@ -363,6 +395,7 @@ function interopHandler() {
       throw new Error(`undeclared: ${why}`);
     },
     notify(note: string) {
+      if (note === 'explode') throw new Error('a oneway handler failed');
       notes.push(note);
     },
     drainNotes: () => notes.splice(0, notes.length),
@@ -405,7 +438,7 @@ for (const transport of TRANSPORTS) {
     cell('Apache client -> Apache server', transport, async () => {
       const server = await startApacheServer(transport);
       try {
-        return await runApacheClient({ port: server.port, transport, undeclaredType: APP_UNKNOWN });
+        return await runApacheClient({ port: server.port, transport, server: 'apache' });
       } finally {
         await server.stop();
       }
@@ -415,7 +448,7 @@ for (const transport of TRANSPORTS) {
     cell('thrift-streams client -> Apache server', transport, async () => {
       const server = await startApacheServer(transport);
       try {
-        return await runClientCases(server.port, transport, APP_UNKNOWN);
+        return await runClientCases(server.port, transport, 'apache');
       } finally {
         await server.stop();
       }
@@ -423,9 +456,9 @@ for (const transport of TRANSPORTS) {
 
   test(`Apache client -> our server: every check passes (${transport})`, () =>
     cell('Apache client -> thrift-streams server', transport, async () => {
-      const server = await createServer(mod().Interop as never, interopHandler() as never, { host: '127.0.0.1', port: 0, transport });
+      const server = await createServer(mod().Interop, interopHandler(), { host: '127.0.0.1', port: 0, transport });
       try {
-        return await runApacheClient({ port: server.address.port, transport, undeclaredType: APP_INTERNAL_ERROR });
+        return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams' });
       } finally {
         await server.close();
       }

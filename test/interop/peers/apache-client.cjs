@@ -6,11 +6,10 @@
  * `{"passed":N,"failed":N,"total":N,"failures":[{"name","error"}]}`.
  *
  *   node apache-client.cjs --port N --transport buffered|framed --gen <dir>
- *                          [--host 127.0.0.1] [--undeclared-type 6]
+ *                          [--host 127.0.0.1] [--server thrift-streams|apache]
  *
- * `--undeclared-type` is the TApplicationException type expected when a handler
- * throws an error the IDL does not declare: 6 (INTERNAL_ERROR) by default, as the
- * other Apache libraries send; Apache's own Node server sends 0 (UNKNOWN).
+ * `--server` names the server under test, which decides the TApplicationExceptions
+ * to expect (see APP_ERRORS).
  * Exits 0 whenever it could report, non-zero only if the harness itself broke.
  */
 const { isDeepStrictEqual, inspect } = require('node:util');
@@ -19,12 +18,28 @@ const { parsePeerArgs, loadApache } = require('./apache-common.cjs');
 const args = parsePeerArgs({
   host: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string' },
-  'undeclared-type': { type: 'string', default: '6' },
+  server: { type: 'string', default: 'thrift-streams' },
 });
 const port = Number(args.port);
 if (!Number.isInteger(port) || port <= 0) throw new Error(`--port must be a port number, got ${args.port}`);
-const undeclaredType = Number(args['undeclared-type']);
-const { thrift, Interop, types, transport } = loadApache(args.gen, args.transport);
+/**
+ * The TApplicationExceptions each server sends (doc/specs/thrift-rpc.md types):
+ * INTERNAL_ERROR (6) for an undeclared handler error and UNKNOWN_METHOD (1), as
+ * the C++, Java and Python servers do. Apache's Node server sends every one of
+ * them without its type field (TApplicationException.write in lib/thrift/thrift.js
+ * tests `this.code`, which is never set), so the type reads as UNKNOWN (0) and
+ * only the message tells the cases apart.
+ */
+const APP_ERRORS = {
+  'thrift-streams': { undeclared: { type: 6 }, unknownMethod: { type: 1 } },
+  apache: {
+    undeclared: { type: 0, message: 'undeclared: boom' },
+    unknownMethod: { type: 0, message: 'Unknown function notOnServer' },
+  },
+};
+const appErrors = APP_ERRORS[args.server];
+if (!appErrors) throw new Error(`--server must be one of ${Object.keys(APP_ERRORS).join(', ')}, got ${args.server}`);
+const { thrift, Interop, InteropPlus, types, transport } = loadApache(args.gen, args.transport);
 const { Int64 } = thrift;
 const TApplicationException = thrift.Thrift.TApplicationException;
 
@@ -36,7 +51,9 @@ const CALL_TIMEOUT_MS = 5000;
  * a connection fails the checks it dropped and not every check after them.
  */
 class Session {
-  constructor() {
+  /** `service` is a generated service module (Interop, InteropPlus). */
+  constructor(service) {
+    this.service = service;
     this.conn = null;
     this.client = null;
     this.pending = new Set();
@@ -55,7 +72,7 @@ class Session {
     conn.on('error', (err) => fail(err));
     conn.on('close', () => fail(new Error('connection closed by the server')));
     this.conn = conn;
-    this.client = thrift.createClient(Interop, conn);
+    this.client = thrift.createClient(this.service, conn);
   }
 
   /** Calls `method` in the callback style (no dependence on the generated promise path). */
@@ -131,7 +148,9 @@ function isType(actual, type, what) {
 
 const sortedSet = (arr) => [...arr].sort();
 
-const session = new Session();
+const session = new Session(Interop);
+// A client of InteropPlus: Interop plus notOnServer, which no Interop server has.
+const plusSession = new Session(InteropPlus);
 const checks = [];
 /** A check that sends `value` to an echo method and expects it back unchanged. */
 function echo(method, label, value, { check, type } = {}) {
@@ -163,7 +182,7 @@ const bigBinary = Buffer.alloc(200_000);
 for (let i = 0; i < bigBinary.length; i++) bigBinary[i] = (i * 31 + 7) & 0xff;
 const longString = 'ü🎉abc'.repeat(20_000);
 const i64Edges = [0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0x0102030405060708n, -0x0102030405060708n];
-const doubles = [0, 1.5, -2.25, Math.PI, 1e-300, -1e-300, 5e-324, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN];
+const doubles = [0, 1.5, -2.25, Math.PI, 1e-300, -1e-300, 5e-324, Number.MAX_VALUE, Infinity, -Infinity, NaN];
 const point = (x, y) => ({ x, y });
 const everything = {
   aBool: true,
@@ -284,10 +303,15 @@ add('mayThrowVoid 5 throws InteropError', async () => {
   if (!(err instanceof types.InteropError)) throw new Error(`expected an InteropError, got ${show(err)}`);
   same({ errorCode: err.errorCode, message: err.message, where: err.where }, { errorCode: 5, message: 'code 5', where: point(5, -5) }, 'InteropError');
 });
-add(`failUndeclared arrives as TApplicationException type ${undeclaredType}`, async () => {
-  const err = await rejects(session.call('failUndeclared', 'boom'));
+/** Checks the fields of `expected` (type, and message where given) on a TApplicationException. */
+function isAppError(err, expected) {
   if (!(err instanceof TApplicationException)) throw new Error(`expected a TApplicationException, got ${show(err)}`);
-  same(err.type, undeclaredType, 'TApplicationException.type');
+  const got = {};
+  for (const k of Object.keys(expected)) got[k] = err[k];
+  same(got, expected, 'TApplicationException');
+}
+add(`failUndeclared arrives as TApplicationException type ${appErrors.undeclared.type}`, async () => {
+  isAppError(await rejects(session.call('failUndeclared', 'boom')), appErrors.undeclared);
 });
 add('the connection still works after an undeclared failure', async () => {
   await session.call('failUndeclared', 'again').catch(() => {});
@@ -299,6 +323,17 @@ add('oneway notify is delivered, in order, before a later call', async () => {
   await session.call('notify', 'zweite ü');
   same(await session.call('drainNotes'), ['first', 'zweite ü'], 'drainNotes');
   same(await session.call('drainNotes'), [], 'drainNotes after drain');
+});
+add('a oneway whose handler fails sends nothing back', async () => {
+  await session.call('drainNotes');
+  await session.call('notify', 'explode');
+  await session.call('notify', 'after');
+  same(await session.call('drainNotes'), ['after'], 'drainNotes');
+  same(await session.call('echoI32', 32), 32, 'echoI32');
+});
+add(`an unknown method gets TApplicationException type ${appErrors.unknownMethod.type} and the connection survives`, async () => {
+  isAppError(await rejects(plusSession.call('notOnServer', 1)), appErrors.unknownMethod);
+  same(await plusSession.call('echoI32', 33), 33, 'echoI32 after the unknown method');
 });
 add('64 calls in flight on one connection each get their own answer', async () => {
   const values = Array.from({ length: 64 }, (_, i) => i * 1000 - 7);
@@ -315,6 +350,7 @@ async function main() {
     }
   }
   session.close();
+  plusSession.close();
   const passed = checks.length - failures.length;
   process.stdout.write(`${JSON.stringify({ passed, failed: failures.length, total: checks.length, failures })}\n`);
   // A connection or timer Apache left behind must not keep the process alive.

@@ -26,8 +26,9 @@ function parsePeerArgs(extra) {
 }
 
 /**
- * Loads Apache's library and the generated service module from `genDir`.
- * Returns `{ thrift, Interop, types, transport }`.
+ * Loads Apache's library and the generated modules of fixtures/interop.thrift
+ * and fixtures/interop-plus.thrift from `genDir`.
+ * Returns `{ thrift, Interop, InteropPlus, types, transport }`.
  */
 function loadApache(genDir, transportName) {
   const thrift = repoRequire('thrift');
@@ -58,8 +59,10 @@ function loadApache(genDir, transportName) {
   if (!fs.existsSync(link)) fs.symlinkSync(path.join(repoRoot, 'node_modules'), link, 'dir');
   const Interop = require(path.join(path.resolve(genDir), 'Interop.js'));
   const types = require(path.join(path.resolve(genDir), 'interop_types.js'));
+  // fixtures/interop-plus.thrift: Interop plus a function no Interop server implements.
+  const InteropPlus = require(path.join(path.resolve(genDir), 'InteropPlus.js'));
   const transport = transportName === 'framed' ? thrift.TFramedTransport : thrift.TBufferedTransport;
-  return { thrift, Interop, types, transport };
+  return { thrift, Interop, InteropPlus, types, transport };
 }
 
 module.exports = { parsePeerArgs, loadApache, repoRoot };

@@ -74,9 +74,10 @@ const handler = {
     return Promise.resolve();
   },
   failUndeclared: (why) => Promise.reject(new Error(`undeclared: ${why}`)),
-  // Oneway: the processor calls this and sends nothing back.
+  // Oneway: the processor calls this and sends nothing back. A throw here would drop
+  // the connection (see above), so "explode" is only ignored.
   notify: (note) => {
-    notes.push(note);
+    if (note !== 'explode') notes.push(note);
   },
   drainNotes: () => Promise.resolve(notes.splice(0, notes.length)),
 };
