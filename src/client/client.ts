@@ -30,6 +30,8 @@ export interface ClientOptions {
   maxDepth?: number;
   /** Called once when the connection closes, with the error if it failed. */
   onClose?: (error?: Error) => void;
+  /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
+  service?: string;
 }
 
 /** Per-call options. */
@@ -102,6 +104,9 @@ export class ThriftClient {
   private readonly timeout: number;
   private readonly onClose: ((error?: Error) => void) | undefined;
   private seqid = 0;
+  /** Sequence ids have wrapped around: an unknown one may be a late reply after all. */
+  private wrapped = false;
+  private readonly prefix: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
@@ -118,10 +123,15 @@ export class ThriftClient {
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
+    this.prefix = options.service === undefined ? '' : `${options.service}:`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.loop().then(
       () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
-      (e: unknown) => this.shutdown(new ConnectionClosedError(`connection failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })),
+      (e: unknown) => {
+        const error = e instanceof Error ? e : new Error(String(e));
+        this.writer.abort(error).catch(() => {});
+        this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
+      },
     );
   }
 
@@ -144,10 +154,14 @@ export class ThriftClient {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const seqid = this.seqid = this.seqid >= MAX_SEQID ? 1 : this.seqid + 1;
+    if (this.seqid >= MAX_SEQID) {
+      this.seqid = 0;
+      this.wrapped = true;
+    }
+    const seqid = ++this.seqid;
     let bytes: Uint8Array;
     try {
-      bytes = encodeMessage(this.wire, name, entry.messageType, seqid, entry.encodeArgs, args);
+      bytes = encodeMessage(this.wire, this.prefix === '' ? name : this.prefix + name, entry.messageType, seqid, entry.encodeArgs, args);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -217,8 +231,14 @@ export class ThriftClient {
     // A header that cannot be read means the stream is out of step: fail the connection (the loop catches).
     const { name, type, seqid } = r.readMessageBegin();
     const p = this.pending.get(seqid);
-    // No such call: it timed out or was aborted, and its late reply is dropped.
-    if (p === undefined) return;
+    if (p === undefined) {
+      // A sequence id never sent means the server is out of step with us: nothing it says can be trusted.
+      if (!this.wrapped && (seqid <= 0 || seqid > this.seqid)) {
+        throw new ThriftAppError(AppErrorType.BAD_SEQUENCE_ID, `reply to ${name} has sequence id ${seqid}, which was never sent`);
+      }
+      // Otherwise the call timed out or was aborted, and its late reply is dropped.
+      return;
+    }
     this.settled(seqid, p);
     if (type === MessageType.EXCEPTION) {
       try {
@@ -232,7 +252,7 @@ export class ThriftClient {
       p.reject(new ThriftAppError(AppErrorType.INVALID_MESSAGE_TYPE, `expected a reply to ${p.entry.fn.name}, got message type ${type}`));
       return;
     }
-    if (name !== p.entry.fn.name) {
+    if (name !== p.entry.fn.name && name !== this.prefix + p.entry.fn.name) {
       p.reject(new ThriftAppError(AppErrorType.WRONG_METHOD_NAME, `reply for ${name} to a call of ${p.entry.fn.name}`));
       return;
     }

@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted in replies; default 64. */
   maxDepth?: number;
+  /** The service's name on a multiplexed server (calls go out as `service:method`). */
+  service?: string;
 }
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
@@ -52,6 +54,7 @@ export async function createConnection(service: ServiceDesc, options: Connection
     protocol,
     timeout: options.timeout,
     maxDepth: options.maxDepth,
+    service: options.service,
     onClose: (error) => (error ? socket.destroy(error) : socket.close()),
   });
 }

@@ -1,2 +1,3 @@
 /** The processor layer: dispatches decoded calls to a handler and encodes replies. */
-export { Processor, type Handler, type ProcessorOptions, type ProcessResult } from './processor.js';
+export { Processor, type Handler, type MessageProcessor, type ProcessorOptions, type ProcessResult } from './processor.js';
+export { MultiplexedProcessor, SEPARATOR } from './multiplexed.js';

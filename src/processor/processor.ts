@@ -48,8 +48,16 @@ interface Entry {
 /** What process() returns: reply bytes, or undefined when there is none (oneway). */
 export type ProcessResult = Uint8Array | undefined;
 
+/** Anything that turns one request message into its reply: a Processor or a MultiplexedProcessor. */
+export interface MessageProcessor {
+  /** The protocol requests and replies use. */
+  readonly protocol: Protocol;
+  /** Handles one request message; throws only when its header cannot be read. */
+  process(message: Uint8Array): ProcessResult | Promise<ProcessResult>;
+}
+
 /** Serves one service: turns request messages into reply messages. */
-export class Processor {
+export class Processor implements MessageProcessor {
   /** The protocol requests and replies use. */
   readonly protocol: Protocol;
   private readonly handler: Record<string, unknown>;
@@ -94,6 +102,14 @@ export class Processor {
     const r = this.reader;
     r.reset(message);
     const { name, type, seqid } = r.readMessageBegin();
+    return this.dispatch(name, type, seqid, r);
+  }
+
+  /**
+   * Handles a request whose header was already read from `r` (positioned at the
+   * arguments): what a multiplexing processor calls with the service prefix removed.
+   */
+  dispatch(name: string, type: number, seqid: number, r: ProtocolReader): ProcessResult | Promise<ProcessResult> {
     if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
       return this.appError(name, seqid, AppErrorType.INVALID_MESSAGE_TYPE, `invalid message type ${type}`);
     }
@@ -174,7 +190,8 @@ export class Processor {
     return undefined;
   }
 
-  private appError(name: string, seqid: number, type: number, message: string): Uint8Array {
+  /** Encodes a TApplicationException reply. */
+  appError(name: string, seqid: number, type: number, message: string): Uint8Array {
     return encodeAppError(this.protocol, this.writer, name, seqid, new ThriftAppError(type, message));
   }
 }

@@ -1,3 +1,3 @@
 /** The server layer: createServer, and the per-connection loop for hand-assembled chains. */
-export { createServer, ThriftServer, type ServerOptions, type ServerState } from './server.js';
+export { createServer, ThriftServer, type MultiplexedServerOptions, type ServerOptions, type ServerState, type ServiceMap } from './server.js';
 export { serveConnection, ServedConnection, type ConnectionState, type ServeConnectionOptions } from './serve-connection.js';

@@ -3,7 +3,7 @@
  * writes replies as they complete (pipelined: replies may leave out of order,
  * clients match them by sequence id).
  */
-import type { Processor } from '../processor/index.js';
+import type { MessageProcessor } from '../processor/index.js';
 import type { DuplexStream } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
@@ -29,7 +29,7 @@ export class ServedConnection {
   readonly closed: Promise<void>;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
-  private readonly processor: Processor;
+  private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private resolveClosed!: () => void;
@@ -37,7 +37,7 @@ export class ServedConnection {
   private readonly sendBound: (reply: Uint8Array | undefined) => void;
   private readonly failBound: (e: unknown) => void;
 
-  constructor(conn: DuplexStream, processor: Processor, options: ServeConnectionOptions = {}) {
+  constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}) {
     this.reader = conn.readable.getReader();
     this.writer = conn.writable.getWriter();
     this.processor = processor;
@@ -153,6 +153,6 @@ export class ServedConnection {
 function ignore(): void {}
 
 /** Serves one message duplex (see transport `messages()`) with a processor until it closes. */
-export function serveConnection(conn: DuplexStream, processor: Processor, options?: ServeConnectionOptions): ServedConnection {
+export function serveConnection(conn: DuplexStream, processor: MessageProcessor, options?: ServeConnectionOptions): ServedConnection {
   return new ServedConnection(conn, processor, options);
 }

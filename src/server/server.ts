@@ -1,6 +1,6 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ThriftError } from '../errors.js';
-import { Processor, type Handler } from '../processor/index.js';
+import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { listen, messages, type Framing, type SocketServer } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
@@ -103,14 +103,42 @@ export class ThriftServer {
   }
 }
 
+/** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */
+export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]>>;
+
+/** Options of a multiplexed server. */
+export interface MultiplexedServerOptions extends ServerOptions {
+  /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
+  defaultService?: string;
+}
+
 /** Starts a server for `service` answered by `handler`; resolves once it listens. */
-export async function createServer(service: ServiceDesc, handler: Handler, options: ServerOptions = {}): Promise<ThriftServer> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createServer: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+export function createServer(service: ServiceDesc, handler: Handler, options?: ServerOptions): Promise<ThriftServer>;
+/** Starts a multiplexed server: several services on one port, as Apache's TMultiplexedProcessor. */
+export function createServer(services: ServiceMap, options?: MultiplexedServerOptions): Promise<ThriftServer>;
+export async function createServer(
+  first: ServiceDesc | ServiceMap,
+  second?: Handler | MultiplexedServerOptions,
+  third?: ServerOptions,
+): Promise<ThriftServer> {
+  const multiplexed = !isService(first);
+  const options: MultiplexedServerOptions = (multiplexed ? second : third) ?? {};
   const protocol = resolveProtocol(options.protocol);
-  const processor = new Processor(service, handler, { protocol, maxDepth: options.maxDepth, onError: options.onError });
+  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError };
+  let processor: MessageProcessor;
+  if (multiplexed) {
+    if (first === null || typeof first !== 'object') {
+      throw new TypeError('createServer: the first argument must be a service from load(), or a map of name → [service, handler]');
+    }
+    for (const [name, entry] of Object.entries(first as ServiceMap)) {
+      if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`createServer: services[${JSON.stringify(name)}] must be [service, handler]`);
+    }
+    processor = new MultiplexedProcessor(first as ServiceMap, { ...processorOptions, defaultService: options.defaultService });
+  } else {
+    processor = new Processor(first as ServiceDesc, second as Handler, processorOptions);
+  }
   const framing = options.transport ?? 'buffered';
+  if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
   let server: ThriftServer | undefined;
   const socketServer = await listen(
     { host: options.host, port: options.port, path: options.path, maxConnections: options.maxConnections },
@@ -131,4 +159,8 @@ export async function createServer(service: ServiceDesc, handler: Handler, optio
   );
   server = new ThriftServer(socketServer, options.closeTimeout ?? 10_000);
   return server;
+}
+
+function isService(v: unknown): v is ServiceDesc {
+  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
 }

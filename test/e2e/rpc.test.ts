@@ -1,4 +1,4 @@
-/** End to end over real sockets on 127.0.0.1: load an IDL, serve it, call it, for both framings. */
+/** End to end over real sockets on 127.0.0.1: load an IDL, serve it, call it, for each protocol and framing. */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { suite } from 'uvu';
@@ -21,15 +21,15 @@ import { rejection, signal, within } from '../helpers/wait.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 
-for (const transport of ['buffered', 'framed'] as const) {
-  const test = suite(`rpc over ${transport}`);
+for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'], ['compact', 'buffered'], ['compact', 'framed']] as const) {
+  const test = suite(`rpc over ${protocol}/${transport}`);
   let server: ThriftServer;
   let conn: ServiceClient;
   let notified: (event: string) => void = () => {};
 
   test.before(async () => {
-    server = await createServer(mod.Echo, echoHandler(mod, { notify: (e) => notified(e) }), { port: 0, transport });
-    conn = await createConnection(mod.Echo, { port: server.address.port, transport, timeout: 5000 });
+    server = await createServer(mod.Echo, echoHandler(mod, { notify: (e) => notified(e) }), { port: 0, transport, protocol });
+    conn = await createConnection(mod.Echo, { port: server.address.port, transport, protocol, timeout: 5000 });
   });
 
   test.after(async () => {
@@ -129,7 +129,7 @@ for (const transport of ['buffered', 'framed'] as const) {
     const other = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
     // A client whose copy of the service has a function the server lacks.
     const extra = { ...other.Echo, functions: [...other.Echo.functions, { ...other.Echo.functions[0], name: 'missing' }] };
-    const c = await createConnection(extra, { port: server.address.port, transport, timeout: 5000 });
+    const c = await createConnection(extra, { port: server.address.port, transport, protocol, timeout: 5000 });
     try {
       const e = await rejection(c.missing());
       assert.instance(e, ThriftAppError);
@@ -172,7 +172,7 @@ for (const transport of ['buffered', 'framed'] as const) {
   });
 
   test('a pool under 100 concurrent users never exceeds maxsize 4', async () => {
-    const pool = await createPool(mod.Echo, { port: server.address.port, transport, minsize: 1, maxsize: 4, timeout: 5000 });
+    const pool = await createPool(mod.Echo, { port: server.address.port, transport, protocol, minsize: 1, maxsize: 4, timeout: 5000 });
     let peak = 0;
     const results = await within(
       Promise.all(
