@@ -105,7 +105,7 @@ test('field names that are reserved words or Object.prototype members work', () 
 });
 
 test('exceptions are Errors and instances of their class, named by the IDL', () => {
-  const e = new mod.Oops({ code: 7, message: 'boom' });
+  const e: any = new mod.Oops({ code: 7, message: 'boom' });
   assert.ok(e instanceof Error);
   assert.ok(e instanceof mod.Oops);
   assert.is(e.name, 'Oops');
@@ -153,7 +153,7 @@ test('without eval (strict CSP) the classes behave the same', () => {
   assert.equal(Object.keys(a), ['l', 'class']);
   assert.is.not(a.l, b.l);
   assert.is(b.class, 2);
-  const e = new m.E({ message: 'x' });
+  const e: any = new m.E({ message: 'x' });
   assert.ok(e instanceof Error && e instanceof m.E);
   assert.equal([e.name, e.message, e.c], ['E', 'x', 3]);
 });

@@ -11,7 +11,10 @@ function onlyIdlErrors(text: string, what: string): void {
   try {
     loadSource(text);
   } catch (e) {
-    if (!(e instanceof IdlError)) assert.unreachable(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    if (!(e instanceof IdlError)) {
+      assert.unreachable(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      return;
+    }
     assert.ok(e.line >= 1 && e.column >= 1, `${what}: position ${e.line}:${e.column}`);
   }
 }
