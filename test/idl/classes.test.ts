@@ -106,7 +106,7 @@ test('field names that are reserved words or Object.prototype members work', () 
 
 test('exceptions are Errors and instances of their class, named by the IDL', () => {
   const e: any = new mod.Oops({ code: 7, message: 'boom' });
-  assert.ok(e instanceof Error);
+  assert.is(e instanceof Error, true);
   assert.ok(e instanceof mod.Oops);
   assert.is(e.name, 'Oops');
   assert.is(e.message, 'boom');
@@ -154,7 +154,7 @@ test('without eval (strict CSP) the classes behave the same', () => {
   assert.is.not(a.l, b.l);
   assert.is(b.class, 2);
   const e: any = new m.E({ message: 'x' });
-  assert.ok(e instanceof Error && e instanceof m.E);
+  assert.is(e instanceof Error && e instanceof m.E, true);
   assert.equal([e.name, e.message, e.c], ['E', 'x', 3]);
 });
 
