@@ -160,12 +160,14 @@ export async function startApacheServer(transport: TransportName): Promise<Apach
 
 /**
  * Runs peers/apache-client.cjs against a server and returns its report.
- * `server` names whose server it is (see APP_ERRORS).
+ * `server` names whose server it is (see APP_ERRORS); `strictWrite: false` makes
+ * the client send old-style message headers.
  */
 export async function runApacheClient(opts: {
   port: number;
   transport: TransportName;
   server: ServerKind;
+  strictWrite?: boolean;
 }): Promise<ApacheClientReport> {
   const gen = await apacheGenDir();
   const child = track(
@@ -177,6 +179,7 @@ export async function runApacheClient(opts: {
         '--transport', opts.transport,
         '--gen', gen,
         '--server', opts.server,
+        '--strict-write', String(opts.strictWrite ?? true),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ),

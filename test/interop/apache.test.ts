@@ -8,7 +8,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createConnection, createServer, load, ThriftAppError, type ServiceClient, type ServiceDesc } from '../../src/index.js';
+import {
+  createBinaryProtocol,
+  createConnection,
+  createServer,
+  load,
+  ThriftAppError,
+  type Protocol,
+  type ServiceClient,
+  type ServiceDesc,
+} from '../../src/index.js';
 import {
   APP_ERRORS,
   IDL_PATH,
@@ -21,6 +30,16 @@ import {
 } from './apache-peers.js';
 
 const TRANSPORTS: readonly TransportName[] = ['buffered', 'framed'];
+/**
+ * Message headers our side and Apache's client write: strict (versioned), the
+ * default everywhere, or old-style (name first), which every reader must accept.
+ */
+type Headers = 'strict' | 'non-strict';
+const HEADERS: readonly Headers[] = ['strict', 'non-strict'];
+const protocols: Record<Headers, Protocol> = {
+  strict: createBinaryProtocol(),
+  'non-strict': createBinaryProtocol({ strictWrite: false }),
+};
 
 type StructCtor = new (init?: Record<string, unknown>) => object;
 /** The part of the loaded module these tests touch. */
@@ -40,10 +59,16 @@ function mod(): InteropModule {
   loaded ??= load(IDL_PATH) as InteropModule;
   return loaded;
 }
-let loadedPlus: { InteropPlus: ServiceDesc } | undefined;
-/** fixtures/interop-plus.thrift: Interop plus notOnServer, which no Interop server implements. */
-function plusMod(): { InteropPlus: ServiceDesc } {
-  loadedPlus ??= load(PLUS_IDL_PATH) as { InteropPlus: ServiceDesc };
+/** fixtures/interop-plus.thrift: InteropPlus (Interop plus notOnServer) and InteropSkew. */
+interface PlusModule {
+  InteropPlus: ServiceDesc;
+  InteropSkew: ServiceDesc;
+  PointWide: StructCtor;
+  Nothing: StructCtor;
+}
+let loadedPlus: PlusModule | undefined;
+function plusMod(): PlusModule {
+  loadedPlus ??= load(PLUS_IDL_PATH) as PlusModule;
   return loadedPlus;
 }
 
@@ -57,6 +82,10 @@ function structName(v: object): string | undefined {
   const m = mod();
   for (const name of ['Point', 'Everything', 'Defaults', 'Nested', 'InteropError', 'OtherError'] as const) {
     if (v.constructor === m[name]) return name;
+  }
+  const plus = plusMod();
+  for (const name of ['PointWide', 'Nothing'] as const) {
+    if (v.constructor === plus[name]) return name;
   }
   return undefined;
 }
@@ -141,7 +170,8 @@ function hexOfDouble(v: number): string {
 
 interface Case {
   name: string;
-  run(c: Client, server: { port: number; transport: TransportName }): Promise<void>;
+  /** `connect` opens another connection to the same server, with the same options. */
+  run(c: Client, connect: (service: ServiceDesc) => Promise<Client>): Promise<void>;
 }
 
 function clientCases(serverKind: ServerKind): Case[] {
@@ -231,9 +261,7 @@ function clientCases(serverKind: ServerKind): Case[] {
   const defaultsOnly = (id: number, name: string) =>
     new m.Defaults({ id, name, level: 7, label: 'default', color: 2, nums: [1, 2, 3], ratio: 0.5, enabled: true });
   echo('echoDefaults', 'required fields only, as a plain object', { id: 1, name: 'min' }, defaultsOnly(1, 'min'));
-  echo(
-    'echoNested',
-    'all fields',
+  const nestedValue = () =>
     new m.Nested({
       corner: P(7, 8),
       everything: everything(),
@@ -242,8 +270,8 @@ function clientCases(serverKind: ServerKind): Case[] {
       tagsById: new Map([[1, ['x']], [-7, []], [2147483647, ['y', 'z']]]),
       deep: [new Map([['evens', new Set([2, 4])], ['odds', new Set()]]), new Map()],
       defaults: defaultsFull,
-    }),
-  );
+    });
+  echo('echoNested', 'all fields', nestedValue());
   add('makeDefaults: the struct carries the IDL defaults', async (c) => {
     const got = await c.makeDefaults(42, 'made');
     assert.instance(got, m.Defaults);
@@ -303,13 +331,51 @@ function clientCases(serverKind: ServerKind): Case[] {
     same(await c.drainNotes(), ['after'], 'drainNotes');
     assert.is(await c.echoI32(32), 32);
   });
-  add(`an unknown method gets ThriftAppError type ${appErrors.unknownMethod.type} and the connection survives`, async (_c, { port, transport }) => {
-    const plus = await createConnection(plusMod().InteropPlus, { host: '127.0.0.1', port, transport, timeout: 5000 });
+  add(`an unknown method gets ThriftAppError type ${appErrors.unknownMethod.type} and the connection survives`, async (_c, connect) => {
+    const plus = await connect(plusMod().InteropPlus);
     try {
       isAppError(await rejection(plus.notOnServer(1)), appErrors.unknownMethod);
       assert.is(await plus.echoI32(33), 33, 'an inherited method on the same connection');
     } finally {
       plus.close();
+    }
+  });
+  add('the server skips argument fields it does not know, of every type', async (_c, connect) => {
+    const plus = plusMod();
+    const skew = await connect(plus.InteropSkew);
+    try {
+      const wide = new plus.PointWide({
+        x: 3,
+        y: -4,
+        extra: everything(),
+        deep: [new Map([['a', new Set([1n, -1n])]]), new Map()],
+        pointsById: new Map([[1, [P(1, 1)]], [-2, []]]),
+        flag: true,
+        small: -1,
+        medium: 300,
+        ratio: 0.25,
+        blob: allBytes,
+        big: I64_MIN,
+        color: 4,
+      });
+      const got = await skew.echoPoint(wide);
+      assert.instance(got, plus.PointWide);
+      same(got, new plus.PointWide({ x: 3, y: -4 }), 'echoPoint');
+      assert.is(await skew.echoI32(5, nestedValue()), 5, 'an argument the server does not know');
+    } finally {
+      skew.close();
+    }
+  });
+  add('the client skips result fields it does not know, and the next answer still parses', async (_c, connect) => {
+    const plus = plusMod();
+    const skew = await connect(plus.InteropSkew);
+    try {
+      const got = await skew.echoEverything(everything());
+      assert.instance(got, plus.Nothing);
+      same(got, new plus.Nothing({}), 'echoEverything as Nothing');
+      assert.is(await skew.echoI32(6, undefined), 6);
+    } finally {
+      skew.close();
     }
   });
   add('64 calls in flight on one connection each get their own answer', async (c) => {
@@ -320,16 +386,18 @@ function clientCases(serverKind: ServerKind): Case[] {
 }
 
 /** Runs every case on one connection (a fresh one after a case that broke it); returns the failures. */
-async function runClientCases(port: number, transport: TransportName, serverKind: ServerKind) {
+async function runClientCases(port: number, transport: TransportName, headers: Headers, serverKind: ServerKind) {
   const m = mod();
   const failures: { name: string; error: string }[] = [];
   const cases = clientCases(serverKind);
+  const connect = (service: ServiceDesc) =>
+    createConnection(service, { host: '127.0.0.1', port, transport, protocol: protocols[headers], timeout: 5000 });
   let conn: Client | undefined;
   try {
     for (const c of cases) {
       try {
-        conn ??= await createConnection(m.Interop, { host: '127.0.0.1', port, transport, timeout: 5000 });
-        await c.run(conn, { port, transport });
+        conn ??= await connect(m.Interop);
+        await c.run(conn, connect);
       } catch (err) {
         failures.push({ name: c.name, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
         // The failure may have left the connection unusable; the next case gets its own.
@@ -405,20 +473,17 @@ function interopHandler() {
 // ---------------------------------------------------------------------------
 // The matrix printed at the end: direction × transport → passed/failed.
 
-const matrix: { direction: string; transport: TransportName; result: string }[] = [];
-function record(direction: string, transport: TransportName, r: { passed: number; failed: number }): void {
-  matrix.push({ direction, transport, result: `${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed` });
-}
-/** Runs one direction × transport cell; a cell that could not even run is shown as such, then fails. */
-async function cell(direction: string, transport: TransportName, run: () => Promise<ApacheClientReport>, who: string) {
+const matrix: { direction: string; transport: TransportName; headers: Headers; result: string }[] = [];
+/** Runs one direction × transport × headers cell; a cell that could not even run is shown as such, then fails. */
+async function cell(direction: string, transport: TransportName, headers: Headers, run: () => Promise<ApacheClientReport>, who: string) {
   let report: ApacheClientReport;
   try {
     report = await run();
   } catch (err) {
-    matrix.push({ direction, transport, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+    matrix.push({ direction, transport, headers, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
     throw err;
   }
-  record(direction, transport, report);
+  matrix.push({ direction, transport, headers, result: `${String(report.passed).padStart(4)} passed ${String(report.failed).padStart(4)} failed` });
   assertAllPassed(report, who);
 }
 function assertAllPassed(r: ApacheClientReport, who: string): void {
@@ -429,40 +494,49 @@ function assertAllPassed(r: ApacheClientReport, who: string): void {
 }
 
 test.after(() => {
-  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.result}`);
+  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.headers.padEnd(10)} ${r.result}`);
   console.log(`\nApache Thrift (Node) interop, TBinaryProtocol:\n${rows.join('\n')}\n`);
 });
 
-for (const transport of TRANSPORTS) {
-  test(`harness: Apache client passes every check against Apache server (${transport})`, () =>
-    cell('Apache client -> Apache server', transport, async () => {
-      const server = await startApacheServer(transport);
-      try {
-        return await runApacheClient({ port: server.port, transport, server: 'apache' });
-      } finally {
-        await server.stop();
-      }
-    }, 'Apache client against Apache server'));
+for (const headers of HEADERS) {
+  for (const transport of TRANSPORTS) {
+    const strictWrite = headers === 'strict';
+    const label = `${transport}, ${headers} headers`;
+    test(`harness: Apache client passes every check against Apache server (${label})`, () =>
+      cell('Apache client -> Apache server', transport, headers, async () => {
+        const server = await startApacheServer(transport);
+        try {
+          return await runApacheClient({ port: server.port, transport, server: 'apache', strictWrite });
+        } finally {
+          await server.stop();
+        }
+      }, 'Apache client against Apache server'));
 
-  test(`our client -> Apache server: every method round-trips exactly (${transport})`, () =>
-    cell('thrift-streams client -> Apache server', transport, async () => {
-      const server = await startApacheServer(transport);
-      try {
-        return await runClientCases(server.port, transport, 'apache');
-      } finally {
-        await server.stop();
-      }
-    }, 'our client against Apache server'));
+    test(`our client -> Apache server: every method round-trips exactly (${label})`, () =>
+      cell('thrift-streams client -> Apache server', transport, headers, async () => {
+        const server = await startApacheServer(transport);
+        try {
+          return await runClientCases(server.port, transport, headers, 'apache');
+        } finally {
+          await server.stop();
+        }
+      }, 'our client against Apache server'));
 
-  test(`Apache client -> our server: every check passes (${transport})`, () =>
-    cell('Apache client -> thrift-streams server', transport, async () => {
-      const server = await createServer(mod().Interop, interopHandler(), { host: '127.0.0.1', port: 0, transport });
-      try {
-        return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams' });
-      } finally {
-        await server.close();
-      }
-    }, 'Apache client against our server'));
+    test(`Apache client -> our server: every check passes (${label})`, () =>
+      cell('Apache client -> thrift-streams server', transport, headers, async () => {
+        const server = await createServer(mod().Interop, interopHandler(), {
+          host: '127.0.0.1',
+          port: 0,
+          transport,
+          protocol: protocols[headers],
+        });
+        try {
+          return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams', strictWrite });
+        } finally {
+          await server.close();
+        }
+      }, 'Apache client against our server'));
+  }
 }
 
 test.run();

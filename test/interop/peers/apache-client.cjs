@@ -7,9 +7,11 @@
  *
  *   node apache-client.cjs --port N --transport buffered|framed --gen <dir>
  *                          [--host 127.0.0.1] [--server thrift-streams|apache]
+ *                          [--strict-write true|false]
  *
  * `--server` names the server under test, which decides the TApplicationExceptions
- * to expect (see APP_ERRORS).
+ * to expect (see APP_ERRORS). `--strict-write false` sends old-style message
+ * headers (name first, no version), which servers must still accept.
  * Exits 0 whenever it could report, non-zero only if the harness itself broke.
  */
 const { isDeepStrictEqual, inspect } = require('node:util');
@@ -19,6 +21,7 @@ const args = parsePeerArgs({
   host: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string' },
   server: { type: 'string', default: 'thrift-streams' },
+  'strict-write': { type: 'string', default: 'true' },
 });
 const port = Number(args.port);
 if (!Number.isInteger(port) || port <= 0) throw new Error(`--port must be a port number, got ${args.port}`);
@@ -39,7 +42,17 @@ const APP_ERRORS = {
 };
 const appErrors = APP_ERRORS[args.server];
 if (!appErrors) throw new Error(`--server must be one of ${Object.keys(APP_ERRORS).join(', ')}, got ${args.server}`);
-const { thrift, Interop, InteropPlus, types, transport } = loadApache(args.gen, args.transport);
+const { thrift, Interop, InteropPlus, InteropSkew, types, plusTypes, transport } = loadApache(args.gen, args.transport);
+if (args['strict-write'] !== 'true' && args['strict-write'] !== 'false') throw new Error('--strict-write must be true or false');
+/** TBinaryProtocol, with old-style message headers under `--strict-write false`. */
+const protocol =
+  args['strict-write'] === 'true'
+    ? thrift.TBinaryProtocol
+    : class LooseBinaryProtocol extends thrift.TBinaryProtocol {
+        constructor(trans) {
+          super(trans, false, false);
+        }
+      };
 const { Int64 } = thrift;
 const TApplicationException = thrift.Thrift.TApplicationException;
 
@@ -61,7 +74,7 @@ class Session {
 
   open() {
     if (this.conn) return;
-    const conn = thrift.createConnection(args.host, port, { transport, protocol: thrift.TBinaryProtocol });
+    const conn = thrift.createConnection(args.host, port, { transport, protocol });
     const fail = (why) => {
       if (this.conn !== conn) return;
       this.conn = null;
@@ -151,6 +164,8 @@ const sortedSet = (arr) => [...arr].sort();
 const session = new Session(Interop);
 // A client of InteropPlus: Interop plus notOnServer, which no Interop server has.
 const plusSession = new Session(InteropPlus);
+// A client of InteropSkew: Interop's function names with other types.
+const skewSession = new Session(InteropSkew);
 const checks = [];
 /** A check that sends `value` to an echo method and expects it back unchanged. */
 function echo(method, label, value, { check, type } = {}) {
@@ -181,6 +196,7 @@ const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const bigBinary = Buffer.alloc(200_000);
 for (let i = 0; i < bigBinary.length; i++) bigBinary[i] = (i * 31 + 7) & 0xff;
 const longString = 'ü🎉abc'.repeat(20_000);
+const I64_MIN_EDGE = -(2n ** 63n);
 const i64Edges = [0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0x0102030405060708n, -0x0102030405060708n];
 const doubles = [0, 1.5, -2.25, Math.PI, 1e-300, -1e-300, 5e-324, Number.MAX_VALUE, Infinity, -Infinity, NaN];
 const point = (x, y) => ({ x, y });
@@ -335,6 +351,34 @@ add(`an unknown method gets TApplicationException type ${appErrors.unknownMethod
   isAppError(await rejects(plusSession.call('notOnServer', 1)), appErrors.unknownMethod);
   same(await plusSession.call('echoI32', 33), 33, 'echoI32 after the unknown method');
 });
+add('the server skips argument fields it does not know, of every type', async () => {
+  const wide = {
+    x: 3,
+    y: -4,
+    extra: everything,
+    deep: [{ a: [1n, -1n] }, {}],
+    pointsById: { 1: [point(1, 1)], '-2': [] },
+    flag: true,
+    small: -1,
+    medium: 300,
+    ratio: 0.25,
+    blob: allBytes,
+    big: I64_MIN_EDGE,
+    color: 4,
+  };
+  const got = await skewSession.call('echoPoint', toApache(wide));
+  if (!(got instanceof plusTypes.PointWide)) throw new Error(`expected a PointWide, got ${show(got)}`);
+  same(got, { x: 3, y: -4 }, 'echoPoint');
+});
+add('the server skips an argument it does not know', async () => {
+  same(await skewSession.call('echoI32', 5, toApache(nested)), 5, 'echoI32');
+});
+add('the client skips result fields it does not know, and the next answer still parses', async () => {
+  const got = await skewSession.call('echoEverything', toApache(everything));
+  if (!(got instanceof plusTypes.Nothing)) throw new Error(`expected a Nothing, got ${show(got)}`);
+  same(got, {}, 'echoEverything as Nothing');
+  same(await skewSession.call('echoI32', 6, null), 6, 'echoI32');
+});
 add('64 calls in flight on one connection each get their own answer', async () => {
   const values = Array.from({ length: 64 }, (_, i) => i * 1000 - 7);
   same(await Promise.all(values.map((v) => session.call('echoI32', v))), values, 'echoI32 x64');
@@ -351,6 +395,7 @@ async function main() {
   }
   session.close();
   plusSession.close();
+  skewSession.close();
   const passed = checks.length - failures.length;
   process.stdout.write(`${JSON.stringify({ passed, failed: failures.length, total: checks.length, failures })}\n`);
   // A connection or timer Apache left behind must not keep the process alive.

@@ -28,7 +28,7 @@ function parsePeerArgs(extra) {
 /**
  * Loads Apache's library and the generated modules of fixtures/interop.thrift
  * and fixtures/interop-plus.thrift from `genDir`.
- * Returns `{ thrift, Interop, InteropPlus, types, transport }`.
+ * Returns `{ thrift, Interop, InteropPlus, InteropSkew, types, plusTypes, transport }`.
  */
 function loadApache(genDir, transportName) {
   const thrift = repoRequire('thrift');
@@ -59,10 +59,13 @@ function loadApache(genDir, transportName) {
   if (!fs.existsSync(link)) fs.symlinkSync(path.join(repoRoot, 'node_modules'), link, 'dir');
   const Interop = require(path.join(path.resolve(genDir), 'Interop.js'));
   const types = require(path.join(path.resolve(genDir), 'interop_types.js'));
-  // fixtures/interop-plus.thrift: Interop plus a function no Interop server implements.
+  // fixtures/interop-plus.thrift: Interop plus a function no Interop server implements,
+  // and InteropSkew, whose functions make an Interop peer skip unknown fields.
   const InteropPlus = require(path.join(path.resolve(genDir), 'InteropPlus.js'));
+  const InteropSkew = require(path.join(path.resolve(genDir), 'InteropSkew.js'));
+  const plusTypes = require(path.join(path.resolve(genDir), 'interop-plus_types.js'));
   const transport = transportName === 'framed' ? thrift.TFramedTransport : thrift.TBufferedTransport;
-  return { thrift, Interop, InteropPlus, types, transport };
+  return { thrift, Interop, InteropPlus, InteropSkew, types, plusTypes, transport };
 }
 
 module.exports = { parsePeerArgs, loadApache, repoRoot };
