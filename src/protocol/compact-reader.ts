@@ -329,8 +329,10 @@ export class CompactReader implements ProtocolReader {
   }
 
   private checkCount(n: number, minSize: number): void {
-    // An element count the remaining bytes cannot hold is rejected before anything is allocated for it.
+    // An element count the remaining bytes cannot hold is rejected before anything is allocated for it;
+    // while measuring, the rest of the message may simply not have arrived yet.
     if (n * minSize > this.end - this.pos) {
+      if (this.measuring) throw INCOMPLETE;
       throw new ProtocolError(`container of ${n} elements exceeds the ${this.end - this.pos} bytes left`, ProtocolErrorType.SIZE_LIMIT);
     }
   }
