@@ -14,6 +14,12 @@ import { fileURLToPath } from 'node:url';
 /** The two transports both libraries speak over TBinaryProtocol. */
 export type TransportName = 'buffered' | 'framed';
 
+/** The protocol an Apache peer speaks; `strictWrite: false` makes its binary client write old-style message headers. */
+export interface ApacheWire {
+  protocol: 'binary' | 'compact';
+  strictWrite: boolean;
+}
+
 /** Whose server a client talks to: it decides the TApplicationExceptions to expect. */
 export type ServerKind = 'thrift-streams' | 'apache';
 
@@ -119,10 +125,12 @@ export interface ApacheServer {
 }
 
 /** Starts Apache's server on an ephemeral port and resolves once it printed `LISTENING <port>`. */
-export async function startApacheServer(transport: TransportName): Promise<ApacheServer> {
+export async function startApacheServer(transport: TransportName, protocol: ApacheWire['protocol'] = 'binary'): Promise<ApacheServer> {
   const gen = await apacheGenDir();
   const child = track(
-    spawn(process.execPath, [SERVER_SCRIPT, '--transport', transport, '--gen', gen], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [SERVER_SCRIPT, '--transport', transport, '--protocol', protocol, '--gen', gen], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -160,14 +168,13 @@ export async function startApacheServer(transport: TransportName): Promise<Apach
 
 /**
  * Runs peers/apache-client.cjs against a server and returns its report.
- * `server` names whose server it is (see APP_ERRORS); `strictWrite: false` makes
- * the client send old-style message headers.
+ * `server` names whose server it is (see APP_ERRORS); `wire` the protocol (binary with strict headers by default).
  */
 export async function runApacheClient(opts: {
   port: number;
   transport: TransportName;
   server: ServerKind;
-  strictWrite?: boolean;
+  wire?: ApacheWire;
 }): Promise<ApacheClientReport> {
   const gen = await apacheGenDir();
   const child = track(
@@ -179,7 +186,8 @@ export async function runApacheClient(opts: {
         '--transport', opts.transport,
         '--gen', gen,
         '--server', opts.server,
-        '--strict-write', String(opts.strictWrite ?? true),
+        '--protocol', opts.wire?.protocol ?? 'binary',
+        '--strict-write', String(opts.wire?.strictWrite ?? true),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ),

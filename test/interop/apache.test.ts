@@ -25,20 +25,23 @@ import {
   runApacheClient,
   startApacheServer,
   type ApacheClientReport,
+  type ApacheWire,
   type ServerKind,
   type TransportName,
 } from './apache-peers.js';
 
 const TRANSPORTS: readonly TransportName[] = ['buffered', 'framed'];
 /**
- * Message headers our side and Apache's client write: strict (versioned), the
- * default everywhere, or old-style (name first), which every reader must accept.
+ * The protocols both libraries speak. Binary comes twice: with strict (versioned)
+ * message headers, the default everywhere, and with old-style ones (name first),
+ * which every reader must still accept; our side and Apache's client write them.
  */
-type Headers = 'strict' | 'non-strict';
-const HEADERS: readonly Headers[] = ['strict', 'non-strict'];
-const protocols: Record<Headers, Protocol> = {
-  strict: createBinaryProtocol(),
-  'non-strict': createBinaryProtocol({ strictWrite: false }),
+type Wire = 'binary' | 'binary-old' | 'compact';
+const WIRES: readonly Wire[] = ['binary', 'binary-old', 'compact'];
+const wires: Record<Wire, { ours: Protocol | 'compact'; apache: ApacheWire }> = {
+  binary: { ours: createBinaryProtocol(), apache: { protocol: 'binary', strictWrite: true } },
+  'binary-old': { ours: createBinaryProtocol({ strictWrite: false }), apache: { protocol: 'binary', strictWrite: false } },
+  compact: { ours: 'compact', apache: { protocol: 'compact', strictWrite: true } },
 };
 
 type StructCtor = new (init?: Record<string, unknown>) => object;
@@ -386,12 +389,12 @@ function clientCases(serverKind: ServerKind): Case[] {
 }
 
 /** Runs every case on one connection (a fresh one after a case that broke it); returns the failures. */
-async function runClientCases(port: number, transport: TransportName, headers: Headers, serverKind: ServerKind) {
+async function runClientCases(port: number, transport: TransportName, wire: Wire, serverKind: ServerKind) {
   const m = mod();
   const failures: { name: string; error: string }[] = [];
   const cases = clientCases(serverKind);
   const connect = (service: ServiceDesc) =>
-    createConnection(service, { host: '127.0.0.1', port, transport, protocol: protocols[headers], timeout: 5000 });
+    createConnection(service, { host: '127.0.0.1', port, transport, protocol: wires[wire].ours, timeout: 5000 });
   let conn: Client | undefined;
   try {
     for (const c of cases) {
@@ -473,17 +476,17 @@ function interopHandler() {
 // ---------------------------------------------------------------------------
 // The matrix printed at the end: direction × transport → passed/failed.
 
-const matrix: { direction: string; transport: TransportName; headers: Headers; result: string }[] = [];
-/** Runs one direction × transport × headers cell; a cell that could not even run is shown as such, then fails. */
-async function cell(direction: string, transport: TransportName, headers: Headers, run: () => Promise<ApacheClientReport>, who: string) {
+const matrix: { direction: string; transport: TransportName; wire: Wire; result: string }[] = [];
+/** Runs one direction × transport × protocol cell; a cell that could not even run is shown as such, then fails. */
+async function cell(direction: string, transport: TransportName, wire: Wire, run: () => Promise<ApacheClientReport>, who: string) {
   let report: ApacheClientReport;
   try {
     report = await run();
   } catch (err) {
-    matrix.push({ direction, transport, headers, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+    matrix.push({ direction, transport, wire, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
     throw err;
   }
-  matrix.push({ direction, transport, headers, result: `${String(report.passed).padStart(4)} passed ${String(report.failed).padStart(4)} failed` });
+  matrix.push({ direction, transport, wire, result: `${String(report.passed).padStart(4)} passed ${String(report.failed).padStart(4)} failed` });
   assertAllPassed(report, who);
 }
 function assertAllPassed(r: ApacheClientReport, who: string): void {
@@ -494,44 +497,44 @@ function assertAllPassed(r: ApacheClientReport, who: string): void {
 }
 
 test.after(() => {
-  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.headers.padEnd(10)} ${r.result}`);
-  console.log(`\nApache Thrift (Node) interop, TBinaryProtocol:\n${rows.join('\n')}\n`);
+  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.wire.padEnd(10)} ${r.result}`);
+  console.log(`\nApache Thrift (Node) interop (binary-old: binary with old-style message headers):\n${rows.join('\n')}\n`);
 });
 
-for (const headers of HEADERS) {
+for (const wire of WIRES) {
   for (const transport of TRANSPORTS) {
-    const strictWrite = headers === 'strict';
-    const label = `${transport}, ${headers} headers`;
+    const label = `${transport}, ${wire}`;
+    const apacheWire = wires[wire].apache;
     test(`harness: Apache client passes every check against Apache server (${label})`, () =>
-      cell('Apache client -> Apache server', transport, headers, async () => {
-        const server = await startApacheServer(transport);
+      cell('Apache client -> Apache server', transport, wire, async () => {
+        const server = await startApacheServer(transport, apacheWire.protocol);
         try {
-          return await runApacheClient({ port: server.port, transport, server: 'apache', strictWrite });
+          return await runApacheClient({ port: server.port, transport, server: 'apache', wire: apacheWire });
         } finally {
           await server.stop();
         }
       }, 'Apache client against Apache server'));
 
     test(`our client -> Apache server: every method round-trips exactly (${label})`, () =>
-      cell('thrift-streams client -> Apache server', transport, headers, async () => {
-        const server = await startApacheServer(transport);
+      cell('thrift-streams client -> Apache server', transport, wire, async () => {
+        const server = await startApacheServer(transport, apacheWire.protocol);
         try {
-          return await runClientCases(server.port, transport, headers, 'apache');
+          return await runClientCases(server.port, transport, wire, 'apache');
         } finally {
           await server.stop();
         }
       }, 'our client against Apache server'));
 
     test(`Apache client -> our server: every check passes (${label})`, () =>
-      cell('Apache client -> thrift-streams server', transport, headers, async () => {
+      cell('Apache client -> thrift-streams server', transport, wire, async () => {
         const server = await createServer(mod().Interop, interopHandler(), {
           host: '127.0.0.1',
           port: 0,
           transport,
-          protocol: protocols[headers],
+          protocol: wires[wire].ours,
         });
         try {
-          return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams', strictWrite });
+          return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams', wire: apacheWire });
         } finally {
           await server.close();
         }

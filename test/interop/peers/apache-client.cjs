@@ -1,17 +1,18 @@
 'use strict';
 /**
  * Apache Thrift's Node client for the Interop service of
- * test/interop/fixtures/interop.thrift, over TBinaryProtocol: runs every check
+ * test/interop/fixtures/interop.thrift, over TBinaryProtocol (or TCompactProtocol): runs every check
  * against a server and prints one JSON line
  * `{"passed":N,"failed":N,"total":N,"failures":[{"name","error"}]}`.
  *
- *   node apache-client.cjs --port N --transport buffered|framed --gen <dir>
+ *   node apache-client.cjs --port N --transport buffered|framed --gen <dir> [--protocol binary|compact]
  *                          [--host 127.0.0.1] [--server thrift-streams|apache]
  *                          [--strict-write true|false]
  *
  * `--server` names the server under test, which decides the TApplicationExceptions
  * to expect (see APP_ERRORS). `--strict-write false` sends old-style message
- * headers (name first, no version), which servers must still accept.
+ * headers (name first, no version), which servers must still accept; it
+ * applies to the binary protocol only.
  * Exits 0 whenever it could report, non-zero only if the harness itself broke.
  */
 const { isDeepStrictEqual, inspect } = require('node:util');
@@ -44,15 +45,17 @@ const appErrors = APP_ERRORS[args.server];
 if (!appErrors) throw new Error(`--server must be one of ${Object.keys(APP_ERRORS).join(', ')}, got ${args.server}`);
 const { thrift, Interop, InteropPlus, InteropSkew, types, plusTypes, transport } = loadApache(args.gen, args.transport);
 if (args['strict-write'] !== 'true' && args['strict-write'] !== 'false') throw new Error('--strict-write must be true or false');
-/** TBinaryProtocol, with old-style message headers under `--strict-write false`. */
+/** TCompactProtocol, or TBinaryProtocol with old-style message headers under `--strict-write false`. */
 const protocol =
-  args['strict-write'] === 'true'
-    ? thrift.TBinaryProtocol
-    : class LooseBinaryProtocol extends thrift.TBinaryProtocol {
-        constructor(trans) {
-          super(trans, false, false);
-        }
-      };
+  args.protocol === 'compact'
+    ? thrift.TCompactProtocol
+    : args['strict-write'] === 'true'
+      ? thrift.TBinaryProtocol
+      : class LooseBinaryProtocol extends thrift.TBinaryProtocol {
+          constructor(trans) {
+            super(trans, false, false);
+          }
+        };
 const { Int64 } = thrift;
 const TApplicationException = thrift.Thrift.TApplicationException;
 

@@ -12,12 +12,20 @@ const { parseArgs } = require('node:util');
 const repoRoot = path.resolve(__dirname, '../../..');
 const repoRequire = createRequire(path.join(repoRoot, 'package.json'));
 
-/** Parses `--transport buffered|framed --gen <dir>` plus any extra string options. */
+/** Parses `--transport buffered|framed --gen <dir> [--protocol binary|compact]` plus any extra string options. */
 function parsePeerArgs(extra) {
   const { values } = parseArgs({
-    options: { transport: { type: 'string' }, gen: { type: 'string' }, ...extra },
+    options: {
+      transport: { type: 'string' },
+      gen: { type: 'string' },
+      protocol: { type: 'string', default: 'binary' },
+      ...extra,
+    },
     strict: true,
   });
+  if (values.protocol !== 'binary' && values.protocol !== 'compact') {
+    throw new Error(`--protocol must be binary or compact, got ${values.protocol}`);
+  }
   if (values.transport !== 'buffered' && values.transport !== 'framed') {
     throw new Error(`--transport must be buffered or framed, got ${values.transport}`);
   }

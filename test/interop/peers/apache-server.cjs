@@ -1,9 +1,9 @@
 'use strict';
 /**
  * Apache Thrift's Node server for the Interop service of
- * test/interop/fixtures/interop.thrift, over TBinaryProtocol.
+ * test/interop/fixtures/interop.thrift, over TBinaryProtocol (or TCompactProtocol).
  *
- *   node apache-server.cjs --transport buffered|framed --gen <dir>
+ *   node apache-server.cjs --transport buffered|framed --gen <dir> [--protocol binary|compact]
  *
  * Listens on 127.0.0.1, an ephemeral port; prints `LISTENING <port>` on stdout
  * once it accepts connections and serves until killed.
@@ -82,7 +82,8 @@ const handler = {
   drainNotes: () => Promise.resolve(notes.splice(0, notes.length)),
 };
 
-const server = thrift.createServer(Interop, handler, { transport, protocol: thrift.TBinaryProtocol });
+const protocol = args.protocol === 'compact' ? thrift.TCompactProtocol : thrift.TBinaryProtocol;
+const server = thrift.createServer(Interop, handler, { transport, protocol });
 server.on('error', (err) => {
   // A broken client connection must not take the server down; log it for the test's diagnostics.
   process.stderr.write(`apache-server: ${err && err.stack ? err.stack : err}\n`);
