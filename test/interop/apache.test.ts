@@ -29,6 +29,7 @@ import {
   type ServerKind,
   type TransportName,
 } from './apache-peers.js';
+import { startDripProxy } from './drip-proxy.js';
 
 const TRANSPORTS: readonly TransportName[] = ['buffered', 'framed'];
 /**
@@ -476,17 +477,33 @@ function interopHandler() {
 // ---------------------------------------------------------------------------
 // The matrix printed at the end: direction × transport → passed/failed.
 
-const matrix: { direction: string; transport: TransportName; wire: Wire; result: string }[] = [];
-/** Runs one direction × transport × protocol cell; a cell that could not even run is shown as such, then fails. */
-async function cell(direction: string, transport: TransportName, wire: Wire, run: () => Promise<ApacheClientReport>, who: string) {
+/**
+ * How the bytes travel: straight, or through a proxy that cuts the head of every
+ * chunk into 1–3 byte pieces, so that each receiver reassembles messages from
+ * fragments (see drip-proxy.ts).
+ */
+type Path = 'direct' | 'dripped';
+async function via<T>(path: Path, port: number, run: (port: number) => Promise<T>): Promise<T> {
+  if (path === 'direct') return run(port);
+  const proxy = await startDripProxy(port);
+  try {
+    return await run(proxy.port);
+  } finally {
+    await proxy.close();
+  }
+}
+
+const matrix: { direction: string; transport: TransportName; wire: Wire; path: Path; result: string }[] = [];
+/** Runs one direction × transport × protocol × path cell; a cell that could not even run is shown as such, then fails. */
+async function cell(direction: string, transport: TransportName, wire: Wire, path: Path, run: () => Promise<ApacheClientReport>, who: string) {
   let report: ApacheClientReport;
   try {
     report = await run();
   } catch (err) {
-    matrix.push({ direction, transport, wire, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+    matrix.push({ direction, transport, wire, path, result: `did not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
     throw err;
   }
-  matrix.push({ direction, transport, wire, result: `${String(report.passed).padStart(4)} passed ${String(report.failed).padStart(4)} failed` });
+  matrix.push({ direction, transport, wire, path, result: `${String(report.passed).padStart(4)} passed ${String(report.failed).padStart(4)} failed` });
   assertAllPassed(report, who);
 }
 function assertAllPassed(r: ApacheClientReport, who: string): void {
@@ -497,49 +514,55 @@ function assertAllPassed(r: ApacheClientReport, who: string): void {
 }
 
 test.after(() => {
-  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.wire.padEnd(10)} ${r.result}`);
+  const rows = matrix.map((r) => `  ${r.direction.padEnd(38)} ${r.transport.padEnd(9)} ${r.wire.padEnd(10)} ${r.path.padEnd(7)} ${r.result}`);
   console.log(`\nApache Thrift (Node) interop (binary-old: binary with old-style message headers):\n${rows.join('\n')}\n`);
 });
 
-for (const wire of WIRES) {
-  for (const transport of TRANSPORTS) {
-    const label = `${transport}, ${wire}`;
-    const apacheWire = wires[wire].apache;
-    test(`harness: Apache client passes every check against Apache server (${label})`, () =>
-      cell('Apache client -> Apache server', transport, wire, async () => {
-        const server = await startApacheServer(transport, apacheWire.protocol);
-        try {
-          return await runApacheClient({ port: server.port, transport, server: 'apache', wire: apacheWire });
-        } finally {
-          await server.stop();
-        }
-      }, 'Apache client against Apache server'));
+// Every wire × transport straight; binary and compact × transport dripped as well.
+const CELLS: { wire: Wire; transport: TransportName; path: Path }[] = [
+  ...WIRES.flatMap((wire) => TRANSPORTS.map((transport) => ({ wire, transport, path: 'direct' as const }))),
+  ...(['binary', 'compact'] as const).flatMap((wire) => TRANSPORTS.map((transport) => ({ wire, transport, path: 'dripped' as const }))),
+];
 
-    test(`our client -> Apache server: every method round-trips exactly (${label})`, () =>
-      cell('thrift-streams client -> Apache server', transport, wire, async () => {
-        const server = await startApacheServer(transport, apacheWire.protocol);
-        try {
-          return await runClientCases(server.port, transport, wire, 'apache');
-        } finally {
-          await server.stop();
-        }
-      }, 'our client against Apache server'));
+for (const { wire, transport, path } of CELLS) {
+  const label = `${transport}, ${wire}, ${path}`;
+  const apacheWire = wires[wire].apache;
+  test(`harness: Apache client passes every check against Apache server (${label})`, () =>
+    cell('Apache client -> Apache server', transport, wire, path, async () => {
+      const server = await startApacheServer(transport, apacheWire.protocol);
+      try {
+        return await via(path, server.port, (port) => runApacheClient({ port, transport, server: 'apache', wire: apacheWire }));
+      } finally {
+        await server.stop();
+      }
+    }, 'Apache client against Apache server'));
 
-    test(`Apache client -> our server: every check passes (${label})`, () =>
-      cell('Apache client -> thrift-streams server', transport, wire, async () => {
-        const server = await createServer(mod().Interop, interopHandler(), {
-          host: '127.0.0.1',
-          port: 0,
-          transport,
-          protocol: wires[wire].ours,
-        });
-        try {
-          return await runApacheClient({ port: server.address.port, transport, server: 'thrift-streams', wire: apacheWire });
-        } finally {
-          await server.close();
-        }
-      }, 'Apache client against our server'));
-  }
+  test(`our client -> Apache server: every method round-trips exactly (${label})`, () =>
+    cell('thrift-streams client -> Apache server', transport, wire, path, async () => {
+      const server = await startApacheServer(transport, apacheWire.protocol);
+      try {
+        return await via(path, server.port, (port) => runClientCases(port, transport, wire, 'apache'));
+      } finally {
+        await server.stop();
+      }
+    }, 'our client against Apache server'));
+
+  test(`Apache client -> our server: every check passes (${label})`, () =>
+    cell('Apache client -> thrift-streams server', transport, wire, path, async () => {
+      const server = await createServer(mod().Interop, interopHandler(), {
+        host: '127.0.0.1',
+        port: 0,
+        transport,
+        protocol: wires[wire].ours,
+      });
+      try {
+        return await via(path, server.address.port, (port) =>
+          runApacheClient({ port, transport, server: 'thrift-streams', wire: apacheWire }),
+        );
+      } finally {
+        await server.close();
+      }
+    }, 'Apache client against our server'));
 }
 
 test.run();
