@@ -31,4 +31,4 @@ export {
 } from './client/index.js';
 export { Processor, type Handler, type ProcessorOptions } from './processor/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
-export { connect, framed, buffered, listen, messages, createMemoryPair, useStreams, type DuplexStream } from './transport/index.js';
+export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';

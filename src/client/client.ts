@@ -18,12 +18,16 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
-import type { DuplexStream } from '../transport/index.js';
+import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
+  /** How messages sit on the byte stream; default 'buffered'. */
+  framing?: Framing;
+  /** Largest reply accepted, in bytes; default 16_384_000. */
+  maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
   timeout?: number;
   /** Deepest struct/container nesting accepted in replies; default 64. */
@@ -96,8 +100,7 @@ export class ThriftClient {
   readonly closed: Promise<void>;
   private readonly protocol: Protocol;
   private readonly table: Map<string, Entry>;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly channel: MessageChannel;
   private readonly wire: ProtocolWriter;
   private readonly decoder: ProtocolReader;
   private readonly pending = new Map<number, Pending>();
@@ -111,25 +114,28 @@ export class ThriftClient {
   private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
-  private readonly writeFailed = (e: unknown): void => this.destroy(e instanceof Error ? e : new Error(String(e)));
 
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
     this.service = service;
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
-    this.reader = conn.readable.getReader();
-    this.writer = conn.writable.getWriter();
+    this.channel = new MessageChannel(conn, {
+      framing: options.framing ?? 'buffered',
+      measure: this.protocol.measure,
+      maxMessageSize: options.maxMessageSize,
+      onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
+    });
     this.wire = this.protocol.createWriter();
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.loop().then(
+    this.channel.read(this.receive.bind(this)).then(
       () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
-        this.writer.abort(error).catch(() => {});
+        this.channel.abort(error);
         this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
       },
     );
@@ -167,10 +173,12 @@ export class ThriftClient {
     }
     if (entry.fn.oneway) {
       // No reply will come: the call is done once the bytes are handed to the transport.
-      return this.writer.write(bytes).then(undefined, (e: unknown) => {
-        this.writeFailed(e);
-        throw new ConnectionClosedError('connection closed before the oneway call was sent', { cause: e });
-      });
+      try {
+        this.channel.send(bytes);
+      } catch (e) {
+        return Promise.reject(new ConnectionClosedError('connection closed before the oneway call was sent', { cause: e }));
+      }
+      return Promise.resolve(undefined);
     }
     return new Promise((resolve, reject) => {
       const timeout = options?.timeout ?? this.timeout;
@@ -185,7 +193,12 @@ export class ThriftClient {
       if (own) p.cleanup = this.watch(seqid, p, timeout, signal);
       else if (timeout > 0 && this.timer === undefined) this.arm(p.deadline);
       this.pending.set(seqid, p);
-      this.writer.write(bytes).catch(this.writeFailed);
+      try {
+        this.channel.send(bytes);
+      } catch (e) {
+        this.settled(seqid, p);
+        reject(new ConnectionClosedError('connection can no longer be written', { cause: e }));
+      }
     });
   }
 
@@ -194,7 +207,7 @@ export class ThriftClient {
     if (this.state === 'open') {
       this.state = 'closing';
       const finish = (): void => {
-        this.writer.close().catch(() => {});
+        void this.channel.close();
         this.shutdown(new ConnectionClosedError('connection closed'));
       };
       if (this.pending.size === 0) finish();
@@ -206,23 +219,13 @@ export class ThriftClient {
   /** Forceful close: every call in flight rejects with ConnectionClosedError now. */
   destroy(error?: Error): void {
     if (this.state === 'closed') return;
-    this.writer.abort(error).catch(() => {});
+    this.channel.abort(error);
     this.shutdown(new ConnectionClosedError(error ? `connection destroyed: ${error.message}` : 'connection destroyed', { cause: error }), error);
   }
 
   /** Alias of close(), for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  private async loop(): Promise<void> {
-    const reader = this.reader;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      this.receive(value);
-      if (this.state === 'closed') return;
-    }
   }
 
   private receive(message: Uint8Array): void {
@@ -343,7 +346,7 @@ export class ThriftClient {
       p.cleanup?.();
       p.reject(error);
     }
-    this.reader.cancel().catch(() => {});
+    this.channel.stopReading();
     this.onClose?.(cause);
     this.resolveClosed();
   }
@@ -359,7 +362,7 @@ export type ServiceClient = ThriftClient & { [method: string]: any };
 /** Per-service subclasses of ThriftClient carrying one method per function, built once. */
 const classes = new WeakMap<ServiceDesc, new (service: ServiceDesc, conn: DuplexStream, options?: ClientOptions) => ThriftClient>();
 
-/** Creates a client over a message duplex (see transport `messages()`), with one method per service function. */
+/** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient(service: ServiceDesc, conn: DuplexStream, options?: ClientOptions): ServiceClient {
   let Cls = classes.get(service);
   if (Cls === undefined) {

@@ -1,6 +1,6 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import { connect, messages, type Framing } from '../transport/index.js';
+import { connect, type Framing } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
@@ -12,7 +12,7 @@ export interface ConnectionOptions {
   /** Unix socket path, instead of host and port. */
   path?: string;
   /** Wire framing; default 'buffered', as Apache Thrift. */
-  transport?: Framing;
+  transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Per-call timeout in ms (TimeoutError); also bounds connecting unless connectTimeout is given. */
@@ -36,6 +36,7 @@ export async function createConnection(service: ServiceDesc, options: Connection
   }
   const protocol = resolveProtocol(options.protocol);
   const framing = options.transport ?? 'buffered';
+  if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
   const socket = await connect({
     host: options.host,
     port: options.port,
@@ -43,15 +44,10 @@ export async function createConnection(service: ServiceDesc, options: Connection
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal: options.signal,
   });
-  let conn;
-  try {
-    conn = messages(socket, { framing, measure: protocol.measure, maxMessageSize: options.maxMessageSize });
-  } catch (e) {
-    socket.destroy();
-    throw e;
-  }
-  return createClient(service, conn, {
+  return createClient(service, socket, {
     protocol,
+    framing,
+    maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,
     service: options.service,

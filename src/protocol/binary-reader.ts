@@ -21,7 +21,10 @@ export class BinaryReader implements ProtocolReader {
   elemType = 0;
   keyType = 0;
   valueType = 0;
+  private buffer: ArrayBufferLike = EMPTY.buffer;
   private bytes: Uint8Array = EMPTY;
+  /** Offset of the current message in `bytes` (which spans the whole buffer). */
+  private base = 0;
   private view: DataView = new DataView(EMPTY.buffer);
   private pos = 0;
   private end = 0;
@@ -33,10 +36,16 @@ export class BinaryReader implements ProtocolReader {
   }
 
   reset(bytes: Uint8Array): void {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.pos = 0;
-    this.end = bytes.length;
+    // Messages cut from the same socket chunk or slab share one ArrayBuffer: keep its
+    // views and move the cursor, instead of allocating a DataView per message.
+    if (bytes.buffer !== this.buffer) {
+      this.buffer = bytes.buffer;
+      this.bytes = new Uint8Array(bytes.buffer);
+      this.view = new DataView(bytes.buffer);
+    }
+    this.base = bytes.byteOffset;
+    this.pos = bytes.byteOffset;
+    this.end = bytes.byteOffset + bytes.length;
     this.depth = 0;
   }
 
@@ -249,7 +258,7 @@ export class BinaryReader implements ProtocolReader {
 
   private need(n: number): void {
     if (this.pos + n > this.end) {
-      throw new ProtocolError(`message truncated: need ${n} bytes at offset ${this.pos}, have ${this.end - this.pos}`, ProtocolErrorType.INVALID_DATA);
+      throw new ProtocolError(`message truncated: need ${n} bytes at offset ${this.pos - this.base}, have ${this.end - this.pos}`, ProtocolErrorType.INVALID_DATA);
     }
   }
 }

@@ -1,13 +1,17 @@
 /**
  * The per-connection loop: reads request messages, hands them to the processor,
- * writes replies as they complete (pipelined: replies may leave out of order,
+ * sends replies as they complete (pipelined: replies may leave out of order,
  * clients match them by sequence id).
  */
 import type { MessageProcessor } from '../processor/index.js';
-import type { DuplexStream } from '../transport/index.js';
+import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
+  /** How messages sit on the byte stream; default 'buffered'. */
+  framing?: Framing;
+  /** Largest request accepted, in bytes; default 16_384_000. */
+  maxMessageSize?: number;
   /** Close the connection after this many ms with no request and nothing in flight. */
   idleTimeout?: number;
   /** Called when the connection fails (bad bytes, socket error); the connection is then closed. */
@@ -27,36 +31,37 @@ export class ServedConnection {
   inflight = 0;
   /** Resolves when the connection has closed (never rejects). */
   readonly closed: Promise<void>;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly channel: MessageChannel;
   private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
-  private readonly sendBound: (reply: Uint8Array | undefined) => void;
-  private readonly failBound: (e: unknown) => void;
+  private readonly sendBound = this.send.bind(this);
+  private readonly failBound = this.fail.bind(this);
 
   constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}) {
-    this.reader = conn.readable.getReader();
-    this.writer = conn.writable.getWriter();
     this.processor = processor;
     this.options = options;
+    this.channel = new MessageChannel(conn, {
+      framing: options.framing ?? 'buffered',
+      measure: processor.protocol.measure,
+      maxMessageSize: options.maxMessageSize,
+      onError: this.failBound,
+    });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    this.sendBound = this.send.bind(this);
-    this.failBound = this.fail.bind(this);
     if (options.idleTimeout !== undefined && options.idleTimeout > 0) {
       this.idleTimer = setTimeout(this.onIdle.bind(this), options.idleTimeout);
       this.idleTimer.unref?.();
     }
-    this.loop().catch(this.failBound);
+    this.channel.read(this.receive.bind(this), this.channel.ready.bind(this.channel)).then(this.peerEnded.bind(this), this.failBound);
   }
 
   /** Stops reading requests, waits for in-flight calls to be answered, then closes. */
   async close(): Promise<void> {
     if (this.state === 'open') {
       this.state = 'closing';
-      if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      await this.drain();
       await this.finish();
     }
     return this.closed;
@@ -68,47 +73,44 @@ export class ServedConnection {
     this.state = 'closed';
     this.clearIdle();
     this.options.destroy?.(error);
-    this.writer.abort(error).catch(ignore);
-    this.reader.cancel(error).catch(ignore);
+    this.channel.abort(error);
     this.resolveClosed();
   }
 
-  private async loop(): Promise<void> {
-    const reader = this.reader;
-    const writer = this.writer;
-    const processor = this.processor;
-    while (this.state === 'open') {
-      const { value, done } = await reader.read();
-      if (done) break;
-      // A request read while draining is not started: its client sees the close and settles it.
-      if (this.state !== 'open') break;
-      this.idleTimer?.refresh();
-      this.inflight++;
-      let out;
-      try {
-        out = processor.process(value);
-      } catch (e) {
-        // The message header is unreadable: the stream can no longer be trusted.
-        this.inflight--;
-        this.fail(e);
-        return;
-      }
-      if (out instanceof Promise) out.then(this.sendBound, this.failBound);
-      else this.send(out);
-      // Backpressure: a client that does not read its replies stops being read.
-      if (writer.desiredSize !== null && writer.desiredSize <= 0) await writer.ready;
+  private receive(message: Uint8Array): void {
+    // A request read while draining is not started: its client sees the close and settles it.
+    if (this.state !== 'open') return;
+    this.idleTimer?.refresh();
+    this.inflight++;
+    let out;
+    try {
+      out = this.processor.process(message);
+    } catch (e) {
+      // The message header is unreadable: the stream can no longer be trusted (read() rejects with it).
+      this.inflight--;
+      throw e;
     }
-    if (this.state === 'open') {
-      // The peer finished sending: answer what is in flight, then close.
-      this.state = 'closing';
-      if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-      await this.finish();
-    }
+    if (out instanceof Promise) out.then(this.sendBound, this.failBound);
+    else this.send(out);
+  }
+
+  private async peerEnded(): Promise<void> {
+    if (this.state !== 'open') return;
+    // The peer finished sending: answer what is in flight, then close.
+    this.state = 'closing';
+    await this.drain();
+    await this.finish();
   }
 
   private send(reply: Uint8Array | undefined): void {
     this.inflight--;
-    if (reply !== undefined && this.state !== 'closed') this.writer.write(reply).catch(this.failBound);
+    if (reply !== undefined && this.state !== 'closed') {
+      try {
+        this.channel.send(reply);
+      } catch (e) {
+        this.fail(e);
+      }
+    }
     if (this.inflight === 0 && this.drained !== undefined) {
       const drained = this.drained;
       this.drained = undefined;
@@ -116,15 +118,14 @@ export class ServedConnection {
     }
   }
 
+  private drain(): Promise<void> | void {
+    if (this.inflight > 0) return new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
   private async finish(): Promise<void> {
     if (this.state === 'closed') return;
     this.clearIdle();
-    try {
-      await this.writer.close();
-    } catch {
-      // Already errored: nothing left to flush.
-    }
-    this.reader.cancel().catch(ignore);
+    await this.channel.close();
     this.state = 'closed';
     this.resolveClosed();
   }
@@ -150,9 +151,7 @@ export class ServedConnection {
   }
 }
 
-function ignore(): void {}
-
-/** Serves one message duplex (see transport `messages()`) with a processor until it closes. */
+/** Serves one byte duplex with a processor until it closes. */
 export function serveConnection(conn: DuplexStream, processor: MessageProcessor, options?: ServeConnectionOptions): ServedConnection {
   return new ServedConnection(conn, processor, options);
 }

@@ -2,7 +2,7 @@
 import { ThriftError } from '../errors.js';
 import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import { listen, messages, type Framing, type SocketServer } from '../transport/index.js';
+import { listen, type Framing, type SocketServer } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 
 /** Options for {@link createServer}. */
@@ -14,7 +14,7 @@ export interface ServerOptions {
   /** Unix socket path, instead of host and port. */
   path?: string;
   /** Wire framing; default 'buffered', as Apache Thrift's servers. */
-  transport?: Framing;
+  transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
@@ -147,9 +147,10 @@ export async function createServer(
         socket.destroy();
         return;
       }
-      const conn = messages(socket, { framing, measure: protocol.measure, maxMessageSize: options.maxMessageSize });
       server.track(
-        new ServedConnection(conn, processor, {
+        new ServedConnection(socket, processor, {
+          framing,
+          maxMessageSize: options.maxMessageSize,
           idleTimeout: options.timeout,
           onError: options.onError,
           destroy: (e) => socket.destroy(e),

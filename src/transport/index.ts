@@ -9,4 +9,4 @@ export { createMessageSplitter, buffered, MessageSplitter, DEFAULT_MAX_MESSAGE_S
 export type { SocketConnection, ConnectOptions, ListenOptions, SocketServer } from './socket.js';
 export { connect, fromSocket, listen } from './socket.js';
 export { createMemoryPair } from './memory.js';
-export { messages, type Framing, type MessagesOptions } from './messages.js';
+export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
