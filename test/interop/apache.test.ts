@@ -53,6 +53,8 @@ interface InteropModule {
   Everything: StructCtor;
   Defaults: StructCtor;
   Nested: StructCtor;
+  Shape: StructCtor;
+  Tree: StructCtor;
   InteropError: StructCtor;
   OtherError: StructCtor;
 }
@@ -84,7 +86,7 @@ function plusMod(): PlusModule {
 
 function structName(v: object): string | undefined {
   const m = mod();
-  for (const name of ['Point', 'Everything', 'Defaults', 'Nested', 'InteropError', 'OtherError'] as const) {
+  for (const name of ['Point', 'Everything', 'Defaults', 'Nested', 'Shape', 'Tree', 'InteropError', 'OtherError'] as const) {
     if (v.constructor === m[name]) return name;
   }
   const plus = plusMod();
@@ -276,6 +278,17 @@ function clientCases(serverKind: ServerKind): Case[] {
       defaults: defaultsFull,
     });
   echo('echoNested', 'all fields', nestedValue());
+  const S = (init: Record<string, unknown>) => new m.Shape(init);
+  const T = (name: string, children?: object[], left?: object) => new m.Tree({ name, children, left });
+  echo('echoShape', 'point', S({ point: P(1, 2) }));
+  echo('echoShape', 'empty label', S({ label: '' }));
+  echo('echoShape', 'i64', S({ id: I64_MAX }));
+  echo('echoShape', 'nested group', S({ group: [S({ label: 'a' }), S({ group: [S({ point: P(0, -1) })] }), S({ group: [] })] }));
+  echo('echoTree', 'leaf', T('leaf'));
+  echo('echoTree', 'branches', T('root', [T('a', []), T('b', [T('b1'), T('b2', [], T('b2l'))])], T('l', [T('l1')])));
+  let deep = T('bottom');
+  for (let i = 0; i < 20; i++) deep = T(`level ${i}`, undefined, deep);
+  echo('echoTree', '20 levels deep', deep);
   add('makeDefaults: the struct carries the IDL defaults', async (c) => {
     const got = await c.makeDefaults(42, 'made');
     assert.instance(got, m.Defaults);
@@ -449,6 +462,8 @@ function interopHandler() {
     echoEverything: async (v: unknown) => v,
     echoDefaults: echo,
     echoNested: echo,
+    echoShape: echo,
+    echoTree: echo,
     makeDefaults: (id: number, name: string) => new m.Defaults({ id, name }),
     doubleBits: (v: number) => hexOfDouble(v),
     combine: (

@@ -119,12 +119,15 @@ class Session {
   }
 }
 
-/** Converts test values to what Apache's generated writers take: bigint → Int64, recursively. */
+/**
+ * Converts test values to what Apache's generated writers take: bigint → Int64,
+ * recursively; generated struct instances stay instances of their class.
+ */
 function toApache(v) {
   if (typeof v === 'bigint') return thrift.fromBigInt(v);
   if (Array.isArray(v)) return v.map(toApache);
-  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
-    const out = {};
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Int64)) {
+    const out = Object.create(Object.getPrototypeOf(v));
     for (const [k, x] of Object.entries(v)) out[k] = toApache(x);
     return out;
   }
@@ -291,6 +294,23 @@ echo('echoNested', 'all fields', nested, {
     same(rest, toApache(wantRest), 'echoNested');
   },
 });
+// Generated constructors copy list<Shape> and list<Tree> without wrapping the
+// elements, and the writers need instances: build them explicitly.
+const shape = (init) => new types.Shape(init);
+const tree = (name, children, left) =>
+  new types.Tree({ name, children: children === undefined ? undefined : children, left });
+echo('echoShape', 'point', shape({ point: point(1, 2) }));
+echo('echoShape', 'empty label', shape({ label: '' }));
+echo('echoShape', 'i64', shape({ id: 2n ** 63n - 1n }));
+echo('echoShape', 'nested group', shape({ group: [shape({ label: 'a' }), shape({ group: [shape({ point: point(0, -1) })] }), shape({ group: [] })] }));
+echo('echoTree', 'leaf', tree('leaf'));
+echo('echoTree', 'branches', tree('root', [tree('a', []), tree('b', [tree('b1'), tree('b2', [], tree('b2l'))])], tree('l', [tree('l1')])));
+{
+  // 20 levels through the optional self reference.
+  let deep = tree('bottom');
+  for (let i = 0; i < 20; i++) deep = tree(`level ${i}`, undefined, deep);
+  echo('echoTree', '20 levels deep', deep);
+}
 add('makeDefaults fills the IDL defaults', async () => {
   const got = await session.call('makeDefaults', 42, 'made');
   if (!(got instanceof types.Defaults)) throw new Error(`expected a Defaults, got ${show(got)}`);

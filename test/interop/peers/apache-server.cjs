@@ -46,6 +46,8 @@ const handler = {
   echoEverything: echo,
   echoDefaults: echo,
   echoNested: echo,
+  echoShape: echo,
+  echoTree: echo,
   makeDefaults: (id, name) => Promise.resolve(new types.Defaults({ id, name })),
   doubleBits: (v) => {
     const bytes = Buffer.alloc(8);
