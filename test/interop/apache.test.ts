@@ -1,10 +1,12 @@
 /**
- * Wire compatibility with Apache Thrift's Node library (npm `thrift`), over
- * TBinaryProtocol with the buffered and the framed transport, in both
+ * Wire compatibility with Apache Thrift's Node library (npm `thrift`), in both
  * directions: our client against Apache's server, and Apache's client against
- * our server. The Apache peers run as child processes (see apache-peers.ts);
- * Apache's client against Apache's server runs too, so that a broken harness
- * is told apart from a broken library.
+ * our server, over the buffered and the framed transport, with the binary
+ * protocol (strict and old-style message headers) and the compact protocol,
+ * straight and through a proxy that fragments every message. The Apache peers
+ * run as child processes (see apache-peers.ts); Apache's client against Apache's
+ * server runs in every cell too, so that a broken harness is told apart from a
+ * broken library. A matrix of the results is printed at the end.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
