@@ -1,0 +1,111 @@
+/**
+ * Connection-level limits over real sockets: maxConnections, the idle timeout,
+ * and slow senders (half a message, trickled bytes), each shown to close only the
+ * offending connection while a good client keeps getting answers.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type ThriftServer } from '../../src/index.js';
+import { binaryProtocol } from '../../src/protocol/index.js';
+import { echoHandler } from '../helpers/echo-handler.js';
+import { within } from '../helpers/wait.js';
+import { frame, goodClient, goodTraffic, mod, raw } from './net.js';
+import { request } from './net.js';
+
+const test = suite('connection limits and timeouts');
+
+test('maxConnections: connections beyond the cap are closed, those within keep working, freed slots are reused', async () => {
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, maxConnections: 2 });
+  const port = server.address.port;
+  try {
+    const a = await goodClient(port, 'buffered');
+    const b = await goodClient(port, 'buffered');
+    assert.is(await a.echoI32(1), 1);
+    assert.is(await b.echoI32(2), 2);
+    const third = await raw(port);
+    await within(third.closed, 5000, 'the server to refuse a third connection');
+    assert.is(await a.echoI32(3), 3);
+    a.destroy();
+    await within(a.closed, 5000, 'a to close');
+    // The server sees a's close asynchronously; a fresh client is served once it has.
+    await within((async () => {
+      for (;;) {
+        const c = await goodClient(port, 'buffered');
+        try {
+          if ((await c.echoI32(4)) === 4) return;
+        } catch {
+          // Refused: the slot is not free yet. Try again on the next connection.
+        } finally {
+          c.destroy();
+        }
+      }
+    })(), 5000, 'a freed slot to be reused');
+    assert.is(await b.echoI32(5), 5);
+    b.destroy();
+  } finally {
+    server.destroy();
+  }
+});
+
+for (const transport of ['buffered', 'framed'] as const) {
+  const wrap = (p: Uint8Array): Uint8Array => (transport === 'framed' ? frame(p) : p);
+  let server: ThriftServer;
+  const t = suite(`timeouts over ${transport}`);
+  t.before(async () => {
+    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, timeout: 150 });
+  });
+  t.after(() => server.destroy());
+
+  t('an idle connection is closed after `timeout`', async () => {
+    const r = await raw(server.address.port);
+    await within(r.closed, 3000, 'the idle connection to be closed');
+  });
+
+  t('a call in flight longer than `timeout` still gets its reply', async () => {
+    const c = await goodClient(server.address.port, transport);
+    try {
+      assert.is(await c.delayed(7, 400), 7);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  t('half a message then silence (slowloris) is closed by the timeout; a good client is unaffected', async () => {
+    const good = await goodClient(server.address.port, transport);
+    const traffic = goodTraffic(good);
+    const r = await raw(server.address.port);
+    const bytes = wrap(request(binaryProtocol, 'echoString', ['x'.repeat(200)]));
+    r.socket.write(bytes.subarray(0, bytes.length >> 1));
+    await within(r.closed, 3000, 'the half-message connection to be closed');
+    assert.ok((await traffic.stop()) > 0);
+    good.destroy();
+  });
+
+  t('a message trickled one byte at a time is closed by the timeout even though bytes keep coming', async () => {
+    const r = await raw(server.address.port);
+    const bytes = wrap(request(binaryProtocol, 'echoString', ['x'.repeat(500)]));
+    let i = 0;
+    const drip = setInterval(() => {
+      if (i < bytes.length && !r.socket.destroyed) r.socket.write(bytes.subarray(i, ++i));
+    }, 10);
+    try {
+      // 500+ bytes at 10 ms each would take 5 s; the 150 ms timeout must win.
+      await within(r.closed, 3000, 'the trickling connection to be closed');
+      assert.ok(i < bytes.length, 'closed before the message completed');
+    } finally {
+      clearInterval(drip);
+    }
+  });
+
+  if (transport === 'buffered') {
+    t("bytes announcing a huge old-style header ('GET ...') are closed by the timeout", async () => {
+      const r = await raw(server.address.port);
+      r.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await within(r.closed, 3000, 'the HTTP connection to be closed');
+    });
+  }
+
+  t.run();
+}
+
+test.run();
