@@ -1,14 +1,16 @@
 /** Protocols by the names the options accept. */
 import { binaryProtocol } from './binary.js';
 import { compactProtocol } from './compact.js';
+import { jsonProtocol } from './json.js';
 import type { Protocol } from './types.js';
 
 /** Protocol names accepted by `protocol` options. */
-export type ProtocolName = 'binary' | 'compact';
+export type ProtocolName = 'binary' | 'compact' | 'json';
 
 const byName: Record<ProtocolName, Protocol> = {
   binary: binaryProtocol,
   compact: compactProtocol,
+  json: jsonProtocol,
 };
 
 /** Resolves a `protocol` option (a name or a Protocol object) to a Protocol; default binary. */
