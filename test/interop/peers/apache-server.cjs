@@ -42,12 +42,16 @@ const handler = {
   echoStructMap: echo,
   echoI64List: echo,
   echoBinaryList: echo,
+  echoBoolList: echo,
+  boolPattern: (n) => Promise.resolve(Array.from({ length: n }, (_, i) => i % 3 === 0)),
   echoPoint: echo,
   echoEverything: echo,
   echoDefaults: echo,
   echoNested: echo,
   echoShape: echo,
   echoTree: echo,
+  echoSparse: echo,
+  joinArgs: (a, b, c) => Promise.resolve(`${a},${b},${c}`),
   makeDefaults: (id, name) => Promise.resolve(new types.Defaults({ id, name })),
   doubleBits: (v) => {
     const bytes = Buffer.alloc(8);
