@@ -186,6 +186,41 @@ function deep(levels: number, name = 'echoI32'): Uint8Array {
   return w.finish().slice();
 }
 
+const gaps = suite('limits: known gaps (run with HARDENING_GAPS=1)');
+const gap = process.env.HARDENING_GAPS === '1' ? gaps : gaps.skip;
+
+gap('GAP unframed: a header announcing a name longer than maxMessageSize is refused at once, without a timeout', async () => {
+  // No `timeout`: today the splitter waits for 1.2 GB that never come (or for maxMessageSize bytes), holding the socket.
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'buffered', maxMessageSize: 4096 });
+  try {
+    const r = await raw(server.address.port);
+    r.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await within(r.closed, 2000, 'the server to refuse an impossible header');
+  } finally {
+    server.destroy();
+  }
+});
+
+gap('GAP unframed: maxDepth above 64 is honoured by the measure walk too', async () => {
+  // The server passes protocol.measure, whose walk stops at its own default depth of 64.
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'buffered', maxDepth: 100 });
+  const c = await goodClient(server.address.port, 'buffered');
+  try {
+    const r = await raw(server.address.port);
+    let got = 0;
+    const reply = new Promise<void>((resolve) => r.socket.on('data', (d: Buffer) => ((got += d.length), resolve())));
+    r.socket.write(deep(80));
+    await within(Promise.race([reply, r.closed.then(() => Promise.reject(new Error('closed instead of answering')))]), 3000, 'a reply');
+    assert.ok(got > 0);
+    r.socket.destroy();
+  } finally {
+    c.destroy();
+    server.destroy();
+  }
+});
+
+gaps.run();
+
 const compact = suite('limits: compact protocol over buffered sockets');
 
 compact('a compact call with a large list, arriving in small pieces, is answered (measure waits for the rest)', async () => {
