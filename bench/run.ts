@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: issue 5's benchmark suite. Runs ours and the peers in one
+ * run, alternating, several rounds after a warm-up, and prints per case the
+ * medians, the ratios ours/peer and whether the target is met.
+ *
+ *   npm run bench -- [--quick] [--only codec,rpc,memory,idl] [--filter REGEX]
+ *                    [--rounds N] [--readme] [--json FILE]
+ *
+ * A full run of every family writes bench/results/latest.json; a quick or
+ * partial run writes bench/results/partial.json unless --json says otherwise.
+ * --readme puts the table into bench/README.md between its result markers.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCodec } from './codec.js';
+import { BENCH_DIR, fmt, machine, REPO_DIR, RESULTS_DIR, runConfig } from './common.js';
+import { runIdl } from './idl.js';
+import { runMemory } from './memory.js';
+import { markdown, table, verdict, type Impl, type Row } from './report.js';
+import { runRpc } from './rpc.js';
+
+const FAMILIES = ['codec', 'rpc', 'memory', 'idl'] as const;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    filter: { type: 'string' },
+    rounds: { type: 'string' },
+    readme: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
+  process.exit(0);
+}
+
+const families = values.only ? values.only.split(',').map((s) => s.trim()) : [...FAMILIES];
+for (const f of families) {
+  if (!(FAMILIES as readonly string[]).includes(f)) throw new Error(`--only: unknown family ${f}; expected ${FAMILIES.join(',')}`);
+}
+const cfg = runConfig(values.quick);
+if (values.rounds) cfg.rounds = Math.max(1, Number(values.rounds));
+const filter = values.filter ? new RegExp(values.filter) : undefined;
+const only = filter ? (id: string) => filter.test(id) : undefined;
+
+function commit(): string {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO_DIR, encoding: 'utf8' }).trim();
+    return dirty ? `${sha} (src modified)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const m = machine();
+const started = new Date();
+const header = [
+  `thrift-streams benchmarks, ${started.toISOString()}`,
+  `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, node ${m.node}`,
+  `commit: ${commit()}; ${cfg.quick ? 'quick' : 'full'} run, ${cfg.rounds} rounds after a warm-up, medians`,
+];
+console.log(header.join('\n'));
+
+const rows: Row[] = [];
+const t0 = performance.now();
+for (const family of families) {
+  console.log(`${family}...`);
+  const run = { codec: runCodec, rpc: runRpc, memory: runMemory, idl: runIdl }[family as (typeof FAMILIES)[number]];
+  rows.push(...(await run(cfg, only)));
+}
+const seconds = (performance.now() - t0) / 1000;
+
+function cell(row: Row, impl: Impl): string {
+  const v = row.median[impl];
+  if (v === undefined) return '-';
+  if (row.family === 'codec') return `${fmt(v)} (${fmt(row.extra![`${impl}MBps`])} MB/s)`;
+  return fmt(v);
+}
+
+console.log('');
+console.log(table(rows, cell));
+for (const r of rows) if (r.note) console.log(`note: ${r.name}: ${r.note}`);
+const checks = rows.flatMap((r) => r.targets.map((t) => ({ row: r, v: verdict(r, t) })));
+const missed = checks.filter((c) => c.v.met === false);
+console.log(`\ntargets: ${checks.length - missed.length} of ${checks.length} met; run took ${seconds.toFixed(0)} s`);
+for (const { row, v } of missed) {
+  console.log(`  missed: ${row.name} [${row.unit}] ${v.text}: ${v.ratio !== undefined ? `${v.ratio.toFixed(2)}x` : fmt(row.median.ours)}`);
+}
+
+const complete = !values.quick && !filter && families.length === FAMILIES.length;
+const jsonPath = values.json ?? join(RESULTS_DIR, complete ? 'latest.json' : 'partial.json');
+mkdirSync(RESULTS_DIR, { recursive: true });
+writeFileSync(
+  jsonPath,
+  `${JSON.stringify(
+    {
+      date: started.toISOString(),
+      machine: m,
+      commit: commit(),
+      config: cfg,
+      families,
+      filter: values.filter ?? null,
+      seconds: Math.round(seconds),
+      rows: rows.map((r) => ({
+        ...r,
+        verdicts: r.targets.map((t) => {
+          const v = verdict(r, t);
+          return { target: v.text, ratio: v.ratio ?? null, met: v.met ?? null };
+        }),
+      })),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`results: ${jsonPath}`);
+
+if (values.readme) {
+  const readme = join(BENCH_DIR, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- results:start -->';
+  const end = '<!-- results:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${readme} has no ${start} … ${end} markers`);
+  const block = [
+    start,
+    '',
+    `${started.toISOString().slice(0, 10)}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, commit ${commit()}, ` +
+      `${cfg.quick ? 'quick' : 'full'} run (${cfg.rounds} rounds, medians), ${seconds.toFixed(0)} s. ` +
+      `Targets met: ${checks.length - missed.length} of ${checks.length}.`,
+    '',
+    markdown(rows, cell),
+    '',
+    end,
+  ].join('\n');
+  writeFileSync(readme, text.slice(0, i) + block + text.slice(j + end.length));
+  console.log(`table written to ${readme}`);
+}
+process.exit(0);
