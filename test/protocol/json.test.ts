@@ -124,7 +124,7 @@ codec('doubles: special values as strings, negative zero as -0, shortest round-t
 
 codec('i64 travels as an exact JSON number, quoted as a map key', () => {
   const S = struct('S', [[1, 'm', T.map(T.i64, T.i64)]]);
-  const out = text(encode(S, { m: new Map([[2n ** 63n - 1n, -(2n ** 63n)], [9007199254740993n, 123]]) }));
+  const out = text(encode(S, { m: new Map<bigint, bigint | number>([[2n ** 63n - 1n, -(2n ** 63n)], [9007199254740993n, 123]]) }));
   assert.is(out, '[1,"method",1,42,{"1":{"map":["i64","i64",2,{"9223372036854775807":-9223372036854775808,"9007199254740993":123}]}}]');
   assert.equal(decode(out, S).value.m, new Map([[2n ** 63n - 1n, -(2n ** 63n)], [9007199254740993n, 123n]]));
 });
