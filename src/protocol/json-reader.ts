@@ -5,9 +5,10 @@
  *
  * Stricter than those peers where they are loose: numbers must follow the JSON
  * grammar and fit their type, type names must be exact, bools are 0 or 1, and
- * every container holds exactly the count it announces. More lenient in two
- * places, because JSON allows it or a peer writes it: whitespace between tokens,
- * and raw control characters inside strings (Python writes them unescaped).
+ * every container holds exactly the count it announces. More lenient where JSON
+ * allows it or a peer writes it: whitespace between tokens, raw control
+ * characters inside strings (Python writes them unescaped), and leading zeros
+ * in integers (Apache's Node peer writes them for some negative i64 values).
  */
 import { ProtocolError, ProtocolErrorType } from '../errors.js';
 import { ttypeOfJsonName } from './json-type-names.js';
@@ -494,10 +495,13 @@ export class JsonReader implements ProtocolReader {
     // A number never ends a message, so running out here means more bytes are coming (or the input is cut).
     if (p >= end) this.truncatedAt(p);
     if (p === start) throw new ProtocolError(`expected an integer at offset ${this.pos}, got ${this.describeAt(p)}`);
-    if (b[start] === 0x30 && p - start > 1) throw new ProtocolError(`integer with a leading zero at offset ${this.pos}`);
     const next = b[p];
     if (next === 0x2e || next === 0x65 || next === 0x45) throw new ProtocolError(`expected an integer at offset ${this.pos}, got a fraction or exponent`);
-    this.numStart = start;
+    // Leading zeros are not JSON, but Apache's Node peer writes them (int64_util.js toDecimalString
+    // gives "-000000000001" for -1) and Java and Python read them: accept, and count digits without them.
+    let first = start;
+    while (first < p - 1 && b[first] === 0x30) first++;
+    this.numStart = first;
     this.numEnd = p;
     this.numNeg = neg;
     this.pos = p;
