@@ -1,8 +1,9 @@
 'use strict';
 /**
  * Apache Thrift's Node client for the Interop service of
- * test/interop/fixtures/interop.thrift, over TBinaryProtocol (or TCompactProtocol): runs every check
- * against a server and prints one JSON line
+ * test/interop/fixtures/interop.thrift (and interop-plus.thrift), over
+ * TBinaryProtocol or TCompactProtocol: runs every check against a server and
+ * prints one JSON line
  * `{"passed":N,"failed":N,"total":N,"failures":[{"name","error"}]}`.
  *
  *   node apache-client.cjs --port N --transport buffered|framed --gen <dir> [--protocol binary|compact]
@@ -202,8 +203,9 @@ const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const bigBinary = Buffer.alloc(200_000);
 for (let i = 0; i < bigBinary.length; i++) bigBinary[i] = (i * 31 + 7) & 0xff;
 const longString = 'ü🎉abc'.repeat(20_000);
-const I64_MIN_EDGE = -(2n ** 63n);
-const i64Edges = [0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0x0102030405060708n, -0x0102030405060708n];
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+const i64Edges = [0n, 1n, -1n, I64_MAX, I64_MIN, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0x0102030405060708n, -0x0102030405060708n];
 const doubles = [0, 1.5, -2.25, Math.PI, 1e-300, -1e-300, 5e-324, Number.MAX_VALUE, Infinity, -Infinity, NaN];
 const point = (x, y) => ({ x, y });
 const everything = {
@@ -211,14 +213,14 @@ const everything = {
   aByte: -128,
   anI16: -32768,
   anI32: 2147483647,
-  anI64: -(2n ** 63n),
+  anI64: I64_MIN,
   aDouble: -1e-300,
   aString: 'Grüße, 世界 🎉',
   aBinary: allBytes,
   color: 70000,
   ints: [3, -1, 0],
   names: ['x', 'é'],
-  counts: { one: 1n, max: 2n ** 63n - 1n, '': -1n },
+  counts: { one: 1n, max: I64_MAX, '': -1n },
   point: point(1, -1),
   points: [point(0, 0), point(-5, 5)],
 };
@@ -312,11 +314,10 @@ echo('echoNested', 'all fields', nested, {
 // Generated constructors copy list<Shape> and list<Tree> without wrapping the
 // elements, and the writers need instances: build them explicitly.
 const shape = (init) => new types.Shape(init);
-const tree = (name, children, left) =>
-  new types.Tree({ name, children: children === undefined ? undefined : children, left });
+const tree = (name, children, left) => new types.Tree({ name, children, left });
 echo('echoShape', 'point', shape({ point: point(1, 2) }));
 echo('echoShape', 'empty label', shape({ label: '' }));
-echo('echoShape', 'i64', shape({ id: 2n ** 63n - 1n }));
+echo('echoShape', 'i64', shape({ id: I64_MAX }));
 echo('echoShape', 'nested group', shape({ group: [shape({ label: 'a' }), shape({ group: [shape({ point: point(0, -1) })] }), shape({ group: [] })] }));
 echo('echoTree', 'leaf', tree('leaf'));
 echo('echoTree', 'branches', tree('root', [tree('a', []), tree('b', [tree('b1'), tree('b2', [], tree('b2l'))])], tree('l', [tree('l1')])));
@@ -326,7 +327,7 @@ echo('echoTree', 'branches', tree('root', [tree('a', []), tree('b', [tree('b1'),
   for (let i = 0; i < 20; i++) deep = tree(`level ${i}`, undefined, deep);
   echo('echoTree', '20 levels deep', deep);
 }
-echo('echoSparse', 'all fields', { c: true, a: -1, b: 'twenty', d: 2n ** 63n - 1n, e: false, f: true, g: false });
+echo('echoSparse', 'all fields', { c: true, a: -1, b: 'twenty', d: I64_MAX, e: false, f: true, g: false });
 echo('echoSparse', 'bools only', { c: false, e: true, f: false, g: true });
 add('joinArgs passes arguments declared out of id order in declaration order', async () => {
   same(await session.call('joinArgs', 'x', 'y', 7), 'x,y,7', 'joinArgs');
@@ -340,10 +341,10 @@ for (const [v, hex] of [[1.5, '3ff8000000000000'], [NaN, '7ff8000000000000'], [-
   add(`doubleBits ${v}`, async () => same(await session.call('doubleBits', v), hex, 'doubleBits'));
 }
 add('combine takes its arguments in order', async () => {
-  const a = [false, 127, 32767, -2147483648, 2n ** 63n - 1n, 6.02214076e23, 'déjà vu', Buffer.from('bin'), 1, [9, 8], point(3, 4)];
+  const a = [false, 127, 32767, -2147483648, I64_MAX, 6.02214076e23, 'déjà vu', Buffer.from('bin'), 1, [9, 8], point(3, 4)];
   const got = await session.call('combine', ...a.map(toApache));
   if (!(got instanceof types.Everything)) throw new Error(`expected an Everything, got ${show(got)}`);
-  same(got, { aBool: false, aByte: 127, anI16: 32767, anI32: -2147483648, anI64: 2n ** 63n - 1n, aDouble: 6.02214076e23, aString: 'déjà vu', aBinary: Buffer.from('bin'), color: 1, ints: [9, 8], point: point(3, 4) }, 'combine');
+  same(got, { aBool: false, aByte: 127, anI16: 32767, anI32: -2147483648, anI64: I64_MAX, aDouble: 6.02214076e23, aString: 'déjà vu', aBinary: Buffer.from('bin'), color: 1, ints: [9, 8], point: point(3, 4) }, 'combine');
 });
 add('mayThrow 0 returns', async () => same(await session.call('mayThrow', 0), 'ok', 'mayThrow'));
 add('mayThrow 7 throws InteropError', async () => {
@@ -406,7 +407,7 @@ add('the server skips argument fields it does not know, of every type', async ()
     medium: 300,
     ratio: 0.25,
     blob: allBytes,
-    big: I64_MIN_EDGE,
+    big: I64_MIN,
     color: 4,
   };
   const got = await skewSession.call('echoPoint', toApache(wide));
