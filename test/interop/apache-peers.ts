@@ -1,6 +1,7 @@
 /**
  * Runs Apache Thrift's Node library as a peer for the interop tests: generates
- * its code for fixtures/interop.thrift with the real compiler, and starts
+ * its code for fixtures/interop.thrift and fixtures/interop-plus.thrift with the
+ * real compiler, and starts
  * peers/apache-server.cjs and peers/apache-client.cjs as child processes that
  * are always killed, whatever path the test takes.
  */
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** The two transports both libraries speak over TBinaryProtocol. */
+/** The two transports both libraries speak. */
 export type TransportName = 'buffered' | 'framed';
 
 /** The protocol an Apache peer speaks; `strictWrite: false` makes its binary client write old-style message headers. */
@@ -50,7 +51,7 @@ export interface ApacheClientReport {
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** The IDL every interop test speaks. */
 export const IDL_PATH = join(here, 'fixtures', 'interop.thrift');
-/** Interop plus a function no Interop server implements (it includes IDL_PATH). */
+/** InteropPlus (Interop plus a function no Interop server implements) and InteropSkew; it includes IDL_PATH. */
 export const PLUS_IDL_PATH = join(here, 'fixtures', 'interop-plus.thrift');
 const SERVER_SCRIPT = join(here, 'peers', 'apache-server.cjs');
 const CLIENT_SCRIPT = join(here, 'peers', 'apache-client.cjs');
