@@ -137,6 +137,21 @@ export interface ServiceDesc {
   readonly annotations: Annotations;
 }
 
+// Type-only key: the types of a TypedService exist for the compiler, never at run time.
+declare const serviceTypes: unique symbol;
+
+/** A service from generated code: a ServiceDesc that also carries its client and handler types. */
+export interface TypedService<Client extends object, Handler extends object> extends ServiceDesc {
+  /** Phantom: absent at run time. */
+  readonly [serviceTypes]: { readonly client: Client; readonly handler: Handler };
+}
+
+/** The client methods of a service: typed for a TypedService, any method for a plain ServiceDesc from load(). */
+export type ClientOf<S extends ServiceDesc> = S extends { readonly [serviceTypes]: { readonly client: infer C } } ? C : { [method: string]: any };
+
+/** The handler a service needs: typed for a TypedService, any object for a plain ServiceDesc from load(). */
+export type HandlerOf<S extends ServiceDesc> = S extends { readonly [serviceTypes]: { readonly handler: infer H } } ? H : object;
+
 /** A constant, with its value converted to the runtime value mapping. */
 export interface ConstDesc {
   readonly name: string;
