@@ -594,7 +594,9 @@ export class JsonReader implements ProtocolReader {
       if (c === BACKSLASH) break;
       p++;
     }
-    return readUtf8(this.scratch, 0, this.unescape(start));
+    // unescape() may replace scratch, so it runs before scratch is read.
+    const n = this.unescape(start);
+    return readUtf8(this.scratch, 0, n);
   }
 
   /**

@@ -149,6 +149,14 @@ codec('reads every JSON escape, surrogate pairs included, and upper-case hex', (
   assert.is(value.s, '"\\/\b\f\n\r\tAé中𝄞😀');
 });
 
+codec('long strings and binaries full of escapes round-trip (the unescape buffer grows mid-string)', () => {
+  const S = struct('S', [[1, 's', T.list(T.string)], [2, 'b', T.binary]]);
+  const s = ['"\\\n\x01é𝄞/'.repeat(5000), ']}"'.repeat(1000), 'x'.repeat(300) + '"'];
+  assert.equal(decode(encode(S, { s, b: bytes256 }), S).value, { s, b: bytes256 });
+  const slashed = '[1,"m",1,0,{"2":{"str":"' + Buffer.from(new Uint8Array(3000).fill(0xff)).toString('base64').replace(/\//g, '\\/') + '"}}]';
+  assert.equal(decode(slashed, S).value.b, new Uint8Array(3000).fill(0xff));
+});
+
 codec('accepts whitespace between tokens and raw control characters in strings', () => {
   const S = struct('S', [[1, 's', T.string], [2, 'm', T.map(T.i32, T.list(T.double))]]);
   const pretty = ' \n[ 1 , "m" ,\t1 , 0 ,\r\n { "1" : { "str" : "a\x01\tb" } ,\n "2" : { "map" : [ "i32" , "lst" , 1 , { "5" : [ "dbl" , 2 , 1.5 , "NaN" ] } ] } } ]';
