@@ -1,6 +1,6 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import { connect, type Framing } from '../transport/index.js';
+import { connect, type ConnectOptions, type Framing } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   port?: number;
   /** Unix socket path, instead of host and port. */
   path?: string;
+  /** Dial with TLS: node:tls connect options (ca, cert, key, servername...). */
+  tls?: ConnectOptions['tls'];
   /** Wire framing; default 'buffered', as Apache Thrift. */
   transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
@@ -41,6 +43,7 @@ export async function createConnection(service: ServiceDesc, options: Connection
     host: options.host,
     port: options.port,
     path: options.path,
+    tls: options.tls,
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal: options.signal,
   });

@@ -2,7 +2,7 @@
 import { ThriftError } from '../errors.js';
 import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import { listen, type Framing, type SocketServer } from '../transport/index.js';
+import { listen, type Framing, type ListenOptions, type SocketServer } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 
 /** Options for {@link createServer}. */
@@ -13,6 +13,8 @@ export interface ServerOptions {
   port?: number;
   /** Unix socket path, instead of host and port. */
   path?: string;
+  /** Accept TLS: node:tls server options (key, cert, ca, requestCert for mutual TLS...). */
+  tls?: ListenOptions['tls'];
   /** Wire framing; default 'buffered', as Apache Thrift's servers. */
   transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
@@ -141,7 +143,7 @@ export async function createServer(
   if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
   let server: ThriftServer | undefined;
   const socketServer = await listen(
-    { host: options.host, port: options.port, path: options.path, maxConnections: options.maxConnections },
+    { host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections },
     (socket) => {
       if (server === undefined || server.state !== 'open') {
         socket.destroy();
