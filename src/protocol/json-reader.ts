@@ -179,11 +179,48 @@ export class JsonReader implements ProtocolReader {
     }
     if (s !== FRESH) this.expect(COMMA);
     this.state[sp] = OPEN;
+    const fast = this.fieldHeader();
+    if (fast >= 0) return fast;
     const id = this.int(true, -32768, 32767, 'field id');
     this.expect(COLON);
     this.expect(LBRACE);
     const t = this.typeName();
     this.expect(COLON);
+    this.fieldId = id;
+    return t;
+  }
+
+  /**
+   * Reads `"<id>":{"<type>":` when it is written as every peer writes it (no
+   * whitespace, a short id) and returns the type, or -1 without consuming
+   * anything so that the general path reads it (and reports what is wrong).
+   */
+  private fieldHeader(): number {
+    const b = this.bytes;
+    const end = this.end;
+    const p = this.pos;
+    if (b[p] !== QUOTE) return -1;
+    let q = p + 1;
+    const neg = b[q] === MINUS;
+    if (neg) q++;
+    const digits = q;
+    let id = 0;
+    while (q < end && q - digits < 5) {
+      const d = b[q] - 0x30;
+      if (d < 0 || d > 9) break;
+      id = id * 10 + d;
+      q++;
+    }
+    if (q === digits || q + 4 >= end || b[q] !== QUOTE || b[q + 1] !== COLON || b[q + 2] !== LBRACE || b[q + 3] !== QUOTE) return -1;
+    if (neg) id = 0 - id;
+    if (id > 32767 || id < -32768) return -1;
+    let r = q + 4;
+    let code = 0;
+    for (let i = 0; i < 3 && r < end && b[r] !== QUOTE; i++) code = code * 256 + b[r++];
+    if (r + 1 >= end || b[r] !== QUOTE || b[r + 1] !== COLON) return -1;
+    const t = ttypeOfJsonName(code);
+    if (t < 0) return -1;
+    this.pos = r + 2;
     this.fieldId = id;
     return t;
   }
@@ -205,8 +242,11 @@ export class JsonReader implements ProtocolReader {
   }
 
   readI64(): bigint {
-    const quoted = this.pre();
-    const v = this.scanInt(quoted);
+    return this.i64(this.scanInt(this.pre()));
+  }
+
+  /** The i64 whose digits scanInt() just scanned, `v` being their value as a double. */
+  private i64(v: number): bigint {
     const n = this.numEnd - this.numStart;
     // Up to 15 digits are exact in a double; longer values are put together from two exact halves.
     if (n <= 15) return BigInt(this.numNeg ? -v : v);
@@ -334,7 +374,12 @@ export class JsonReader implements ProtocolReader {
       case TType.BYTE: this.readByte(); return;
       case TType.I16: this.readI16(); return;
       case TType.I32: this.readI32(); return;
-      case TType.I64: this.readI64(); return;
+      case TType.I64: {
+        this.scanInt(this.pre());
+        // Only a 19-digit value can be out of range without being too long: check those exactly.
+        if (this.numEnd - this.numStart >= 19) this.i64(0);
+        return;
+      }
       case TType.DOUBLE: this.readDouble(); return;
       case TType.UUID: this.readUuid(); return;
       case TType.STRING: {
@@ -437,6 +482,10 @@ export class JsonReader implements ProtocolReader {
   }
 
   private expect(c: number): void {
+    if (this.pos < this.end && this.bytes[this.pos] === c) {
+      this.pos++;
+      return;
+    }
     if (this.peek() !== c) this.unexpected(c);
     this.pos++;
   }
