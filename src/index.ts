@@ -28,7 +28,21 @@ export {
   type ConnectionOptions,
   type PoolOptions,
   type ServiceClient,
+  type ClientCall,
+  type ClientInterceptor,
 } from './client/index.js';
-export { Processor, type Handler, type ProcessorOptions } from './processor/index.js';
+export {
+  CallMetrics,
+  Processor,
+  timingInterceptor,
+  type CallNext,
+  type CallRecord,
+  type Handler,
+  type InterceptedCall,
+  type Interceptor,
+  type MethodMetrics,
+  type ProcessorOptions,
+  type TimingOptions,
+} from './processor/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
 export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';

@@ -19,6 +19,7 @@ import {
   type StructEncoder,
 } from '../protocol/index.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { composeClientInterceptors, type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -36,6 +37,8 @@ export interface ClientOptions {
   onClose?: (error?: Error) => void;
   /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
   service?: string;
+  /** Wrapped around every call, first outermost (see {@link ClientInterceptor}); none costs nothing. */
+  interceptors?: readonly ClientInterceptor[];
 }
 
 /** Per-call options. */
@@ -114,6 +117,8 @@ export class ThriftClient {
   private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
+  /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
+  private readonly chain: ClientNext | undefined;
 
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
     this.service = service;
@@ -131,6 +136,10 @@ export class ThriftClient {
     this.onClose = options.onClose;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    const interceptors = options.interceptors;
+    this.chain = interceptors !== undefined && interceptors.length > 0
+      ? composeClientInterceptors(interceptors, (c: ClientCall) => this.callDirect(c.method, c.args, c.options, c.seqid))
+      : undefined;
     this.channel.read(this.receive.bind(this)).then(
       () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
       (e: unknown) => {
@@ -153,6 +162,37 @@ export class ThriftClient {
 
   /** Calls `name` with an argument array and per-call options (timeout, AbortSignal). */
   call(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    return this.chain === undefined ? this.callDirect(name, args, options, 0) : this.callIntercepted(name, args, options);
+  }
+
+  /** Runs a call through the interceptors; its sequence id is taken first so they can see it. */
+  private callIntercepted(name: string, args: readonly unknown[], options: CallOptions | undefined): Promise<any> {
+    const call: ClientCall = {
+      side: 'client',
+      service: this.service.name,
+      method: name,
+      args,
+      seqid: this.nextSeqid(),
+      oneway: this.table.get(name)?.fn.oneway ?? false,
+      options,
+    };
+    try {
+      return this.chain!(call);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private nextSeqid(): number {
+    if (this.seqid >= MAX_SEQID) {
+      this.seqid = 0;
+      this.wrapped = true;
+    }
+    return ++this.seqid;
+  }
+
+  /** Encodes and sends one call; `presetSeqid` is the id an interceptor saw, 0 to take the next. */
+  private callDirect(name: string, args: readonly unknown[], options: CallOptions | undefined, presetSeqid: number): Promise<any> {
     if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
     const entry = this.table.get(name);
     if (entry === undefined) {
@@ -160,11 +200,7 @@ export class ThriftClient {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.seqid >= MAX_SEQID) {
-      this.seqid = 0;
-      this.wrapped = true;
-    }
-    const seqid = ++this.seqid;
+    const seqid = presetSeqid === 0 ? this.nextSeqid() : presetSeqid;
     let bytes: Uint8Array;
     try {
       bytes = encodeMessage(this.wire, this.prefix === '' ? name : this.prefix + name, entry.messageType, seqid, entry.encodeArgs, args);

@@ -2,6 +2,7 @@
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { connect, type ConnectOptions, type Framing } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
+import type { ClientInterceptor } from './interceptor.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
 export interface ConnectionOptions {
@@ -29,6 +30,8 @@ export interface ConnectionOptions {
   maxDepth?: number;
   /** The service's name on a multiplexed server (calls go out as `service:method`). */
   service?: string;
+  /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly ClientInterceptor[];
 }
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
@@ -54,6 +57,7 @@ export async function createConnection(service: ServiceDesc, options: Connection
     timeout: options.timeout,
     maxDepth: options.maxDepth,
     service: options.service,
+    interceptors: options.interceptors,
     onClose: (error) => (error ? socket.destroy(error) : socket.close()),
   });
 }

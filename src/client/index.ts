@@ -2,3 +2,4 @@
 export { ThriftClient, createClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
 export { createConnection, type ConnectionOptions } from './connection.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';
+export { type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';

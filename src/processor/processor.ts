@@ -18,6 +18,7 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import { composeInterceptors, type CallNext, type InterceptedCall, type Interceptor } from './interceptor.js';
 
 /** An object with one method per service function; methods may return values or promises. */
 export type Handler = object;
@@ -33,6 +34,8 @@ export interface ProcessorOptions {
    * throws, an undeclared exception (sent as INTERNAL_ERROR). Default: ignore.
    */
   onError?: (error: unknown, method: string) => void;
+  /** Wrapped around every handler call, first outermost (see {@link Interceptor}); none costs nothing. */
+  interceptors?: readonly Interceptor[];
 }
 
 /** One dispatch-table entry, built once per function. */
@@ -65,6 +68,9 @@ export class Processor implements MessageProcessor {
   private readonly reader: ProtocolReader;
   private readonly writer: ProtocolWriter;
   private readonly onError: (error: unknown, method: string) => void;
+  private readonly serviceName: string;
+  /** The interceptor chain, or undefined when none is configured (dispatch then runs as is). */
+  private readonly chain: CallNext | undefined;
 
   constructor(service: ServiceDesc, handler: Handler, options: ProcessorOptions = {}) {
     if (handler === null || typeof handler !== 'object' && typeof handler !== 'function') {
@@ -73,6 +79,9 @@ export class Processor implements MessageProcessor {
     this.protocol = options.protocol ?? binaryProtocol;
     this.handler = handler as Record<string, unknown>;
     this.onError = options.onError ?? (() => {});
+    this.serviceName = service.name;
+    const interceptors = options.interceptors;
+    this.chain = interceptors !== undefined && interceptors.length > 0 ? composeInterceptors(interceptors, this.invokeHandler.bind(this)) : undefined;
     // One reader and one writer serve every connection: decoding and encoding are synchronous.
     this.reader = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.writer = this.protocol.createWriter();
@@ -132,6 +141,7 @@ export class Processor implements MessageProcessor {
     if (typeof method !== 'function') {
       return oneway ? undefined : this.appError(name, seqid, AppErrorType.UNKNOWN_METHOD, `handler does not implement ${name}`);
     }
+    if (this.chain !== undefined) return this.dispatchIntercepted(entry, seqid, oneway, args);
     let result: unknown;
     try {
       result = method.apply(this.handler, args);
@@ -149,6 +159,36 @@ export class Processor implements MessageProcessor {
       );
     }
     return this.success(entry, seqid, result);
+  }
+
+  /** The handler call, run through the interceptors; replies once the chain settles. */
+  private dispatchIntercepted(entry: Entry, seqid: number, oneway: boolean, args: unknown[]): ProcessResult | Promise<ProcessResult> {
+    const name = entry.fn.name;
+    let out: Promise<unknown>;
+    try {
+      out = this.chain!({ side: 'server', service: this.serviceName, method: name, args, seqid, oneway });
+    } catch (e) {
+      out = Promise.reject(e);
+    }
+    if (oneway) {
+      out.then(undefined, (e: unknown) => this.onError(e, name));
+      return undefined;
+    }
+    return out.then(
+      (v) => this.success(entry, seqid, v),
+      (e: unknown) => this.failure(entry, seqid, e),
+    );
+  }
+
+  /** The innermost link of the chain: the handler's method with the (possibly rewritten) arguments. */
+  private invokeHandler(call: InterceptedCall): Promise<unknown> {
+    try {
+      const method = this.handler[call.method];
+      if (typeof method !== 'function') throw new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `handler does not implement ${call.method}`);
+      return Promise.resolve(method.apply(this.handler, call.args));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   private success(entry: Entry, seqid: number, value: unknown): Uint8Array {

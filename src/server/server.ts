@@ -1,6 +1,6 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ThriftError } from '../errors.js';
-import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
+import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { listen, type Framing, type ListenOptions, type SocketServer } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
@@ -31,6 +31,8 @@ export interface ServerOptions {
   closeTimeout?: number;
   /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). */
   onError?: (error: unknown) => void;
+  /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly Interceptor[];
 }
 
 /** Lifecycle of a server. */
@@ -126,7 +128,7 @@ export async function createServer(
   const multiplexed = !isService(first);
   const options: MultiplexedServerOptions = (multiplexed ? second : third) ?? {};
   const protocol = resolveProtocol(options.protocol);
-  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError };
+  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError, interceptors: options.interceptors };
   let processor: MessageProcessor;
   if (multiplexed) {
     if (first === null || typeof first !== 'object') {

@@ -1,0 +1,39 @@
+/**
+ * Interceptors: functions `(next) => (call) => …` wrapped around every call, on
+ * the client (around sending and awaiting the reply) and on the server (around
+ * the handler). They see the service, method, arguments and sequence id, and the
+ * result or error as what `next(call)` resolves or rejects with.
+ */
+
+/** What an interceptor sees of one call. */
+export interface InterceptedCall {
+  /** Which end runs the interceptor. */
+  readonly side: 'client' | 'server';
+  /** The service's name in the IDL. */
+  readonly service: string;
+  /** The function's name (without a multiplexing prefix). */
+  readonly method: string;
+  /** Positional arguments; an interceptor may call next() with others. */
+  readonly args: readonly unknown[];
+  /** The message's sequence id (doc/specs/SequenceNumbers.md). */
+  readonly seqid: number;
+  /** A oneway call: it resolves once sent (client) or once the handler returned (server). */
+  readonly oneway: boolean;
+}
+
+/** The rest of the chain: resolves with the call's result, rejects with its error. */
+export type CallNext = (call: InterceptedCall) => Promise<unknown>;
+
+/** Wraps the rest of the chain; the first interceptor in a list is the outermost. */
+export type Interceptor = (next: CallNext) => CallNext;
+
+/** Builds one function from interceptors around `last`; the first interceptor runs first. */
+export function composeInterceptors(interceptors: readonly Interceptor[], last: CallNext): CallNext {
+  let next = last;
+  for (let i = interceptors.length - 1; i >= 0; i--) {
+    const interceptor = interceptors[i];
+    if (typeof interceptor !== 'function') throw new TypeError(`interceptors[${i}] must be a function (next) => (call) => Promise`);
+    next = interceptor(next);
+  }
+  return next;
+}
