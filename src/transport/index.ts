@@ -10,3 +10,8 @@ export type { SocketConnection, ConnectOptions, ListenOptions, SocketServer } fr
 export { connect, fromSocket, listen } from './socket.js';
 export { createMemoryPair } from './memory.js';
 export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
+export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
+export { HttpStatusError } from './http-status-error.js';
+export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-server.js';
+export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
+export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js';

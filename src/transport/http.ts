@@ -1,0 +1,272 @@
+/**
+ * The client side of Thrift over HTTP, on `fetch`: each message written is POSTed
+ * to the service URL with `Content-Type: application/x-thrift`, and each reply
+ * body is one message read (Apache's THttpClient and TXHRTransport semantics).
+ * Requests run concurrently, so calls pipeline as they do over a socket, and
+ * replies are matched by sequence id above this layer. Uses only `fetch`, so it
+ * runs in browsers, Node, Deno and workers alike.
+ */
+import { AbortError, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
+import { HttpStatusError } from './http-status-error.js';
+import { streams } from './streams.js';
+import type { DuplexStream } from './types.js';
+
+/** A `fetch` function of the WHATWG shape. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Options of {@link createHttpTransport}. */
+export interface HttpTransportOptions {
+  /** The service URL (http: or https:), path included. */
+  url: string | URL;
+  /** Extra request headers (authorization, tracing...). */
+  headers?: Record<string, string>;
+  /** Credentials mode for browsers ('same-origin' by default, as fetch has it). */
+  credentials?: RequestCredentials;
+  /** The fetch to use; default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Largest reply body accepted, in bytes; a larger one fails the connection. Default 16_384_000. */
+  maxMessageSize?: number;
+}
+
+/** Per-request options of {@link HttpTransport.request}. */
+export interface HttpRequestOptions {
+  /** Milliseconds the whole exchange may take; then it rejects with TimeoutError. */
+  timeout?: number;
+  /** Aborts the request; it rejects with the signal's reason (an AbortError if none). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Thrift over HTTP as a duplex: a message written is sent as one POST, a reply
+ * body is read as one message. An HTTP error status, a network failure or an
+ * oversized reply fails the duplex (both streams error), as a socket failure would.
+ */
+export interface HttpTransport extends DuplexStream {
+  /** The service URL. */
+  readonly url: string;
+  /** Requests sent and not yet answered, through the duplex or {@link request}. */
+  readonly inflight: number;
+  /**
+   * POSTs one message outside the duplex and resolves with the reply body (empty
+   * for a oneway call) once it has arrived whole: the way to learn that the server
+   * accepted a message no reply will be read for. Failures reject this request only.
+   */
+  request(message: Uint8Array, options?: HttpRequestOptions): Promise<Uint8Array>;
+  /** Ends the duplex: requests whose replies nobody waits for any more are cancelled; {@link request}s go on. Idempotent. */
+  close(): void;
+  /** Cancels every request, {@link request}s too, and errors both streams with `error`; idempotent. */
+  destroy(error?: Error): void;
+}
+
+const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
+const CONTENT_TYPE = 'application/x-thrift';
+
+function ignore(): void {}
+
+class FetchTransport implements HttpTransport {
+  readonly url: string;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  private readonly fetch: FetchLike;
+  private readonly init: RequestInit;
+  private readonly maxMessageSize: number;
+  /** Requests made for the duplex: their replies go to the readable. */
+  private readonly posted = new Set<AbortController>();
+  /** Requests made through request(): their callers get the replies. */
+  private readonly direct = new Set<AbortController>();
+  private readController!: ReadableStreamDefaultController<Uint8Array>;
+  private writeController!: WritableStreamDefaultController;
+  private readOpen = true;
+  private writeOpen = true;
+  private failure: Error | undefined;
+
+  constructor(options: HttpTransportOptions) {
+    this.url = String(options.url);
+    const fetchFn = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (typeof fetchFn !== 'function') throw new TypeError('createHttpTransport: this runtime has no fetch; pass one as options.fetch');
+    // Called unbound, a browser's fetch throws "Illegal invocation".
+    this.fetch = options.fetch ?? ((input, init) => fetchFn.call(globalThis, input, init));
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.init = {
+      method: 'POST',
+      headers: { 'Content-Type': CONTENT_TYPE, Accept: CONTENT_TYPE, ...options.headers },
+      credentials: options.credentials,
+      cache: 'no-store',
+      redirect: 'error',
+    };
+    const { ReadableStream, WritableStream } = streams();
+    this.readable = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.readController = controller;
+      },
+      cancel: () => {
+        // Nobody reads replies any more: the requests still waiting for them are of no use.
+        this.readOpen = false;
+        this.cancelPosted();
+      },
+    });
+    this.writable = new WritableStream<Uint8Array>({
+      start: (controller) => {
+        this.writeController = controller;
+      },
+      write: (chunk) => this.post(chunk),
+      close: () => {
+        this.writeOpen = false;
+        this.close();
+      },
+      abort: (reason) => {
+        this.writeOpen = false;
+        this.destroy(reason instanceof Error ? reason : undefined);
+      },
+    });
+  }
+
+  get inflight(): number {
+    return this.posted.size + this.direct.size;
+  }
+
+  request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
+    if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
+    const { signal, timeout } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const controller = new AbortController();
+    this.direct.add(controller);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped: unknown;
+    const stop = (reason: unknown): void => {
+      stopped ??= reason;
+      controller.abort(reason);
+    };
+    const onAbort = (): void => stop(abortReason(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeout !== undefined && timeout > 0) timer = setTimeout(() => stop(new TimeoutError(`HTTP request to ${this.url} timed out after ${timeout} ms`)), timeout);
+    return this.exchange(message, controller.signal)
+      .catch((e: unknown) => {
+        throw stopped ?? e;
+      })
+      .finally(() => {
+        this.direct.delete(controller);
+        signal?.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
+      });
+  }
+
+  close(): void {
+    this.writeOpen = false;
+    // Everything still posted belongs to calls that settled already (timed out, aborted, oneway).
+    this.cancelPosted();
+    if (this.readOpen) {
+      this.readOpen = false;
+      this.readController.close();
+    }
+  }
+
+  destroy(error?: Error): void {
+    const failure = error ?? new ConnectionClosedError('connection destroyed');
+    this.failure ??= failure;
+    this.fail(failure);
+    this.cancelPosted();
+    for (const controller of this.direct) controller.abort(failure);
+    this.direct.clear();
+  }
+
+  private post(message: Uint8Array): void {
+    if (this.failure !== undefined) throw new ConnectionClosedError('the HTTP transport failed', { cause: this.failure });
+    const controller = new AbortController();
+    this.posted.add(controller);
+    this.exchange(message, controller.signal).then(
+      (reply) => {
+        this.posted.delete(controller);
+        if (reply.byteLength > 0 && this.readOpen) this.readController.enqueue(reply);
+      },
+      (error: unknown) => {
+        this.posted.delete(controller);
+        // A cancelled request was given up on purpose; anything else breaks the connection.
+        if (!controller.signal.aborted) this.destroy(error instanceof Error ? error : new TransportError(String(error)));
+      },
+    );
+  }
+
+  /** One POST: resolves with the whole reply body, rejects with a typed error. */
+  private async exchange(message: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.url, { ...this.init, body: message as BodyInit, signal });
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw new TransportError(`HTTP request to ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e });
+    }
+    if (response.status !== 200 && response.status !== 204) {
+      response.body?.cancel().catch(ignore);
+      throw new HttpStatusError(this.url, response.status, response.statusText);
+    }
+    return this.readReply(response, signal);
+  }
+
+  /** Reads a reply body, refusing one larger than maxMessageSize before buffering it. */
+  private async readReply(response: Response, signal: AbortSignal): Promise<Uint8Array> {
+    const limit = this.maxMessageSize;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      response.body?.cancel().catch(ignore);
+      throw new FrameTooLargeError(declared, limit);
+    }
+    const body = response.body;
+    if (body === null) return new Uint8Array(0);
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        length += value.byteLength;
+        if (length > limit) {
+          reader.cancel().catch(ignore);
+          throw new FrameTooLargeError(length, limit);
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      if (e instanceof FrameTooLargeError) throw e;
+      throw new TransportError(`reading the HTTP reply from ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e });
+    }
+    if (chunks.length === 1) return chunks[0];
+    const reply = new Uint8Array(length);
+    let at = 0;
+    for (const c of chunks) {
+      reply.set(c, at);
+      at += c.byteLength;
+    }
+    return reply;
+  }
+
+  private cancelPosted(): void {
+    for (const controller of this.posted) controller.abort(new ConnectionClosedError('connection closed'));
+    this.posted.clear();
+  }
+
+  private fail(error: unknown): void {
+    if (this.readOpen) {
+      this.readOpen = false;
+      this.readController.error(error);
+    }
+    if (this.writeOpen) {
+      this.writeOpen = false;
+      this.writeController.error(error);
+    }
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('request aborted', { cause: signal.reason });
+}
+
+/** Creates a Thrift-over-HTTP transport for one service URL. Nothing is sent until a message is written. */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  if (options === null || typeof options !== 'object' || options.url === undefined) {
+    throw new TypeError('createHttpTransport: options.url is required');
+  }
+  return new FetchTransport(options);
+}
