@@ -3,3 +3,5 @@ export { ThriftClient, createClient, type CallOptions, type ClientOptions, type 
 export { createConnection, type ConnectionOptions } from './connection.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';
 export { type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
+export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
+export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';

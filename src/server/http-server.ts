@@ -1,0 +1,105 @@
+/** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
+import { ThriftError } from '../errors.js';
+import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
+import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { listenHttp, type HttpListenOptions } from '../transport/index.js';
+import { ServedConnection } from './serve-connection.js';
+import { ThriftServer, type ServiceMap } from './server.js';
+
+/** Options for {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /** Interface to bind; default '127.0.0.1'. */
+  host?: string;
+  /** Port to bind; default 80 (443 with TLS), 0 for an ephemeral port. */
+  port?: number;
+  /** URL path the service answers on; default '/'. */
+  path?: string;
+  /** Wire protocol; default 'binary'. */
+  protocol?: ProtocolName | Protocol;
+  /** Largest request accepted, in bytes (413 beyond it); default 16_384_000. */
+  maxMessageSize?: number;
+  /** Deepest struct/container nesting accepted; default 64. */
+  maxDepth?: number;
+  /** TCP connections beyond this many are refused. */
+  maxConnections?: number;
+  /** Origins allowed to call from a browser page ('*' for any), with CORS; see HttpListenOptions.origins. */
+  origins?: readonly string[];
+  /** Serve HTTPS with these node:tls options. */
+  tls?: HttpListenOptions['tls'];
+  /** How long close() lets in-flight calls finish before answering them with 500; default 10_000 ms. */
+  closeTimeout?: number;
+  /** Errors no client can be told about (undecodable requests, oneway handler failures). */
+  onError?: (error: unknown) => void;
+}
+
+/** Options of a multiplexed HTTP server. */
+export interface MultiplexedHttpServerOptions extends HttpServerOptions {
+  /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
+  defaultService?: string;
+}
+
+/** @internal The processor createServer would build for these arguments (one service, or a multiplexed map). */
+export function processorFor(
+  caller: string,
+  first: ServiceDesc | ServiceMap,
+  second: Handler | MultiplexedHttpServerOptions | undefined,
+  third: HttpServerOptions | undefined,
+): { processor: MessageProcessor; options: MultiplexedHttpServerOptions } {
+  const multiplexed = !isService(first);
+  const options: MultiplexedHttpServerOptions = (multiplexed ? (second as MultiplexedHttpServerOptions | undefined) : third) ?? {};
+  const protocol = resolveProtocol(options.protocol);
+  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError };
+  if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
+  if (first === null || typeof first !== 'object') {
+    throw new TypeError(`${caller}: the first argument must be a service from load(), or a map of name → [service, handler]`);
+  }
+  for (const [name, entry] of Object.entries(first)) {
+    if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`${caller}: services[${JSON.stringify(name)}] must be [service, handler]`);
+  }
+  return { processor: new MultiplexedProcessor(first, { ...processorOptions, defaultService: options.defaultService }), options };
+}
+
+/** Starts an HTTP server for `service` answered by `handler`; resolves once it listens. */
+export function createHttpServer(service: ServiceDesc, handler: Handler, options?: HttpServerOptions): Promise<ThriftServer>;
+/** Starts a multiplexed HTTP server: several services on one path, as Apache's TMultiplexedProcessor. */
+export function createHttpServer(services: ServiceMap, options?: MultiplexedHttpServerOptions): Promise<ThriftServer>;
+export async function createHttpServer(
+  first: ServiceDesc | ServiceMap,
+  second?: Handler | MultiplexedHttpServerOptions,
+  third?: HttpServerOptions,
+): Promise<ThriftServer> {
+  const { processor, options } = processorFor('createHttpServer', first, second, third);
+  let server: ThriftServer | undefined;
+  const listener = await listenHttp(
+    {
+      host: options.host,
+      port: options.port,
+      path: options.path,
+      maxMessageSize: options.maxMessageSize,
+      maxConnections: options.maxConnections,
+      origins: options.origins,
+      tls: options.tls,
+    },
+    (exchange) => {
+      if (server === undefined || server.state !== 'open') {
+        exchange.destroy(new ThriftError('the server is closing', 'CONNECTION_CLOSED'));
+        return;
+      }
+      // One request is one "connection" of one message: the same loop as a socket's answers it.
+      server.track(
+        new ServedConnection(exchange, processor, {
+          framing: 'message',
+          maxMessageSize: options.maxMessageSize,
+          onError: options.onError,
+          destroy: (e) => exchange.destroy(e),
+        }),
+      );
+    },
+  );
+  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
+  return server;
+}
+
+function isService(v: unknown): v is ServiceDesc {
+  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
+}

@@ -1,0 +1,84 @@
+/** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
+import type { Handler } from '../processor/index.js';
+import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
+import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';
+import { processorFor } from './http-server.js';
+import { ServedConnection } from './serve-connection.js';
+import { ThriftServer, type ServiceMap } from './server.js';
+
+/** Options for {@link createWebSocketServer}. */
+export interface WebSocketServerOptions {
+  /** Interface to bind; default '127.0.0.1'. */
+  host?: string;
+  /** Port to bind; default 80 (443 with TLS), 0 for an ephemeral port. */
+  port?: number;
+  /** URL path upgrades are accepted on; default '/'. */
+  path?: string;
+  /** Wire protocol; default 'binary'. */
+  protocol?: ProtocolName | Protocol;
+  /** Close a connection idle (no request, nothing in flight) this many ms. */
+  timeout?: number;
+  /** Largest message accepted, in bytes; default 16_384_000. */
+  maxMessageSize?: number;
+  /** Deepest struct/container nesting accepted; default 64. */
+  maxDepth?: number;
+  /** WebSocket connections beyond this many are refused (503). */
+  maxConnections?: number;
+  /** Origins allowed to connect from a browser page ('*' for any); default any. */
+  origins?: readonly string[];
+  /** Serve wss: with these node:tls options. */
+  tls?: WebSocketListenOptions['tls'];
+  /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
+  closeTimeout?: number;
+  /** Errors no client can be told about (bad messages, oneway handler failures). */
+  onError?: (error: unknown) => void;
+}
+
+/** Options of a multiplexed WebSocket server. */
+export interface MultiplexedWebSocketServerOptions extends WebSocketServerOptions {
+  /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
+  defaultService?: string;
+}
+
+/** Starts a WebSocket server for `service` answered by `handler`; resolves once it listens. Needs the `ws` package. */
+export function createWebSocketServer(service: ServiceDesc, handler: Handler, options?: WebSocketServerOptions): Promise<ThriftServer>;
+/** Starts a multiplexed WebSocket server: several services on one path, as Apache's TMultiplexedProcessor. */
+export function createWebSocketServer(services: ServiceMap, options?: MultiplexedWebSocketServerOptions): Promise<ThriftServer>;
+export async function createWebSocketServer(
+  first: ServiceDesc | ServiceMap,
+  second?: Handler | MultiplexedWebSocketServerOptions,
+  third?: WebSocketServerOptions,
+): Promise<ThriftServer> {
+  const built = processorFor('createWebSocketServer', first, second, third);
+  const processor = built.processor;
+  const options = built.options as MultiplexedWebSocketServerOptions;
+  let server: ThriftServer | undefined;
+  const listener = await listenWebSocket(
+    {
+      host: options.host,
+      port: options.port,
+      path: options.path,
+      maxMessageSize: options.maxMessageSize,
+      maxConnections: options.maxConnections,
+      origins: options.origins,
+      tls: options.tls,
+    },
+    (conn) => {
+      if (server === undefined || server.state !== 'open') {
+        conn.destroy();
+        return;
+      }
+      server.track(
+        new ServedConnection(conn, processor, {
+          framing: 'message',
+          maxMessageSize: options.maxMessageSize,
+          idleTimeout: options.timeout,
+          onError: options.onError,
+          destroy: (e) => conn.destroy(e),
+        }),
+      );
+    },
+  );
+  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
+  return server;
+}
