@@ -1,0 +1,51 @@
+/**
+ * thrift-streams for browsers (and workers, Deno, any runtime with fetch and web
+ * streams): everything that needs no Node built-in. IDL comes in as text through
+ * loadSource(); calls go out over HTTP (fetch) or WebSocket. scripts/bundle.mjs
+ * builds it into one ESM file, and a test checks that file names no `node:` module.
+ */
+export {
+  AbortError,
+  AppErrorType,
+  ConnectionClosedError,
+  FrameTooLargeError,
+  IdlError,
+  PoolClosedError,
+  ProtocolError,
+  ProtocolErrorType,
+  ThriftAppError,
+  ThriftError,
+  TimeoutError,
+  TransportError,
+  type ErrorCode,
+} from './errors.js';
+// The IDL files are named one by one: idl/index.ts also carries load(), which reads the file system.
+export { loadSource, type LoadOptions, type LoadSourceOptions } from './idl/load-source.js';
+export { schemaOf, type ThriftModule } from './idl/module.js';
+export { createClient, ThriftClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
+export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
+export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
+export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export {
+  binaryProtocol,
+  compactProtocol,
+  createBinaryProtocol,
+  jsonProtocol,
+  type Protocol,
+  type ProtocolName,
+  type ServiceDesc,
+  type StructDesc,
+} from './protocol/index.js';
+export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './transport/http.js';
+export { HttpStatusError } from './transport/http-status-error.js';
+export {
+  connectWebSocket,
+  fromWebSocket,
+  type WebSocketConnectOptions,
+  type WebSocketConnection,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketStreamOptions,
+} from './transport/websocket.js';
+export { buffered, createMemoryPair, framed, MessageChannel, useStreams, type DuplexStream, type Framing, type StreamClasses } from './transport/index.js';
