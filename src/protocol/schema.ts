@@ -138,6 +138,7 @@ export interface ServiceDesc {
 }
 
 // Type-only key: the types of a TypedService exist for the compiler, never at run time.
+// (`0 extends 1 & S` below is true only for `any`, what load()'s module members are.)
 declare const serviceTypes: unique symbol;
 
 /** A service from generated code: a ServiceDesc that also carries its client and handler types. */
@@ -147,10 +148,12 @@ export interface TypedService<Client extends object, Handler extends object> ext
 }
 
 /** The client methods of a service: typed for a TypedService, any method for a plain ServiceDesc from load(). */
-export type ClientOf<S extends ServiceDesc> = S extends { readonly [serviceTypes]: { readonly client: infer C } } ? C : { [method: string]: any };
+export type ClientOf<S extends ServiceDesc> = 0 extends 1 & S ? { [method: string]: any }
+  : S extends { readonly [serviceTypes]: { readonly client: infer C } } ? C : { [method: string]: any };
 
 /** The handler a service needs: typed for a TypedService, any object for a plain ServiceDesc from load(). */
-export type HandlerOf<S extends ServiceDesc> = S extends { readonly [serviceTypes]: { readonly handler: infer H } } ? H : object;
+export type HandlerOf<S extends ServiceDesc> = 0 extends 1 & S ? object
+  : S extends { readonly [serviceTypes]: { readonly handler: infer H } } ? H : object;
 
 /** A constant, with its value converted to the runtime value mapping. */
 export interface ConstDesc {
