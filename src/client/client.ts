@@ -18,6 +18,7 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { composeClientInterceptors, type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 
@@ -392,14 +393,18 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('call aborted', { cause: signal.reason });
 }
 
-/** The methods a client gets for a service: one per function, returning promises. */
-export type ServiceClient = ThriftClient & { [method: string]: any };
+/**
+ * The methods a client gets for a service: one per function, returning promises.
+ * `Methods` comes from generated code (ClientOf a TypedService); functions
+ * named like the client's own members are left to execute().
+ */
+export type ServiceClient<Methods extends object = { [method: string]: any }> = ThriftClient & Omit<Methods, keyof ThriftClient>;
 
 /** Per-service subclasses of ThriftClient carrying one method per function, built once. */
 const classes = new WeakMap<ServiceDesc, new (service: ServiceDesc, conn: DuplexStream, options?: ClientOptions) => ThriftClient>();
 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
-export function createClient(service: ServiceDesc, conn: DuplexStream, options?: ClientOptions): ServiceClient {
+export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options?: ClientOptions): ServiceClient<ClientOf<S>> {
   let Cls = classes.get(service);
   if (Cls === undefined) {
     Cls = class extends ThriftClient {};
@@ -416,5 +421,5 @@ export function createClient(service: ServiceDesc, conn: DuplexStream, options?:
     }
     classes.set(service, Cls);
   }
-  return new Cls(service, conn, options) as ServiceClient;
+  return new Cls(service, conn, options) as ServiceClient<ClientOf<S>>;
 }
