@@ -1,5 +1,6 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import { connect, type ConnectOptions, type Framing } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientInterceptor } from './interceptor.js';
@@ -35,7 +36,7 @@ export interface ConnectionOptions {
 }
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
-export async function createConnection(service: ServiceDesc, options: ConnectionOptions = {}): Promise<ServiceClient> {
+export async function createConnection<S extends ServiceDesc>(service: S, options: ConnectionOptions = {}): Promise<ServiceClient<ClientOf<S>>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createConnection: the first argument must be a service from load(), e.g. load(file).MyService');
   }
