@@ -157,8 +157,10 @@ function echo(name: string, method: string, value: Tagged, quirks?: Quirk[]): Ch
 }
 
 /**
- * Apache's Node library cannot write a negative zero: TBinaryProtocol.writeDouble
- * (and the compact and JSON writers) emit +0.0 for -0.0.
+ * Apache's Node library cannot write a negative zero: its binary and compact
+ * writeDouble set the sign bit with `v < 0 ? 0x80 : 0x00`, false for -0
+ * (lib/thrift/binary.js, compact_protocol.js), and its TJSONProtocol writes
+ * the JavaScript number, whose text for -0 is `0`.
  */
 const NODE_NEGATIVE_ZERO: Quirk = {
   peer: 'node',
@@ -177,6 +179,19 @@ const pythonJsonSpecialDouble = (what: string): Quirk => ({
   protocol: 'json',
   exclude: true,
   why: `Debian's Python TJSONProtocol cannot read ${what}`,
+});
+
+/**
+ * Apache's Node TJSONProtocol writes a double as the bare JavaScript number
+ * (`this.tstack.push(dub)`, later joined as text): NaN and the infinities come
+ * out as `{"dbl":NaN}`, `{"dbl":Infinity}`, which no JSON reader takes, Node's
+ * own included (its client against its own server loses the connection).
+ */
+const nodeJsonSpecialDouble = (what: string): Quirk => ({
+  peer: 'node',
+  protocol: 'json',
+  exclude: true,
+  why: `Apache's Node TJSONProtocol writes ${what} bare, which no JSON reader takes`,
 });
 
 function definitions(): CheckDef[] {
@@ -228,9 +243,9 @@ function definitions(): CheckDef[] {
       2 ** 53, 1e300, 1e-300, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE * 2 ** 52,
     ].map((v) => echo(`testDouble: ${v}`, 'testDouble', dbl(v))),
     echo('testDouble: -0.0 keeps its sign', 'testDouble', dbl(-0), [NODE_NEGATIVE_ZERO]),
-    echo('testDouble: NaN', 'testDouble', dbl(NaN), [pythonJsonSpecialDouble('NaN')]),
-    echo('testDouble: Infinity', 'testDouble', dbl(Infinity), [pythonJsonSpecialDouble('Infinity')]),
-    echo('testDouble: -Infinity', 'testDouble', dbl(-Infinity), [pythonJsonSpecialDouble('-Infinity')]),
+    echo('testDouble: NaN', 'testDouble', dbl(NaN), [pythonJsonSpecialDouble('NaN'), nodeJsonSpecialDouble('NaN')]),
+    echo('testDouble: Infinity', 'testDouble', dbl(Infinity), [pythonJsonSpecialDouble('Infinity'), nodeJsonSpecialDouble('Infinity')]),
+    echo('testDouble: -Infinity', 'testDouble', dbl(-Infinity), [pythonJsonSpecialDouble('-Infinity'), nodeJsonSpecialDouble('-Infinity')]),
 
     echo('testBinary: bytes 0..255', 'testBinary', bin(allBytes)),
     echo('testBinary: bytes 255..0', 'testBinary', bin([...allBytes].reverse())),
