@@ -103,7 +103,7 @@ const test = suite('HTTP server and client edges');
 test('a server answers what is not a Thrift POST: 404 other paths, 405 other methods, 400 empty body, 413 too large', async () => {
   const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, path: '/echo', maxMessageSize: 1024 });
   try {
-    const post = (path: string, body: Uint8Array) => fetch(urlOf(server, path), { method: 'POST', body, headers: { 'Content-Type': 'application/x-thrift' } });
+    const post = (path: string, body: Uint8Array) => fetch(urlOf(server, path), { method: 'POST', body: body as BodyInit, headers: { 'Content-Type': 'application/x-thrift' } });
     assert.is((await post('/other', new Uint8Array([1]))).status, 404);
     const get = await fetch(urlOf(server, '/echo'));
     assert.is(get.status, 405);
@@ -136,7 +136,7 @@ test('CORS: allowed origins get preflights answered and the header on replies; o
     const client = await createHttpConnection(mod.Echo, { url: urlOf(server), timeout: 5000, headers: { Origin: origin } });
     assert.is(await client.echoString('cors'), 'cors');
     await client.close();
-    const refused = await fetch(urlOf(server), { method: 'POST', body: new Uint8Array([1]), headers: { Origin: 'http://evil.example' } });
+    const refused = await fetch(urlOf(server), { method: 'POST', body: new Uint8Array([1]) as BodyInit, headers: { Origin: 'http://evil.example' } });
     assert.is(refused.status, 403);
     assert.is(refused.headers.get('access-control-allow-origin'), null);
   } finally {

@@ -1,0 +1,229 @@
+/**
+ * Thrift over WebSocket in Node: createWebSocketServer (ws) against
+ * createWebSocketConnection (ws's WHATWG-shaped WebSocket, as Node 20 has none
+ * built in), on native streams and on web-streams-polyfill's, with each protocol;
+ * then one message per WebSocket message on the wire, refused upgrades, limits,
+ * and the lifecycle.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as polyfill from 'web-streams-polyfill';
+import WebSocket from 'ws';
+import {
+  ConnectionClosedError,
+  createWebSocketConnection,
+  createWebSocketServer,
+  load,
+  ThriftAppError,
+  TimeoutError,
+  TransportError,
+  type ThriftServer,
+} from '../../src/index.js';
+import { binaryProtocol, compactProtocol, jsonProtocol } from '../../src/protocol/index.js';
+import { streams, useStreams, type WebSocketConstructor } from '../../src/transport/index.js';
+import { echoHandler } from '../helpers/echo-handler.js';
+import { rejection, signal, within } from '../helpers/wait.js';
+
+const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
+const WS = WebSocket as unknown as WebSocketConstructor;
+const native = streams();
+const flavours = {
+  native,
+  polyfill: {
+    ReadableStream: polyfill.ReadableStream as unknown as typeof ReadableStream,
+    WritableStream: polyfill.WritableStream as unknown as typeof WritableStream,
+    TransformStream: polyfill.TransformStream as unknown as typeof TransformStream,
+  },
+};
+
+function urlOf(server: ThriftServer, path = '/'): string {
+  return `ws://127.0.0.1:${server.address.port}${path}`;
+}
+
+for (const [flavour, classes] of Object.entries(flavours)) {
+  const test = suite(`WebSocket transport on ${flavour} streams`);
+  test.before(() => useStreams(classes));
+  test.after(() => useStreams(native));
+
+  for (const protocol of [binaryProtocol, compactProtocol, jsonProtocol]) {
+    test(`${protocol.name}: base types, a struct, exceptions, oneway, concurrent calls`, async () => {
+      const seen = signal<string>();
+      const server = await createWebSocketServer(mod.Echo, echoHandler(mod, { notify: seen.resolve }), { port: 0, path: '/rpc', protocol });
+      try {
+        const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server, '/rpc'), protocol, timeout: 5000, WebSocket: WS });
+        assert.is(await client.echoBool(false), false);
+        assert.is(await client.echoByte(127), 127);
+        assert.is(await client.echoI16(32767), 32767);
+        assert.is(await client.echoI32(-2147483648), -2147483648);
+        assert.is(await client.echoI64(2n ** 63n - 1n), 2n ** 63n - 1n);
+        assert.is(await client.echoDouble(-1.5), -1.5);
+        assert.is(await client.echoString('ws ✓'), 'ws ✓');
+        assert.equal(await client.echoBinary(new Uint8Array([9, 0, 200])), new Uint8Array([9, 0, 200]));
+        const p = await client.echoPoint(new mod.Point({ x: -1, y: 1, label: 'q' }));
+        assert.instance(p, mod.Point);
+        assert.is(p.label, 'q');
+        assert.instance(await rejection(client.find(-1)), mod.Invalid);
+        const undeclared = await rejection(client.fail('nope'));
+        assert.instance(undeclared, ThriftAppError);
+        assert.is(undeclared.type, 6);
+        await client.notify('over ws');
+        assert.is(await within(seen.promise, 5000, 'the oneway call to reach the handler'), 'over ws');
+        const many = await within(Promise.all(Array.from({ length: 100 }, (_, i) => client.delayed(i, (i * 13) % 15))), 5000, '100 concurrent calls');
+        assert.equal(many, Array.from({ length: 100 }, (_, i) => i));
+        assert.is(server.connections, 1);
+        await client.close();
+        assert.is(client.state, 'closed');
+      } finally {
+        await server.close();
+      }
+    });
+  }
+  test.run();
+}
+
+const test = suite('WebSocket server and client edges');
+
+test('one Thrift message per binary WebSocket message, both ways', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0 });
+  try {
+    const raw = new WebSocket(urlOf(server));
+    raw.binaryType = 'arraybuffer';
+    await within(new Promise((resolve, reject) => (raw.once('open', resolve), raw.once('error', reject))), 5000, 'open');
+    // Two calls sent back to back as two messages get two replies, each one whole message.
+    const replies: { binary: boolean; size: number }[] = [];
+    const two = new Promise<void>((resolve) => {
+      raw.on('message', (data: ArrayBuffer, isBinary: boolean) => {
+        replies.push({ binary: isBinary, size: data.byteLength });
+        if (replies.length === 2) resolve();
+      });
+    });
+    const { encodeMessage, MessageType, serviceFunctions } = await import('../../src/protocol/index.js');
+    const fn = serviceFunctions(mod.Echo).get('echoString')!;
+    const encode = binaryProtocol.codecs.argsCodec(fn.args).encode;
+    const w = binaryProtocol.createWriter();
+    raw.send(encodeMessage(w, 'echoString', MessageType.CALL, 1, encode, ['a']).slice());
+    raw.send(encodeMessage(w, 'echoString', MessageType.CALL, 2, encode, ['bb']).slice());
+    await within(two, 5000, 'two replies');
+    assert.equal(replies.map((r) => r.binary), [true, true]);
+    // Reply: 12-byte strict header with the 10-byte name, a string field (3 + 4 + n), the stop byte.
+    assert.equal(replies.map((r) => r.size).sort(), [12 + 10 + 7 + 1 + 1, 12 + 10 + 7 + 2 + 1].sort());
+    raw.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('upgrades refused: 404 on another path, 403 for an origin not allowed, 426 for a plain GET', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, path: '/rpc', origins: ['http://ok.example'] });
+  try {
+    const wrongPath = await rejection(createWebSocketConnection(mod.Echo, { url: urlOf(server, '/other'), WebSocket: WS, timeout: 5000 }));
+    assert.instance(wrongPath, TransportError);
+    const Evil = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin: 'http://evil.example' });
+      }
+    } as unknown as WebSocketConstructor;
+    assert.instance(await rejection(createWebSocketConnection(mod.Echo, { url: urlOf(server, '/rpc'), WebSocket: Evil, timeout: 5000 })), TransportError);
+    const Ok = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin: 'http://ok.example' });
+      }
+    } as unknown as WebSocketConstructor;
+    const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server, '/rpc'), WebSocket: Ok, timeout: 5000 });
+    assert.is(await client.version(), '1.0');
+    await client.close();
+    const plain = await fetch(`http://127.0.0.1:${server.address.port}/rpc`);
+    assert.is(plain.status, 426);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a message larger than maxMessageSize closes that connection only', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, maxMessageSize: 1024 });
+  try {
+    const big = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
+    const error = await rejection(big.echoString('x'.repeat(4096)));
+    assert.instance(error, ConnectionClosedError);
+    const good = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
+    assert.is(await good.echoString('small'), 'small');
+    await good.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('the client refuses a reply larger than its maxMessageSize', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0 });
+  try {
+    const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000, maxMessageSize: 100 });
+    const error = await rejection(client.echoString('y'.repeat(90)));
+    assert.instance(error, ConnectionClosedError);
+    assert.is(error.cause?.code, 'FRAME_TOO_LARGE');
+  } finally {
+    await server.close();
+  }
+});
+
+test('connecting: nobody listening rejects with TransportError; connectTimeout and abort are honoured', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const url = urlOf(server);
+  await server.close();
+  assert.instance(await rejection(createWebSocketConnection(mod.Echo, { url, WebSocket: WS, timeout: 5000 })), TransportError);
+  const controller = new AbortController();
+  const aborted = createWebSocketConnection(mod.Echo, { url, WebSocket: WS, signal: controller.signal });
+  controller.abort(new Error('changed my mind'));
+  assert.is((await rejection(aborted)).message, 'changed my mind');
+  // A WebSocket class that never opens: the handshake deadline rejects.
+  const Never = class {
+    binaryType = '';
+    readyState = 0;
+    bufferedAmount = 0;
+    send() {}
+    close() {
+      this.readyState = 3;
+    }
+    addEventListener() {}
+    removeEventListener() {}
+  } as unknown as WebSocketConstructor;
+  assert.instance(await rejection(createWebSocketConnection(mod.Echo, { url, WebSocket: Never, connectTimeout: 50 })), TimeoutError);
+  assert.instance(await rejection(createWebSocketConnection(mod.Echo, { url })), TypeError, 'Node 20 has no global WebSocket: the error says to pass one');
+});
+
+test('server close() answers calls in flight, then the clients see the connection close', async () => {
+  const arrived = signal();
+  const handler = { ...echoHandler(mod), delayed: (v: number, ms: number) => (arrived.resolve(), new Promise((r) => setTimeout(() => r(v), ms))) };
+  const server = await createWebSocketServer(mod.Echo, handler, { port: 0 });
+  const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
+  const slow = client.delayed(5, 100);
+  await within(arrived.promise, 5000, 'the call to reach the handler');
+  const closed = server.close();
+  assert.is(await within(slow, 5000, 'the call in flight'), 5);
+  await within(closed, 5000, 'the server to close');
+  await within(client.closed, 5000, 'the client to see the close');
+  assert.is(client.state, 'closed');
+});
+
+test('server destroy() closes connections now: calls in flight reject with ConnectionClosedError', async () => {
+  const arrived = signal();
+  const handler = { ...echoHandler(mod), delayed: (v: number, ms: number) => (arrived.resolve(), new Promise((r) => setTimeout(() => r(v), ms))) };
+  const server = await createWebSocketServer(mod.Echo, handler, { port: 0 });
+  const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
+  const slow = client.delayed(5, 2000);
+  await within(arrived.promise, 5000, 'the call to reach the handler');
+  server.destroy();
+  assert.instance(await rejection(slow), ConnectionClosedError);
+});
+
+test('idle connections are closed after the server timeout', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, timeout: 50 });
+  try {
+    const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
+    assert.is(await client.echoI32(1), 1);
+    await within(client.closed, 5000, 'the idle close');
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
