@@ -30,6 +30,10 @@ export {
   type ServiceClient,
   type ClientCall,
   type ClientInterceptor,
+  createReconnectingConnection,
+  ReconnectingClient,
+  type ReconnectingOptions,
+  type RetryOptions,
 } from './client/index.js';
 export {
   CallMetrics,

@@ -5,3 +5,4 @@ export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type Poo
 export { type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
+export { createReconnectingConnection, ReconnectingClient, backoffDelay, type ReconnectingOptions, type ReconnectingServiceClient, type ReconnectingState, type RetryOptions } from './reconnecting.js';
