@@ -16,6 +16,19 @@ const SLAB = 64 * 1024;
 const TWO_32 = 4294967296;
 
 /**
+ * A new byte array of `size`. Node's Buffer.allocUnsafe skips the zero-fill, which
+ * for a megabyte message costs as much as the copy into it; elsewhere a Uint8Array.
+ */
+const allocate: (size: number) => Uint8Array =
+  typeof Buffer === 'function' && typeof Buffer.allocUnsafe === 'function'
+    ? (size) => {
+        const b = Buffer.allocUnsafe(size);
+        // A plain Uint8Array view keeps Buffer's methods and pool semantics out of user values.
+        return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      }
+    : (size) => new Uint8Array(size);
+
+/**
  * Messages are written one after another into a slab and handed out as views;
  * a finished region is never written again, so no copy is needed to hand it to a socket.
  */
@@ -26,8 +39,8 @@ export class SlabWriter {
   protected start = 0;
 
   constructor(size = SLAB) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
+    this.buf = allocate(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   begin(): void {
@@ -48,14 +61,18 @@ export class SlabWriter {
 
   /** Makes room for n more bytes; moves the message in progress to a new slab when full. */
   protected ensure(n: number): void {
-    if (this.pos + n > this.buf.length) this.replace(Math.max(SLAB, 2 * (this.pos - this.start + n)), this.pos - this.start);
+    if (this.pos + n > this.buf.length) {
+      const keep = this.pos - this.start;
+      // Small messages grow by doubling; one large value gets room for itself plus a slab, not twice its size.
+      this.replace(Math.max(SLAB, 2 * keep, keep + n + SLAB), keep);
+    }
   }
 
   private replace(size: number, keep: number): void {
-    const next = new Uint8Array(size);
+    const next = allocate(size);
     if (keep > 0) next.set(this.buf.subarray(this.start, this.start + keep));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
     this.start = 0;
     this.pos = keep;
   }

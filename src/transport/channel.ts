@@ -30,8 +30,12 @@ export interface ChannelOptions {
   onError?: (error: unknown) => void;
 }
 
-// Batches are gathered in slabs of this size; a slab region is never rewritten once sent.
+// Batches are gathered in slabs; a slab region is never rewritten once sent. The
+// first slab is small and allocated on the first send, so an idle connection costs
+// no buffer; later slabs are full size.
+const FIRST_SLAB = 4 * 1024;
 const SLAB = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 // Messages at least this large skip the batch copy and are written as they are.
 const LARGE = 16 * 1024;
 
@@ -43,7 +47,7 @@ export class MessageChannel {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly splitter: { transform(chunk: Uint8Array, sink: FrameSink): void; flush(): void } | undefined;
   private readonly onError: ((error: unknown) => void) | undefined;
-  private slab = new Uint8Array(SLAB);
+  private slab = EMPTY;
   private start = 0;
   private pos = 0;
   private scheduled = false;
@@ -171,7 +175,7 @@ export class MessageChannel {
   private newSlab(need: number): void {
     // The queued part moves along; what was already written stays untouched in the old slab.
     const queued = this.pos - this.start;
-    const next = new Uint8Array(Math.max(SLAB, 2 * (queued + need)));
+    const next = new Uint8Array(Math.max(this.slab === EMPTY ? FIRST_SLAB : SLAB, 2 * (queued + need)));
     next.set(this.slab.subarray(this.start, this.pos));
     this.slab = next;
     this.start = 0;
