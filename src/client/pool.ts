@@ -5,6 +5,7 @@
  */
 import { PoolClosedError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import type { ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 
@@ -25,13 +26,13 @@ export interface AcquireOptions {
 /** Lifecycle of a pool. */
 export type PoolState = 'open' | 'closing' | 'closed';
 
-interface Waiter {
-  resolve(conn: ServiceClient): void;
+interface Waiter<Methods extends object> {
+  resolve(conn: ServiceClient<Methods>): void;
   reject(error: unknown): void;
 }
 
-/** A pool of connections to one server. */
-export class ThriftPool {
+/** A pool of connections to one server; `Methods` types its clients (see ServiceClient). */
+export class ThriftPool<Methods extends object = { [method: string]: any }> {
   /** Fewest connections kept open. */
   readonly minsize: number;
   /** Most connections open at once. */
@@ -40,9 +41,9 @@ export class ThriftPool {
   state: PoolState = 'open';
   private readonly service: ServiceDesc;
   private readonly options: ConnectionOptions;
-  private readonly free: ServiceClient[] = [];
-  private readonly used = new Set<ServiceClient>();
-  private readonly waiters: Waiter[] = [];
+  private readonly free: ServiceClient<Methods>[] = [];
+  private readonly used = new Set<ServiceClient<Methods>>();
+  private readonly waiters: Waiter<Methods>[] = [];
   private creating = 0;
 
   /** @internal use {@link createPool} */
@@ -70,7 +71,7 @@ export class ThriftPool {
   }
 
   /** Takes a connection: a free one, a new one while size < maxsize, or the next one released. */
-  acquire(options?: AcquireOptions): Promise<ServiceClient> {
+  acquire(options?: AcquireOptions): Promise<ServiceClient<Methods>> {
     if (this.state !== 'open') return Promise.reject(new PoolClosedError());
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -78,7 +79,7 @@ export class ThriftPool {
     if (conn !== undefined) return Promise.resolve(conn);
     if (this.size < this.maxsize) return this.open().then((c) => this.checkout(c));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
+      const waiter: Waiter<Methods> = { resolve, reject };
       if (signal !== undefined) {
         const onAbort = (): void => {
           const i = this.waiters.indexOf(waiter);
@@ -100,7 +101,7 @@ export class ThriftPool {
   }
 
   /** Returns a connection taken with acquire(); a closed one is dropped. */
-  release(conn: ServiceClient): void {
+  release(conn: ServiceClient<Methods>): void {
     if (!this.used.delete(conn)) throw new Error('release: this connection was not acquired from this pool');
     if (conn.state !== 'open' || this.state !== 'open') {
       if (conn.state === 'open') void conn.close();
@@ -119,7 +120,7 @@ export class ThriftPool {
   }
 
   /** Runs `fn` with an acquired connection and releases it afterwards, also when `fn` throws. */
-  async use<T>(fn: (conn: ServiceClient) => Promise<T> | T, options?: AcquireOptions): Promise<T> {
+  async use<T>(fn: (conn: ServiceClient<Methods>) => Promise<T> | T, options?: AcquireOptions): Promise<T> {
     const conn = await this.acquire(options);
     try {
       return await fn(conn);
@@ -130,7 +131,7 @@ export class ThriftPool {
 
   /** Opens connections until size reaches minsize. */
   async fillFree(): Promise<void> {
-    const opening: Promise<ServiceClient>[] = [];
+    const opening: Promise<ServiceClient<Methods>>[] = [];
     while (this.state === 'open' && this.size < this.minsize) opening.push(this.open());
     const conns = await Promise.all(opening);
     for (const c of conns) this.checkin(c);
@@ -158,7 +159,7 @@ export class ThriftPool {
     return this.close();
   }
 
-  private takeFree(): ServiceClient | undefined {
+  private takeFree(): ServiceClient<Methods> | undefined {
     for (let c = this.free.shift(); c !== undefined; c = this.free.shift()) {
       if (c.state === 'open') {
         this.used.add(c);
@@ -168,7 +169,7 @@ export class ThriftPool {
     return undefined;
   }
 
-  private checkout(conn: ServiceClient): ServiceClient {
+  private checkout(conn: ServiceClient<Methods>): ServiceClient<Methods> {
     if (this.state !== 'open') {
       void conn.close();
       throw new PoolClosedError();
@@ -178,7 +179,7 @@ export class ThriftPool {
   }
 
   /** Puts a freshly opened connection where it is needed: a waiter, or the free list. */
-  private checkin(conn: ServiceClient): void {
+  private checkin(conn: ServiceClient<Methods>): void {
     if (this.state !== 'open') {
       void conn.close();
       return;
@@ -193,11 +194,11 @@ export class ThriftPool {
   }
 
   /** Opens one connection, counted in size while it is being created. */
-  private async open(): Promise<ServiceClient> {
+  private async open(): Promise<ServiceClient<Methods>> {
     this.creating++;
-    let conn: ServiceClient;
+    let conn: ServiceClient<Methods>;
     try {
-      conn = await createConnection(this.service, this.options);
+      conn = (await createConnection(this.service, this.options)) as ServiceClient<Methods>;
     } finally {
       this.creating--;
     }
@@ -220,11 +221,11 @@ export class ThriftPool {
 }
 
 /** Creates a pool and opens `minsize` connections; rejects if they cannot be opened. */
-export async function createPool(service: ServiceDesc, options: PoolOptions = {}): Promise<ThriftPool> {
+export async function createPool<S extends ServiceDesc>(service: S, options: PoolOptions = {}): Promise<ThriftPool<ClientOf<S>>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createPool: the first argument must be a service from load(), e.g. load(file).MyService');
   }
-  const pool = new ThriftPool(service, options);
+  const pool = new ThriftPool<ClientOf<S>>(service, options);
   try {
     await pool.fillFree();
   } catch (e) {
