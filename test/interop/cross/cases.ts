@@ -233,6 +233,10 @@ function definitions(): CheckDef[] {
 
     ...[1, 0, -1, 63, -127, 127, -128].map((v) => echo(`testByte: ${v}`, 'testByte', v)),
     ...[-1, 0, 1, 65536, I32_MAX, I32_MIN].map((v) => echo(`testI32: ${v}`, 'testI32', v)),
+    // Apache's Node TJSONProtocol writes every i64 from -1 down to -(10^11 - 1)
+    // zero-padded (-1 as -000000000001: Int64Util.toDecimalString's test for a
+    // small negative value, `!~b[o]`, can never hold), so these also prove that
+    // thrift-streams reads that form, as Python and Node do.
     ...[
       0n, 1n, -1n, 5n, -5n, 734359738368n, -734359738368n, -34359738368n,
       2n ** 32n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, I64_MAX, I64_MIN,

@@ -55,16 +55,6 @@ function loadApache(genDir, transportName, protocolName) {
       },
     };
   }
-  // Apache's TJSONProtocol writes an i64 through Int64Util.toDecimalString, whose
-  // test for a small negative value (`!~b[o]`) can never hold, since `~` of a
-  // byte is never 0: every negative i64 from -1 down to -(10^11 - 1) comes out
-  // zero-padded, so -1 is written `-000000000001`, -34359738368 `-034359738368`.
-  // A JSON number has no leading zeros (RFC 8259 section 6), so that is not JSON.
-  // The peers write the plain decimal instead, so that the cells test the rest
-  // of the protocol; what thrift-streams does with the padded form is a
-  // question for the library, not for this harness.
-  const Int64Util = repoRequire('thrift/lib/nodejs/lib/thrift/int64_util.js');
-  Int64Util.toDecimalString = (i64) => thrift.toBigInt(i64).toString();
   // The generated files `require('thrift')` and `require('node-int64')` from a
   // temporary directory; a node_modules link there resolves them to the very
   // module instances loaded above (Node caches modules by real path).
