@@ -34,6 +34,11 @@ export {
   ReconnectingClient,
   type ReconnectingOptions,
   type RetryOptions,
+  createBalancedClient,
+  BalancedClient,
+  type BalancedOptions,
+  type HostAddress,
+  type HostStatus,
 } from './client/index.js';
 export {
   CallMetrics,
