@@ -321,7 +321,7 @@ function definitions(): CheckDef[] {
       calls: [call('testException', ['Xception'], { throws: struct('Xception', { errorCode: 1001, message: 'Xception' }) })],
     },
     {
-      // The type depends on the server (APP_ERROR_TYPE); checkFor fills it in.
+      // The type depends on the server (APP_ERROR_TYPE); checksFor fills it in.
       name: 'testException("TException") fails with a TApplicationException',
       calls: [call('testException', ['TException'], { appError: { type: -1 } })],
     },
