@@ -77,7 +77,15 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const conn = this.takeFree();
     if (conn !== undefined) return Promise.resolve(conn);
-    if (this.size < this.maxsize) return this.open().then((c) => this.checkout(c));
+    if (this.size < this.maxsize) {
+      return this.open().then(
+        (c) => this.checkout(c),
+        (e: unknown) => {
+          this.failWaiters(e);
+          throw e;
+        },
+      );
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter<Methods> = { resolve, reject };
       if (signal !== undefined) {
@@ -215,8 +223,18 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     if (this.state !== 'open' || this.waiters.length === 0 || this.size >= this.maxsize) return;
     this.open().then(
       (c) => this.checkin(c),
-      (e: unknown) => this.waiters.shift()?.reject(e),
+      (e: unknown) => this.failWaiters(e),
     );
+  }
+
+  /**
+   * A connection attempt failed. Callers queued behind it wait for a release or another
+   * attempt; when neither can come they would wait forever, so they fail with its error
+   * (the next acquire tries anew).
+   */
+  private failWaiters(error: unknown): void {
+    if (this.used.size > 0 || this.creating > 0) return;
+    for (const w of this.waiters.splice(0)) w.reject(error);
   }
 }
 

@@ -186,4 +186,28 @@ test('pool.acquire honours an AbortSignal while waiting for a connection', async
   }
 });
 
+test('pool: callers queued behind connection attempts that fail are not stranded; they settle, and are served once the server is back', async () => {
+  const gone = await bare(() => {});
+  const port = gone.port;
+  stopBare(gone);
+  await new Promise<void>((resolve) => gone.server.once('close', resolve));
+  const pool = await createPool(mod.Echo, { port, minsize: 0, maxsize: 2, connectTimeout: 1000 });
+  let server: ThriftServer | undefined;
+  try {
+    // 2 acquires open connections (and fail: nothing listens); the other 6 queue behind them.
+    const down = await within(Promise.allSettled(Array.from({ length: 8 }, () => pool.use((c) => c.echoI32(1)))), 5000, 'every queued acquire to settle while the server is down');
+    for (const r of down) {
+      assert.is(r.status, 'rejected');
+      assert.instance((r as PromiseRejectedResult).reason, ThriftError);
+    }
+    assert.ok(pool.size <= 2);
+    server = await createServer(mod.Echo, echoHandler(mod), { port });
+    const up = await within(Promise.all(Array.from({ length: 8 }, (_, i) => pool.use((c) => c.echoI32(i)))), 5000, 'acquires once the server is back');
+    assert.equal(up, [0, 1, 2, 3, 4, 5, 6, 7]);
+  } finally {
+    await pool.close();
+    server?.destroy();
+  }
+});
+
 test.run();
