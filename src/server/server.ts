@@ -2,6 +2,7 @@
 import { ThriftError } from '../errors.js';
 import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import type { HandlerOf } from '../protocol/schema.js';
 import { listen, type Framing, type ListenOptions, type SocketServer } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 
@@ -117,9 +118,12 @@ export interface MultiplexedServerOptions extends ServerOptions {
 }
 
 /** Starts a server for `service` answered by `handler`; resolves once it listens. */
-export function createServer(service: ServiceDesc, handler: Handler, options?: ServerOptions): Promise<ThriftServer>;
+export function createServer<S extends ServiceDesc>(service: S, handler: HandlerOf<S>, options?: ServerOptions): Promise<ThriftServer>;
 /** Starts a multiplexed server: several services on one port, as Apache's TMultiplexedProcessor. */
-export function createServer(services: ServiceMap, options?: MultiplexedServerOptions): Promise<ThriftServer>;
+export function createServer<M extends Readonly<Record<string, ServiceDesc>>>(
+  services: { readonly [K in keyof M]: readonly [M[K], HandlerOf<M[K]>] },
+  options?: MultiplexedServerOptions,
+): Promise<ThriftServer>;
 export async function createServer(
   first: ServiceDesc | ServiceMap,
   second?: Handler | MultiplexedServerOptions,
