@@ -8,6 +8,7 @@ import { ProtocolError, ProtocolErrorType, ThriftError } from '../errors.js';
 import { describe } from './describe.js';
 import { type FieldDesc, type StructDesc, type TypeDesc, ttypeOf } from './schema.js';
 import type { ProtocolReader, ProtocolWriter } from './types.js';
+import { interpretStruct } from './codec-interpreted.js';
 
 /** Writes one struct value (fields, then STOP). */
 export type StructEncoder = (w: ProtocolWriter, value: unknown) => void;
@@ -54,9 +55,23 @@ const helpers = {
   },
 };
 
+/** Options for {@link CodecCache}. */
+export interface CodecCacheOptions {
+  /**
+   * Build codecs from closures instead of generated code. Chosen automatically
+   * when `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval').
+   */
+  interpret?: boolean;
+}
+
 /** A per-protocol cache of compiled struct codecs. */
 export class CodecCache {
   private readonly slots = new WeakMap<StructDesc, Slot>();
+  private interpret: boolean;
+
+  constructor(options: CodecCacheOptions = {}) {
+    this.interpret = options.interpret ?? false;
+  }
 
   private readonly positional = new WeakMap<StructDesc, Slot>();
 
@@ -81,16 +96,20 @@ export class CodecCache {
 
   private slot(desc: StructDesc, positional = false): Slot {
     const cache = positional ? this.positional : this.slots;
-    let slot = cache.get(desc);
-    if (slot) return slot;
-    // Registered before compiling so recursive references find it.
-    const pending: Slot = {
-      enc: (w, v) => pending.enc === stubEnc ? fail() : pending.enc(w, v),
-      dec: (r) => pending.dec === stubDec ? fail() : pending.dec(r),
-    };
-    const stubEnc = pending.enc;
-    const stubDec = pending.dec;
+    const cached = cache.get(desc);
+    if (cached) return cached;
+    // Registered before compiling so recursive references find it; referenced codecs
+    // are read from their slot at call time, after compilation has finished.
+    const pending: Slot = { enc: fail, dec: fail };
     cache.set(desc, pending);
+    const pair = (!this.interpret && this.compile(desc, positional, pending)) || interpretStruct(desc, (d) => this.slot(d), positional, helpers);
+    pending.enc = pair.enc;
+    pending.dec = pair.dec;
+    return pending;
+  }
+
+  /** Generates the codec pair of `desc`; undefined (and interpretation from then on) where eval is forbidden. */
+  private compile(desc: StructDesc, positional: boolean, self: Slot): Slot | undefined {
     const refs: Slot[] = [];
     const refIndex = new Map<StructDesc, number>();
     const ref = (d: StructDesc): string => {
@@ -98,7 +117,7 @@ export class CodecCache {
       if (i === undefined) {
         i = refs.length;
         refIndex.set(d, i);
-        refs.push(d === desc ? pending : this.slot(d));
+        refs.push(d === desc && !positional ? self : this.slot(d));
       }
       return `S${i}`;
     };
@@ -108,14 +127,16 @@ export class CodecCache {
     const encBody = genEncoder(desc, ref, access);
     const decBody = genDecoder(desc, ref, access, positional);
     const prelude = refs.map((_, i) => `const S${i} = S[${i}];`).join('\n');
-    const C = desc.ctor;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function('h', 'S', 'C', `"use strict";\n${prelude}\nreturn [${encBody}, ${decBody}];`);
-    const [enc, dec] = make(helpers, refs, C) as [StructEncoder, StructDecoder];
-    pending.enc = enc;
-    pending.dec = dec;
-    slot = pending;
-    return slot;
+    let make: (...args: unknown[]) => [StructEncoder, StructDecoder];
+    try {
+      make = new Function('h', 'S', 'C', `"use strict";\n${prelude}\nreturn [${encBody}, ${decBody}];`) as typeof make;
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+      this.interpret = true;
+      return undefined;
+    }
+    const [enc, dec] = make(helpers, refs, desc.ctor);
+    return { enc, dec };
   }
 }
 

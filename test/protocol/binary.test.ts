@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolError, ProtocolErrorType } from '../../src/errors.js';
-import { binaryProtocol, createBinaryProtocol, encodeMessage, MessageType, TType } from '../../src/protocol/index.js';
+import { binaryProtocol, CodecCache, createBinaryProtocol, encodeMessage, MessageType, TType } from '../../src/protocol/index.js';
 import { struct, T } from '../helpers/schema.js';
 
 const Inner = struct('Inner', [[1, 'a', T.i32, 'required'], [2, 'b', T.string]]);
@@ -243,3 +243,51 @@ measure('rejects unknown wire types and excessive nesting', () => {
 codec.run();
 errors.run();
 measure.run();
+
+const interpreted = suite('interpreted codecs (no eval)');
+
+interpreted('closure-built codecs write the same bytes and read the same values as compiled ones', () => {
+  const cache = new CodecCache({ interpret: true });
+  const compiled = encode();
+  const w = binaryProtocol.createWriter();
+  const ours = encodeMessage(w, 'method', MessageType.CALL, 42, cache.encoder(All), sample);
+  assert.equal([...ours], [...compiled]);
+  const r = binaryProtocol.createReader();
+  r.reset(compiled);
+  r.readMessageBegin();
+  assert.equal(cache.decoder(All)(r), sample);
+});
+
+interpreted('closure-built codecs raise the same errors', () => {
+  const cache = new CodecCache({ interpret: true });
+  const w = binaryProtocol.createWriter();
+  throwsProtocol(() => encodeMessage(w, 'm', 1, 1, cache.encoder(All), { ...sample, inner: { a: 'seven' } }), ProtocolErrorType.INVALID_DATA, /All\.inner: Inner\.a: expected i32, got string "seven"/);
+  throwsProtocol(() => encodeMessage(w, 'm', 1, 1, cache.encoder(Inner), { b: 'x' }), ProtocolErrorType.INVALID_DATA, /required field Inner\.a is not set/);
+  const U = struct('U', [[1, 'a', T.i32], [2, 'b', T.string]], 'union');
+  throwsProtocol(() => encodeMessage(w, 'm', 1, 1, cache.encoder(U), { a: 1, b: 'x' }), ProtocolErrorType.INVALID_DATA, /union U must have at most one field set, has 2/);
+  const Loose = struct('Inner', [[2, 'b', T.string]]);
+  const bytes = encode(Loose, { b: 'x' });
+  const r = binaryProtocol.createReader();
+  r.reset(bytes);
+  r.readMessageBegin();
+  throwsProtocol(() => cache.decoder(Inner)(r), ProtocolErrorType.INVALID_DATA, /required field Inner\.a is not set/);
+});
+
+interpreted('a forbidden eval falls back to closures by itself', () => {
+  const original = globalThis.Function;
+  const cache = new CodecCache();
+  // What a Content-Security-Policy without 'unsafe-eval' does to new Function.
+  globalThis.Function = function () {
+    throw new EvalError('Code generation from strings disallowed for this context');
+  } as unknown as FunctionConstructor;
+  let enc;
+  try {
+    enc = cache.encoder(All);
+  } finally {
+    globalThis.Function = original;
+  }
+  const w = binaryProtocol.createWriter();
+  assert.equal([...encodeMessage(w, 'method', MessageType.CALL, 42, enc, sample)], [...encode()]);
+});
+
+interpreted.run();
