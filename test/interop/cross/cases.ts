@@ -178,7 +178,7 @@ const pythonJsonSpecialDouble = (what: string): Quirk => ({
   peer: 'python',
   protocol: 'json',
   exclude: true,
-  why: `Debian's Python TJSONProtocol cannot read ${what}`,
+  why: `Debian's Python TJSONProtocol writes ${what} bare (nan, inf), which no JSON reader takes`,
 });
 
 /**
