@@ -6,7 +6,7 @@
 import { PoolClosedError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { ServiceClient } from './client.js';
+import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 
 /** Options for {@link createPool}: connection options plus sizes. */
@@ -135,6 +135,35 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     } finally {
       this.release(conn);
     }
+  }
+
+  /**
+   * Calls `name` on the least busy free connection without checking it out, so many
+   * callers share the pool's connections, their calls pipelined on each. A new
+   * connection is opened while every free one is busy and size < maxsize; when all
+   * connections are checked out, the call waits for one as acquire() does.
+   */
+  call(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    if (this.state !== 'open') return Promise.reject(new PoolClosedError());
+    let best: ServiceClient<Methods> | undefined;
+    for (const c of this.free) {
+      if (c.state !== 'open') continue;
+      if (best === undefined || c.inflight < best.inflight) best = c;
+      if (best.inflight === 0) break;
+    }
+    if (best !== undefined && (best.inflight === 0 || this.size >= this.maxsize)) return best.call(name, args, options);
+    if (this.size < this.maxsize) {
+      return this.open().then((conn) => {
+        this.checkin(conn);
+        return conn.call(name, args, options);
+      });
+    }
+    return this.use((conn) => conn.call(name, args, options));
+  }
+
+  /** Like {@link call}, with positional arguments: `pool.execute('add', 1, 2)`. */
+  execute(name: string, ...args: unknown[]): Promise<any> {
+    return this.call(name, args);
   }
 
   /** Opens connections until size reaches minsize. */

@@ -127,3 +127,46 @@ test('createPool fails when the server cannot be reached', async () => {
 });
 
 test.run();
+
+const shared = suite('pool: shared calls');
+let server2: ThriftServer;
+shared.before(async () => {
+  server2 = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+});
+shared.after(() => server2.destroy());
+
+shared('execute() spreads 256 concurrent callers over at most maxsize connections, pipelined', async () => {
+  const pool = await createPool(mod.Echo, { port: server2.address.port, minsize: 1, maxsize: 8 });
+  let peak = 0;
+  const results = await within(
+    Promise.all(
+      Array.from({ length: 256 }, async (_, i) => {
+        const r = await pool.execute('delayed', i, 5);
+        peak = Math.max(peak, pool.size);
+        return r;
+      }),
+    ),
+    10_000,
+    '256 shared calls',
+  );
+  assert.equal(results, Array.from({ length: 256 }, (_, i) => i));
+  assert.ok(peak <= 8, `peak ${peak}`);
+  assert.is(pool.size, 8);
+  assert.is(pool.freesize, 8);
+  await pool.close();
+  assert.instance(await rejection(pool.execute('echoI32', 1)), PoolClosedError);
+});
+
+shared('a shared call waits for a connection when all are checked out', async () => {
+  const pool = await createPool(mod.Echo, { port: server2.address.port, minsize: 1, maxsize: 1 });
+  const held = await pool.acquire();
+  let done = false;
+  const call = pool.execute('echoI32', 4).then((v) => ((done = true), v));
+  await Promise.resolve();
+  assert.is(done, false);
+  pool.release(held);
+  assert.is(await within(call, 5000, 'the shared call'), 4);
+  await pool.close();
+});
+
+shared.run();
