@@ -15,6 +15,8 @@ export {
   type ErrorCode,
 } from './errors.js';
 export { load, loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
+export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
+export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
 export { createServer, serveConnection, ServedConnection, ThriftServer, type ServerOptions } from './server/index.js';
 export {
   createClient,
