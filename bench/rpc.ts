@@ -126,8 +126,8 @@ export async function oursClients(mod: any, port: number, transport: Transport, 
   const pool = await createPool(mod.Bench, { port, transport, minsize: 8, maxsize: 8 });
   return {
     calls: {
-      ping: { a: () => conn.ping(), b: () => conn.ping(), c: () => pool.use((c: any) => c.ping()) },
-      echo: { a: () => conn.echo(nested), b: () => conn.echo(nested), c: () => pool.use((c: any) => c.echo(nested)) },
+      ping: { a: () => conn.ping(), b: () => conn.ping(), c: () => pool.execute('ping') },
+      echo: { a: () => conn.echo(nested), b: () => conn.echo(nested), c: () => pool.execute('echo', nested) },
     },
     async close() {
       await Promise.all([conn.close(), pool.close()]);
