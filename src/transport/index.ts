@@ -15,4 +15,3 @@ export { HttpStatusError } from './http-status-error.js';
 export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-server.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js';
-export { zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
