@@ -57,6 +57,7 @@ export {
 } from './processor/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
 export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
+export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
 export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
 export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
 export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransport, type WebSocketConnection } from './transport/index.js';

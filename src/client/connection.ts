@@ -1,7 +1,7 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connect, type ConnectOptions, type Framing } from '../transport/index.js';
+import { connect, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientInterceptor } from './interceptor.js';
 
@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   path?: string;
   /** Dial with TLS: node:tls connect options (ca, cert, key, servername...). */
   tls?: ConnectOptions['tls'];
+  /** A zlib stream under the protocol, as Apache's TZlibTransport (true, or options such as the level). */
+  zlib?: boolean | ZlibOptions;
   /** Wire framing; default 'buffered', as Apache Thrift. */
   transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
@@ -51,7 +53,8 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal: options.signal,
   });
-  return createClient(service, socket, {
+  const conn = options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket;
+  return createClient(service, conn, {
     protocol,
     framing,
     maxMessageSize: options.maxMessageSize,

@@ -3,7 +3,7 @@ import { ThriftError } from '../errors.js';
 import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, type Framing, type ListenOptions, type SocketServer } from '../transport/index.js';
+import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 
 /** Options for {@link createServer}. */
@@ -16,6 +16,8 @@ export interface ServerOptions {
   path?: string;
   /** Accept TLS: node:tls server options (key, cert, ca, requestCert for mutual TLS...). */
   tls?: ListenOptions['tls'];
+  /** A zlib stream under the protocol, as Apache's TZlibTransport (true, or options such as the level). */
+  zlib?: boolean | ZlibOptions;
   /** Wire framing; default 'buffered', as Apache Thrift's servers. */
   transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
@@ -156,7 +158,7 @@ export async function createServer(
         return;
       }
       server.track(
-        new ServedConnection(socket, processor, {
+        new ServedConnection(options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket, processor, {
           framing,
           maxMessageSize: options.maxMessageSize,
           idleTimeout: options.timeout,
