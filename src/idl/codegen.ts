@@ -284,15 +284,10 @@ class FileWriter {
   }
 
   private params(f: FunctionDesc, side: 'client' | 'handler'): string {
-    const fields = f.args.fields;
-    // Only a trailing run of optional arguments can be left out of a call.
-    let firstOptional = fields.length;
-    while (firstOptional > 0 && fields[firstOptional - 1]!.requiredness === 'optional') firstOptional--;
-    return fields.map((a: FieldDesc, i) => {
-      const name = paramName(a.name);
-      if (side === 'client') return `${name}${i >= firstOptional ? '?' : ''}: ${this.writeType(a.type)}`;
-      return `${name}: ${this.readType(a.type)}${a.requiredness === 'optional' ? ' | undefined' : ''}`;
-    }).join(', ');
+    // Arguments are never optional: the parser drops `optional` there, as Apache's does.
+    return f.args.fields
+      .map((a: FieldDesc) => `${paramName(a.name)}: ${side === 'client' ? this.writeType(a.type) : this.readType(a.type)}`)
+      .join(', ');
   }
 
   /** The type of values of `t` as decoding produces them. */
