@@ -19,7 +19,7 @@ import {
   type StructDesc,
 } from '../../src/protocol/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
-import { fixtures, gen, scratch } from '../types/generate.js';
+import { fixtures, gen, removeScratch, scratch } from '../types/generate.js';
 
 const dir = scratch('codegen-wire');
 gen(fixtures.echo, join(dir, 'echo'));
@@ -170,5 +170,7 @@ test('a generated server with includes answers inherited and own functions acros
     await server.close();
   }
 });
+
+test.after(removeScratch);
 
 test.run();

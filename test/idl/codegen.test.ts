@@ -9,7 +9,7 @@ import { IdlError } from '../../src/errors.js';
 import { generateTypes } from '../../src/idl/codegen.js';
 import { defineIdlModule } from '../../src/idl/codegen-runtime.js';
 import { loadSource, schemaOf } from '../../src/idl/index.js';
-import { fixtures, gen, repo, scratch } from '../types/generate.js';
+import { fixtures, gen, repo, removeScratch, scratch } from '../types/generate.js';
 
 /** Generates from IDL text (no includes) and returns the one file's text. */
 function genText(idl: string): string {
@@ -206,5 +206,7 @@ test('bin/thrift-streams.mjs runs the command (exit codes pass through)', () => 
     assert.is((e as { status: number }).status, 2);
   }
 });
+
+test.after(removeScratch);
 
 test.run();

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { negatives, negativeSource, positive } from './codegen-cases.js';
-import { fixtures, gen, repo, scratch } from './generate.js';
+import { fixtures, gen, repo, removeScratch, scratch } from './generate.js';
 
 interface Diagnostic {
   readonly file: string;
@@ -79,5 +79,7 @@ for (const { c, file, line } of negativeFiles) {
     assert.match(mine[0]!.text, c.message);
   });
 }
+
+test.after(removeScratch);
 
 test.run();

@@ -19,12 +19,21 @@ export const fixtures = {
   includesLib: join(repo, 'test/idl/fixtures/includes/lib'),
 };
 
-/** A fresh, empty scratch directory `.tmp/<name>` (per process, so parallel runs do not collide). */
+const made: string[] = [];
+
+/** A fresh, empty scratch directory `.tmp/<name>-<pid>` (per process, so parallel runs do not collide). */
 export function scratch(name: string): string {
   const dir = join(repo, '.tmp', `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  made.push(dir);
   return dir;
+}
+
+/** Removes every scratch directory this process made (set THRIFT_KEEP_SCRATCH=1 to keep them for a look). */
+export function removeScratch(): void {
+  if (process.env.THRIFT_KEEP_SCRATCH === '1') return;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs `gen <file> -o <outDir> [...extra]`; throws with the CLI's output unless it exits 0. */
