@@ -41,6 +41,9 @@ export {
   type BalancedOptions,
   type HostAddress,
   type HostStatus,
+  createDiscoveryClient,
+  DiscoveryClient,
+  type DiscoveryOptions,
 } from './client/index.js';
 export {
   CallMetrics,
@@ -58,6 +61,7 @@ export {
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
 export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
 export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
+export type { RegistrationOptions } from './server/index.js';
 export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
 export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
 export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransport, type WebSocketConnection } from './transport/index.js';

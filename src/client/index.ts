@@ -7,3 +7,4 @@ export { createHttpConnection, type HttpConnectionOptions } from './http-connect
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
 export { createReconnectingConnection, ReconnectingClient, backoffDelay, type ReconnectingOptions, type ReconnectingServiceClient, type ReconnectingState, type RetryOptions } from './reconnecting.js';
 export { createBalancedClient, BalancedClient, type BalancedOptions, type BalancedServiceClient, type BalancedState, type BalanceStrategy, type HostAddress, type HostStatus } from './balanced.js';
+export { createDiscoveryClient, DiscoveryClient, type DiscoveryOptions, type DiscoveryServiceClient } from './zookeeper-client.js';

@@ -5,6 +5,7 @@ import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } f
 import type { HandlerOf } from '../protocol/schema.js';
 import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
+import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -18,6 +19,8 @@ export interface ServerOptions {
   tls?: ListenOptions['tls'];
   /** A zlib stream under the protocol, as Apache's TZlibTransport (true, or options such as the level). */
   zlib?: boolean | ZlibOptions;
+  /** Register in ZooKeeper (ephemeral node under `path`) once listening; close() leaves it before draining. */
+  zookeeper?: RegistrationOptions;
   /** Wire framing; default 'buffered', as Apache Thrift's servers. */
   transport?: Exclude<Framing, 'message'>;
   /** Wire protocol; default 'binary'. */
@@ -28,6 +31,10 @@ export interface ServerOptions {
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted; default 64. */
   maxDepth?: number;
+  /** Calls run at once per connection; further requests wait unread (backpressure). Default 256. */
+  maxInflight?: number;
+  /** A request must arrive whole within this many ms of its first byte (slow senders); default 30,000, 0 for none. */
+  messageTimeout?: number;
   /** Connections beyond this many are refused. */
   maxConnections?: number;
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
@@ -49,6 +56,8 @@ export class ThriftServer {
   private readonly served = new Set<ServedConnection>();
   private readonly closeTimeout: number;
   private closing: Promise<void> | undefined;
+  /** @internal The ZooKeeper entry, when the server registered itself. */
+  registration: ServerRegistration | undefined;
 
   /** @internal use {@link createServer} */
   constructor(socketServer: SocketServer, closeTimeout: number) {
@@ -78,6 +87,13 @@ export class ThriftServer {
    */
   close(): Promise<void> {
     if (this.closing) return this.closing;
+    const registration = this.registration;
+    // A registered server leaves the registry first and keeps serving while clients see it go.
+    this.closing = registration === undefined ? this.stop() : registration.leave().then(() => this.stop(), () => this.stop());
+    return this.closing;
+  }
+
+  private stop(): Promise<void> {
     this.state = 'closing';
     const stopped = this.socketServer.close();
     const drained = Promise.all([...this.served].map((c) => c.close()));
@@ -88,18 +104,18 @@ export class ThriftServer {
         resolve();
       }, this.closeTimeout);
     });
-    this.closing = Promise.race([drained, deadline])
+    return Promise.race([drained, deadline])
       .then(() => stopped)
       .finally(() => {
         clearTimeout(timer);
         this.state = 'closed';
       });
-    return this.closing;
   }
 
   /** Closes every connection now; in-flight calls get no reply. */
   destroy(): void {
     this.state = 'closed';
+    this.registration?.destroy();
     for (const c of this.served) c.destroy();
     this.socketServer.destroy();
   }
@@ -161,6 +177,10 @@ export async function createServer(
         new ServedConnection(options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket, processor, {
           framing,
           maxMessageSize: options.maxMessageSize,
+          maxDepth: options.maxDepth,
+          maxInflight: options.maxInflight,
+          messageTimeout: options.messageTimeout,
+          closeTimeout: options.closeTimeout,
           idleTimeout: options.timeout,
           onError: options.onError,
           destroy: (e) => socket.destroy(e),
@@ -169,6 +189,14 @@ export async function createServer(
     },
   );
   server = new ThriftServer(socketServer, options.closeTimeout ?? 10_000);
+  if (options.zookeeper !== undefined) {
+    try {
+      server.registration = await ServerRegistration.start(options.zookeeper, server.address);
+    } catch (e) {
+      server.destroy();
+      throw e;
+    }
+  }
   return server;
 }
 

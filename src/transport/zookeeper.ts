@@ -1,0 +1,161 @@
+/**
+ * A small promise API over ZooKeeper for service discovery, on the optional
+ * dependency `node-zookeeper-client` (loaded only when used). A server's
+ * address is an ephemeral sequential node `member_…` under the service path,
+ * holding JSON in the serverset layout (`{"serviceEndpoint":{"host","port"},
+ * "additionalEndpoints":{},"status":"ALIVE"}`) that Finagle and Aurora use too;
+ * ZooKeeper deletes it when the server's session ends.
+ */
+import type { Client, Event as ZkEvent } from 'node-zookeeper-client';
+import { TimeoutError, TransportError } from '../errors.js';
+
+/** Where the ZooKeeper ensemble is and how the session behaves. */
+export interface ZooKeeperOptions {
+  /** Connection string: `host:port[,host:port...][/chroot]`. */
+  connect: string;
+  /** Session timeout in ms: how long after a crash the server's node disappears; default 10_000. */
+  sessionTimeout?: number;
+  /** How long to wait for the first connection, in ms; default 10_000. */
+  connectTimeout?: number;
+}
+
+/** One server as discovered: host and port, or a unix socket path. */
+export type Member = { host: string; port: number } | { path: string };
+
+type ZkModule = typeof import('node-zookeeper-client');
+
+async function loadClient(): Promise<ZkModule> {
+  try {
+    const mod = (await import('node-zookeeper-client')) as ZkModule & { default?: ZkModule };
+    return mod.default ?? mod;
+  } catch (e) {
+    throw new TransportError('ZooKeeper discovery needs the optional dependency node-zookeeper-client: npm install node-zookeeper-client', 'TRANSPORT', { cause: e });
+  }
+}
+
+function fail(what: string, error: unknown): TransportError {
+  return new TransportError(`zookeeper ${what} failed: ${error instanceof Error ? error.message : String(error)}`, 'TRANSPORT', { cause: error });
+}
+
+/** Parses a member node's data; undefined for data that names no address. */
+export function parseMember(data: Uint8Array | undefined): Member | undefined {
+  if (data === undefined || data.length === 0) return undefined;
+  try {
+    const v = JSON.parse(new TextDecoder().decode(data)) as Record<string, any>;
+    if (v.status !== undefined && v.status !== 'ALIVE') return undefined;
+    const ep = v.serviceEndpoint ?? v;
+    if (typeof ep.path === 'string') return { path: ep.path };
+    if (typeof ep.host === 'string' && Number.isInteger(ep.port)) return { host: ep.host, port: ep.port };
+  } catch {
+    // Not ours: skip it.
+  }
+  return undefined;
+}
+
+/** The JSON a member node holds. */
+export function encodeMember(member: Member): Uint8Array {
+  const endpoint = 'path' in member ? { path: member.path } : { host: member.host, port: member.port };
+  return new TextEncoder().encode(JSON.stringify({ serviceEndpoint: endpoint, additionalEndpoints: {}, status: 'ALIVE' }));
+}
+
+/** An open ZooKeeper session. */
+export class ZooKeeperSession {
+  private readonly zk: ZkModule;
+  private readonly client: Client;
+  private closedFlag = false;
+
+  private constructor(zk: ZkModule, client: Client) {
+    this.zk = zk;
+    this.client = client;
+  }
+
+  /** Connects; rejects with TimeoutError if no server answers within connectTimeout. */
+  static async open(options: ZooKeeperOptions): Promise<ZooKeeperSession> {
+    if (typeof options?.connect !== 'string' || options.connect === '') throw new TypeError('zookeeper.connect must be a connection string such as "127.0.0.1:2181"');
+    const zk = await loadClient();
+    const client = zk.createClient(options.connect, { sessionTimeout: options.sessionTimeout ?? 10_000, spinDelay: 200, retries: 1 });
+    const timeout = options.connectTimeout ?? 10_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.close();
+        reject(new TimeoutError(`zookeeper at ${options.connect} did not answer within ${timeout} ms`));
+      }, timeout);
+      client.once('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.connect();
+    });
+    return new ZooKeeperSession(zk, client);
+  }
+
+  /** Fires once when the session expires (its ephemeral nodes are gone). */
+  onExpired(listener: () => void): void {
+    this.client.once('expired', listener);
+  }
+
+  /** Creates `servicePath` if needed and an ephemeral sequential member node for `member`; resolves with its path. */
+  async register(servicePath: string, member: Member): Promise<string> {
+    await new Promise<void>((resolve, reject) => this.client.mkdirp(servicePath, (e) => (e ? reject(fail(`mkdirp ${servicePath}`, e)) : resolve())));
+    return new Promise<string>((resolve, reject) => {
+      this.client.create(`${servicePath}/member_`, Buffer.from(encodeMember(member)), this.zk.CreateMode.EPHEMERAL_SEQUENTIAL, (e, path) =>
+        e ? reject(fail(`create under ${servicePath}`, e)) : resolve(path),
+      );
+    });
+  }
+
+  /** Deletes a node (a missing node is fine). */
+  unregister(node: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.client.remove(node, (e) => {
+        if (e && (e as { getCode?: () => number }).getCode?.() !== this.zk.Exception.NO_NODE) reject(fail(`remove ${node}`, e));
+        else resolve();
+      });
+    });
+  }
+
+  /**
+   * Follows the members under `servicePath`: calls `onChange` with the full list
+   * now and after every change (a child watch, re-armed each time). Resolves once
+   * the first list was delivered; returns a function that stops following.
+   */
+  async watchMembers(servicePath: string, onChange: (members: Member[]) => void, onError?: (error: unknown) => void): Promise<() => void> {
+    let stopped = false;
+    const load = async (): Promise<void> => {
+      if (stopped || this.closedFlag) return;
+      const watcher = (_event: ZkEvent): void => {
+        load().catch((e: unknown) => onError?.(e));
+      };
+      const children = await new Promise<string[]>((resolve, reject) => {
+        this.client.getChildren(servicePath, watcher, (e, names) => {
+          if (e && (e as { getCode?: () => number }).getCode?.() === this.zk.Exception.NO_NODE) {
+            // No server has registered yet: watch for the path to appear.
+            this.client.exists(servicePath, watcher, () => resolve([]));
+          } else if (e) reject(fail(`getChildren ${servicePath}`, e));
+          else resolve(names);
+        });
+      });
+      const found = await Promise.all(
+        children.sort().map(
+          (name) =>
+            new Promise<Member | undefined>((resolve) => {
+              // A member that left between the listing and this read is simply skipped.
+              this.client.getData(`${servicePath}/${name}`, (e, data) => resolve(e ? undefined : parseMember(data ?? undefined)));
+            }),
+        ),
+      );
+      if (!stopped && !this.closedFlag) onChange(found.filter((m): m is Member => m !== undefined));
+    };
+    await load();
+    return () => {
+      stopped = true;
+    };
+  }
+
+  /** Ends the session: its ephemeral nodes are deleted by the ensemble at once. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.client.close();
+  }
+}

@@ -1,0 +1,150 @@
+/** Service discovery through ZooKeeper (Debian's zookeeper, started here on loopback): register, follow, leave without losing calls. */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createDiscoveryClient } from '../../src/client/zookeeper-client.js';
+import { createServer, load, type ThriftServer } from '../../src/index.js';
+import type { HostAddress } from '../../src/client/balanced.js';
+import { encodeMember, parseMember } from '../../src/transport/zookeeper.js';
+import { echoHandler } from '../helpers/echo-handler.js';
+import { within } from '../helpers/wait.js';
+import { startZooKeeper, type TestZooKeeper } from './zookeeper-server.js';
+
+const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
+const test = suite('zookeeper discovery');
+let zk: TestZooKeeper;
+let n = 0;
+
+test.before(async () => {
+  zk = await startZooKeeper();
+});
+
+test.after(async () => {
+  await zk.stop();
+});
+
+/** A fresh service path per test. */
+function servicePath(): string {
+  return `/services/echo-${++n}`;
+}
+
+function named(name: string, path: string): Promise<ThriftServer> {
+  return createServer(mod.Echo, { ...echoHandler(mod), version: () => name }, { port: 0, zookeeper: { connect: zk.connect, path, deregisterDelay: 300 } });
+}
+
+/** Resolves the first time the client's member list satisfies `ok`. */
+function membersWatcher() {
+  let waiting: { ok: (h: HostAddress[]) => boolean; resolve: (h: HostAddress[]) => void } | undefined;
+  let last: HostAddress[] = [];
+  return {
+    onMembers(hosts: HostAddress[]) {
+      last = hosts;
+      if (waiting?.ok(hosts)) waiting.resolve(hosts);
+    },
+    until(ok: (h: HostAddress[]) => boolean, what: string): Promise<HostAddress[]> {
+      if (ok(last)) return Promise.resolve(last);
+      return within(new Promise((resolve) => (waiting = { ok, resolve })), 10_000, what);
+    },
+  };
+}
+
+test('member nodes use the serverset layout; other data is skipped', () => {
+  const bytes = encodeMember({ host: '127.0.0.1', port: 9090 });
+  assert.equal(JSON.parse(new TextDecoder().decode(bytes)), { serviceEndpoint: { host: '127.0.0.1', port: 9090 }, additionalEndpoints: {}, status: 'ALIVE' });
+  assert.equal(parseMember(bytes), { host: '127.0.0.1', port: 9090 });
+  assert.equal(parseMember(new TextEncoder().encode('{"host":"h","port":1}')), { host: 'h', port: 1 });
+  assert.is(parseMember(new TextEncoder().encode('{"serviceEndpoint":{"host":"h","port":1},"status":"DEAD"}')), undefined);
+  assert.is(parseMember(new TextEncoder().encode('not json')), undefined);
+});
+
+test('servers register under the service path and a client finds them all and spreads calls', async () => {
+  const path = servicePath();
+  const a = await named('a', path);
+  const b = await named('b', path);
+  const watch = membersWatcher();
+  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  const hosts = await watch.until((h) => h.length === 2, 'both servers');
+  assert.equal(hosts.map((h) => (h as { port: number }).port).sort(), [a.address.port, b.address.port].sort());
+  const seen = new Set<string>();
+  for (let i = 0; i < 4; i++) seen.add(await client.version());
+  assert.equal([...seen].sort(), ['a', 'b']);
+  await client.close();
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('a server that leaves with close() loses no call under load, and a server that joins gets calls', async () => {
+  const path = servicePath();
+  const a = await named('a', path);
+  const b = await named('b', path);
+  const watch = membersWatcher();
+  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  await watch.until((h) => h.length === 2, 'both servers');
+  const answered = new Map<string, number>();
+  const errors: unknown[] = [];
+  let running = true;
+  let calls = 0;
+  let milestone: { at: number; resolve: () => void } | undefined;
+  const reach = (count: number): Promise<void> => within(new Promise<void>((resolve) => (milestone = { at: calls + count, resolve })), 10_000, `${count} more calls`);
+  const loop = async (): Promise<void> => {
+    while (running) {
+      try {
+        const name = await client.version();
+        answered.set(name, (answered.get(name) ?? 0) + 1);
+      } catch (e) {
+        errors.push(e);
+      }
+      calls++;
+      if (milestone !== undefined && calls >= milestone.at) milestone.resolve();
+    }
+  };
+  const loops = Array.from({ length: 8 }, loop);
+  await reach(200);
+  await within(a.close(), 10_000, 'a to leave and close');
+  await watch.until((h) => h.length === 1, 'a to be gone');
+  const beforeC = answered.get('b') ?? 0;
+  await reach(200);
+  assert.ok((answered.get('b') ?? 0) > beforeC, 'b takes the calls after a left');
+  const c = await named('c', path);
+  await watch.until((h) => h.length === 2, 'c to join');
+  await within(
+    (async () => {
+      while ((answered.get('c') ?? 0) === 0) await reach(10);
+    })(),
+    10_000,
+    'c to answer a call',
+  );
+  running = false;
+  await Promise.all(loops);
+  assert.equal(errors, [], `${errors.length} of ${calls} calls failed`);
+  assert.ok((answered.get('a') ?? 0) > 0 && (answered.get('c') ?? 0) > 0);
+  await client.close();
+  await Promise.all([b.close(), c.close()]);
+});
+
+test('a destroyed server (its session ends) disappears from the list', async () => {
+  const path = servicePath();
+  const a = await named('a', path);
+  const b = await named('b', path);
+  const watch = membersWatcher();
+  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  await watch.until((h) => h.length === 2, 'both servers');
+  b.destroy();
+  const left = await watch.until((h) => h.length === 1, 'b to disappear');
+  assert.equal(left, [{ host: '127.0.0.1', port: a.address.port }]);
+  assert.is(await client.version(), 'a');
+  await client.close();
+  await a.close();
+});
+
+test('a client started before any server registers finds them when they come', async () => {
+  const path = servicePath();
+  const watch = membersWatcher();
+  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  assert.equal(client.hosts, []);
+  const a = await named('a', path);
+  await watch.until((h) => h.length === 1, 'a to appear');
+  assert.is(await client.version(), 'a');
+  await client.close();
+  await a.close();
+});
+
+test.run();
