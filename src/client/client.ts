@@ -129,6 +129,7 @@ export class ThriftClient {
       framing: options.framing ?? 'buffered',
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
+      maxDepth: options.maxDepth,
       onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
     });
     this.wire = this.protocol.createWriter();

@@ -3,7 +3,7 @@
  * unframed (buffered) transports have no length prefix, so the reader walks the
  * message's structure and waits for more bytes when it runs out.
  */
-import { ProtocolError, ProtocolErrorType } from '../errors.js';
+import { FrameTooLargeError, ProtocolError, ProtocolErrorType } from '../errors.js';
 import { TType } from './schema.js';
 import { VERSION_1, VERSION_MASK } from './binary-writer.js';
 
@@ -16,6 +16,8 @@ class Walker {
   end = 0;
   depth = 0;
   maxDepth = 64;
+  start = 0;
+  maxSize = Infinity;
 
   i32(): number {
     const p = this.pos;
@@ -27,7 +29,12 @@ class Walker {
 
   advance(n: number): void {
     if (n < 0) throw new ProtocolError(`negative length ${n}`, ProtocolErrorType.NEGATIVE_SIZE);
-    if (this.pos + n > this.end) throw INCOMPLETE;
+    if (this.pos + n > this.end) {
+      // A length already announced past the limit fails now, not after the bytes arrive.
+      const need = this.pos + n - this.start;
+      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize);
+      throw INCOMPLETE;
+    }
     this.pos += n;
   }
 
@@ -108,15 +115,17 @@ const walker = new Walker();
 /**
  * Length of the binary-protocol message starting at bytes[start], or -1 when
  * bytes[start..end) does not yet hold all of it. Throws ProtocolError on bytes
- * that cannot be a message.
+ * that cannot be a message, FrameTooLargeError once it must exceed `limits.maxSize`.
  */
-export function measureBinary(bytes: Uint8Array, start: number, end: number, maxDepth = 64): number {
+export function measureBinary(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number {
   const w = walker;
   w.bytes = bytes;
   w.pos = start;
+  w.start = start;
   w.end = end;
   w.depth = 0;
-  w.maxDepth = maxDepth;
+  w.maxDepth = limits?.maxDepth ?? 64;
+  w.maxSize = limits?.maxSize ?? Infinity;
   try {
     const first = w.i32();
     if (first < 0) {

@@ -3,7 +3,7 @@
  * (apache/thrift doc/specs/thrift-compact-protocol.md). Wire types are mapped
  * back to TType so the compiled codecs read both protocols the same way.
  */
-import { ProtocolError, ProtocolErrorType } from '../errors.js';
+import { FrameTooLargeError, ProtocolError, ProtocolErrorType } from '../errors.js';
 import { COMPACT_PROTOCOL_ID, COMPACT_VERSION, CType } from './compact-writer.js';
 import { TType } from './schema.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
@@ -43,9 +43,11 @@ export class CompactReader implements ProtocolReader {
   private structDepth = 0;
   /** The value of the bool field whose header was just read, or -1. */
   private boolValue = -1;
-  private readonly maxDepth: number;
+  maxDepth: number;
   /** Set on the reader measureCompact uses: running out of bytes means "wait", not an error. */
   measuring = false;
+  /** While measuring: the message size limit. */
+  maxSize = Infinity;
 
   constructor(limits?: ReaderLimits) {
     this.maxDepth = Math.min(limits?.maxDepth ?? 64, MAX_DEPTH_STACK);
@@ -360,7 +362,12 @@ export class CompactReader implements ProtocolReader {
   }
 
   private truncated(n: number): never {
-    if (this.measuring) throw INCOMPLETE;
+    if (this.measuring) {
+      // A length already announced past the limit fails now, not after the bytes arrive.
+      const need = this.pos + n - this.base;
+      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize);
+      throw INCOMPLETE;
+    }
     throw new ProtocolError(`message truncated: need ${n} bytes at offset ${this.pos - this.base}, have ${this.end - this.pos}`, ProtocolErrorType.INVALID_DATA);
   }
 }
@@ -372,9 +379,12 @@ measurer.measuring = true;
  * Length of the compact-protocol message starting at bytes[start], or -1 when
  * bytes[start..end) does not yet hold all of it: the reader skips the message's
  * structure, and running out of bytes means "wait for more". Throws
- * ProtocolError on bytes that cannot be a message.
+ * ProtocolError on bytes that cannot be a message, FrameTooLargeError once it
+ * must exceed `limits.maxSize`.
  */
-export function measureCompact(bytes: Uint8Array, start: number, end: number): number {
+export function measureCompact(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number {
+  measurer.maxSize = limits?.maxSize ?? Infinity;
+  measurer.maxDepth = Math.min(limits?.maxDepth ?? 64, MAX_DEPTH_STACK);
   measurer.reset(bytes.subarray(start, end));
   try {
     measurer.readMessageBegin();

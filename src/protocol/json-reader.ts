@@ -833,8 +833,18 @@ function badBase64(b: Uint8Array, from: number, to: number): ProtocolError {
   return new ProtocolError('bad base64');
 }
 
-const measurer = new JsonReader();
-measurer.measuring = true;
+/** Measuring readers by nesting limit (the reader sizes its state stacks by it). */
+const measurers = new Map<number, JsonReader>();
+
+function measurerFor(maxDepth: number): JsonReader {
+  let m = measurers.get(maxDepth);
+  if (m === undefined) {
+    m = new JsonReader({ maxDepth });
+    m.measuring = true;
+    measurers.set(maxDepth, m);
+  }
+  return m;
+}
 
 /**
  * Length of the TJSONProtocol message starting at bytes[start] (leading
@@ -842,7 +852,9 @@ measurer.measuring = true;
  * the reader walks the message's structure, and running out of bytes means
  * "wait for more". Throws ProtocolError on bytes that cannot be a message.
  */
-export function measureJson(bytes: Uint8Array, start: number, end: number): number {
+export function measureJson(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number {
+  // JSON announces no lengths: an oversized message is caught by the splitter's byte count.
+  const measurer = measurerFor(limits?.maxDepth ?? 64);
   measurer.reset(bytes.subarray(start, end));
   try {
     measurer.readMessageBegin();

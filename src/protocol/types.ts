@@ -95,6 +95,8 @@ export interface Protocol {
   /**
    * Length of the complete message starting at `start` in bytes[start..end),
    * or -1 when more bytes are needed: how unframed (buffered) reads find message ends.
+   * Throws FrameTooLargeError once the message must exceed `limits.maxSize`, and
+   * ProtocolError past `limits.maxDepth` (default 64) or on malformed bytes.
    */
-  measure(bytes: Uint8Array, start: number, end: number): number;
+  measure(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number;
 }

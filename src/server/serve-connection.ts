@@ -2,7 +2,13 @@
  * The per-connection loop: reads request messages, hands them to the processor,
  * sends replies as they complete (pipelined: replies may leave out of order,
  * clients match them by sequence id).
+ *
+ * Memory stays bounded against a client that sends and never reads: requests are
+ * started only while the reply stream is not backed up and fewer than
+ * `maxInflight` calls run; the rest of the current chunk waits in a backlog (views
+ * into the chunk, no copies) and the socket is not read again until it is drained.
  */
+import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 
@@ -12,8 +18,16 @@ export interface ServeConnectionOptions {
   framing?: Framing;
   /** Largest request accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
+  /** Deepest nesting accepted while finding unframed message ends; give the processor's limit (default 64). */
+  maxDepth?: number;
+  /** Calls run at once on this connection; further requests wait unread. Default 256. */
+  maxInflight?: number;
   /** Close the connection after this many ms with no request and nothing in flight. */
   idleTimeout?: number;
+  /** A request must arrive whole within this many ms of its first byte; default 30,000 (0: no limit). */
+  messageTimeout?: number;
+  /** How long a graceful close may wait for replies to be written before the connection is destroyed; default 10,000 ms. */
+  closeTimeout?: number;
   /** Called when the connection fails (bad bytes, socket error); the connection is then closed. */
   onError?: (error: unknown) => void;
   /** Forceful teardown of the underlying socket, used by destroy(). */
@@ -34,19 +48,27 @@ export class ServedConnection {
   private readonly channel: MessageChannel;
   private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
+  private readonly maxInflight: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private resolveClosed!: () => void;
-  private drained: (() => void) | undefined;
+  /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. */
+  private readonly waiting: (() => void)[] = [];
+  /** Requests read but not started (a cursor into the array, which is reset when drained). */
+  private readonly backlog: Uint8Array[] = [];
+  private backlogHead = 0;
   private readonly sendBound = this.send.bind(this);
   private readonly failBound = this.fail.bind(this);
 
   constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}) {
     this.processor = processor;
     this.options = options;
+    this.maxInflight = options.maxInflight ?? 256;
     this.channel = new MessageChannel(conn, {
       framing: options.framing ?? 'buffered',
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
+      maxDepth: options.maxDepth,
+      messageTimeout: options.messageTimeout ?? 30_000,
       onError: this.failBound,
     });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -54,15 +76,21 @@ export class ServedConnection {
       this.idleTimer = setTimeout(this.onIdle.bind(this), options.idleTimeout);
       this.idleTimer.unref?.();
     }
-    this.channel.read(this.receive.bind(this), this.channel.ready.bind(this.channel)).then(this.peerEnded.bind(this), this.failBound);
+    this.channel.read(this.receive.bind(this), this.pause.bind(this)).then(this.peerEnded.bind(this), this.failBound);
   }
 
-  /** Stops reading requests, waits for in-flight calls to be answered, then closes. */
-  async close(): Promise<void> {
+  /**
+   * Stops reading requests, waits for in-flight calls to be answered and the
+   * replies written, then closes; past `closeTimeout` the connection is destroyed.
+   */
+  close(): Promise<void> {
+    return this.closeWithin(this.options.closeTimeout ?? 10_000);
+  }
+
+  private closeWithin(limit: number): Promise<void> {
     if (this.state === 'open') {
       this.state = 'closing';
-      await this.drain();
-      await this.finish();
+      void this.finish(limit);
     }
     return this.closed;
   }
@@ -72,8 +100,11 @@ export class ServedConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.clearIdle();
+    this.backlog.length = 0;
+    this.backlogHead = 0;
     this.options.destroy?.(error);
     this.channel.abort(error);
+    this.wakeUp();
     this.resolveClosed();
   }
 
@@ -81,12 +112,20 @@ export class ServedConnection {
     // A request read while draining is not started: its client sees the close and settles it.
     if (this.state !== 'open') return;
     this.idleTimer?.refresh();
+    if (this.backlogHead < this.backlog.length || this.inflight >= this.maxInflight || this.channel.ready() !== undefined) {
+      this.backlog.push(message);
+      return;
+    }
+    this.start(message);
+  }
+
+  /** Starts one call; a header that cannot be read throws (and read() rejects with it). */
+  private start(message: Uint8Array): void {
     this.inflight++;
     let out;
     try {
       out = this.processor.process(message);
     } catch (e) {
-      // The message header is unreadable: the stream can no longer be trusted (read() rejects with it).
       this.inflight--;
       throw e;
     }
@@ -94,12 +133,30 @@ export class ServedConnection {
     else this.send(out);
   }
 
-  private async peerEnded(): Promise<void> {
+  /** Between chunks: starts the backlog as room allows; the next read waits until it is empty and writes flow. */
+  private pause(): Promise<void> | undefined {
+    if (this.backlogHead < this.backlog.length) return this.drainBacklog();
+    return this.channel.ready();
+  }
+
+  private async drainBacklog(): Promise<void> {
+    while (this.backlogHead < this.backlog.length) {
+      if (this.state !== 'open') return;
+      const writable = this.channel.ready();
+      if (writable !== undefined) await writable;
+      else if (this.inflight >= this.maxInflight) await this.changed();
+      else this.start(this.backlog[this.backlogHead++]);
+    }
+    this.backlog.length = 0;
+    this.backlogHead = 0;
+    return this.channel.ready();
+  }
+
+  private peerEnded(): void {
     if (this.state !== 'open') return;
     // The peer finished sending: answer what is in flight, then close.
     this.state = 'closing';
-    await this.drain();
-    await this.finish();
+    void this.finish(this.options.closeTimeout ?? 10_000);
   }
 
   private send(reply: Uint8Array | undefined): void {
@@ -111,21 +168,29 @@ export class ServedConnection {
         this.fail(e);
       }
     }
-    if (this.inflight === 0 && this.drained !== undefined) {
-      const drained = this.drained;
-      this.drained = undefined;
-      drained();
-    }
+    if (this.waiting.length > 0) this.wakeUp();
   }
 
-  private drain(): Promise<void> | void {
-    if (this.inflight > 0) return new Promise<void>((resolve) => (this.drained = resolve));
+  private changed(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
-  private async finish(): Promise<void> {
-    if (this.state === 'closed') return;
+  private wakeUp(): void {
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Waits for the calls in flight, writes out the replies, closes; destroys when that takes past closeTimeout. */
+  private async finish(limit: number): Promise<void> {
     this.clearIdle();
-    await this.channel.close();
+    // Reported through onError: no client can be told that its replies were dropped.
+    const timer = setTimeout(() => this.fail(new TimeoutError(`replies not written within ${limit} ms of closing`)), limit);
+    try {
+      while (this.inflight > 0 && this.state !== 'closed') await this.changed();
+      if (this.state !== 'closed') await this.channel.close();
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.state === 'closed') return;
     this.state = 'closed';
     this.resolveClosed();
   }
@@ -142,7 +207,8 @@ export class ServedConnection {
       this.idleTimer?.refresh();
       return;
     }
-    void this.close();
+    // A peer idle this long gets as long again to take its last replies, and no more.
+    void this.closeWithin(Math.min(this.options.closeTimeout ?? 10_000, this.options.idleTimeout ?? Infinity));
   }
 
   private clearIdle(): void {

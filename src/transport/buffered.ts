@@ -7,8 +7,20 @@ import type { FrameSink } from './framed.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
-/** Returns the byte length of the complete message starting at `start` in bytes[start..end), or -1 when more bytes are needed; throws ProtocolError on malformed input. */
-export type MeasureFn = (bytes: Uint8Array, start: number, end: number) => number;
+/** Limits a {@link MeasureFn} applies while it walks a message. */
+export interface MeasureLimits {
+  /** Largest message accepted: a message whose structure already needs more bytes fails at once. */
+  maxSize?: number;
+  /** Deepest struct/container nesting accepted (the readers' limit; default 64). */
+  maxDepth?: number;
+}
+
+/**
+ * Returns the byte length of the complete message starting at `start` in bytes[start..end),
+ * or -1 when more bytes are needed; throws ProtocolError on malformed input, and
+ * FrameTooLargeError as soon as the message is known to exceed `limits.maxSize`.
+ */
+export type MeasureFn = (bytes: Uint8Array, start: number, end: number, limits?: MeasureLimits) => number;
 
 /** Options of the buffered (unframed) transport. */
 export interface BufferedOptions {
@@ -16,6 +28,8 @@ export interface BufferedOptions {
   measure: MeasureFn;
   /** Largest message accepted, in bytes; default 16_384_000, the framed transport's default. */
   maxMessageSize?: number;
+  /** Deepest nesting the measure walk accepts; give the readers' limit (default 64). */
+  maxDepth?: number;
 }
 
 /** Default cap on one unframed message, in bytes. */
@@ -41,6 +55,7 @@ function validate(options: BufferedOptions): { measure: MeasureFn; max: number }
 export class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
   private readonly measure: MeasureFn;
   private readonly max: number;
+  private readonly limits: MeasureLimits;
   /** Gathers the one message that crosses chunks; handed out when whole, never reused. */
   private pending: Uint8Array | null = null;
   private pendingLength = 0;
@@ -49,6 +64,12 @@ export class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
     const { measure, max } = validate(options);
     this.measure = measure;
     this.max = max;
+    this.limits = { maxSize: max, maxDepth: options.maxDepth };
+  }
+
+  /** True while part of a message has arrived and the rest has not. */
+  hasPartial(): boolean {
+    return this.pendingLength > 0;
   }
 
   /** Consumes `chunk`, passing every message it completes to `controller`; throws what measure() throws. */
@@ -126,7 +147,7 @@ export class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
 
   /** Calls measure() and holds it to its contract, so a bad answer cannot loop or overrun. */
   private measureAt(bytes: Uint8Array, start: number, end: number): number {
-    const size = this.measure(bytes, start, end);
+    const size = this.measure(bytes, start, end, this.limits);
     if (size === -1) return -1;
     if (!Number.isInteger(size) || size < 1 || size > end - start) {
       throw new TransportError(`measure() returned ${size} for ${end - start} available bytes`);

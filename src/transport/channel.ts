@@ -5,7 +5,7 @@
  * per message: frames are split in-line as each chunk arrives, and messages sent
  * in the same turn leave as one chunk.
  */
-import { TransportError } from '../errors.js';
+import { TimeoutError, TransportError } from '../errors.js';
 import { MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE, type MeasureFn } from './buffered.js';
 import { FrameDecoder, FRAME_HEADER_SIZE, type FrameSink } from './framed.js';
 import type { DuplexStream } from './types.js';
@@ -26,6 +26,13 @@ export interface ChannelOptions {
   measure?: MeasureFn;
   /** Largest message accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
+  /** Deepest nesting the 'buffered' message walk accepts; give the protocol reader's limit (default 64). */
+  maxDepth?: number;
+  /**
+   * Milliseconds a message may take from its first byte to its last (a slow or
+   * stalled sender); past it, read() rejects with TimeoutError. Default: no limit.
+   */
+  messageTimeout?: number;
   /** Called once when a write fails (the reading side usually fails too). */
   onError?: (error: unknown) => void;
 }
@@ -45,7 +52,11 @@ export class MessageChannel {
   readonly framing: Framing;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly splitter: { transform(chunk: Uint8Array, sink: FrameSink): void; flush(): void } | undefined;
+  private readonly splitter: { transform(chunk: Uint8Array, sink: FrameSink): void; flush(): void; hasPartial(): boolean } | undefined;
+  private readonly messageTimeout: number;
+  private partialTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the message timer fired: what read() rejects with. */
+  private stalled: TimeoutError | undefined;
   private readonly onError: ((error: unknown) => void) | undefined;
   private slab = EMPTY;
   private start = 0;
@@ -67,9 +78,12 @@ export class MessageChannel {
     if (framing === 'framed') this.splitter = new FrameDecoder({ maxFrameSize: maxMessageSize });
     else if (framing === 'buffered') {
       if (typeof options.measure !== 'function') throw new TypeError("framing 'buffered' needs the protocol's measure function");
-      this.splitter = new MessageSplitter({ measure: options.measure, maxMessageSize });
+      // The walk allows at least the default depth, so a request nested past a lower
+      // reader limit still arrives whole and gets its PROTOCOL_ERROR reply.
+      this.splitter = new MessageSplitter({ measure: options.measure, maxMessageSize, maxDepth: Math.max(options.maxDepth ?? 64, 64) });
     } else if (framing === 'message') this.splitter = undefined;
     else throw new TypeError(`unknown framing ${JSON.stringify(framing)}: use 'buffered', 'framed' or 'message'`);
+    this.messageTimeout = options.messageTimeout ?? 0;
     this.writer = conn.writable.getWriter();
     this.reader = conn.readable.getReader();
   }
@@ -83,17 +97,47 @@ export class MessageChannel {
   async read(onMessage: (message: Uint8Array) => void, pause?: () => Promise<void> | undefined): Promise<void> {
     const reader = this.reader;
     const splitter = this.splitter;
-    const sink: FrameSink = { enqueue: onMessage };
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        splitter?.flush();
-        return;
+    const timed = this.messageTimeout > 0;
+    let completed = 0;
+    // Counting completions lets the message timer restart whenever a message finishes.
+    const sink: FrameSink = timed ? { enqueue: (m) => (completed++, onMessage(m)) } : { enqueue: onMessage };
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          if (this.stalled !== undefined) throw this.stalled;
+          splitter?.flush();
+          return;
+        }
+        if (splitter !== undefined) {
+          completed = 0;
+          splitter.transform(value, sink);
+          if (timed) {
+            if (completed > 0) this.watchPartial(false);
+            this.watchPartial(splitter.hasPartial());
+          }
+        } else {
+          onMessage(value);
+        }
+        const wait = pause?.();
+        if (wait !== undefined) await wait;
       }
-      if (splitter !== undefined) splitter.transform(value, sink);
-      else onMessage(value);
-      const wait = pause?.();
-      if (wait !== undefined) await wait;
+    } finally {
+      this.watchPartial(false);
+    }
+  }
+
+  /** Starts the message timer when a message is left incomplete, stops it when none is. */
+  private watchPartial(partial: boolean): void {
+    if (!partial) {
+      if (this.partialTimer !== undefined) clearTimeout(this.partialTimer);
+      this.partialTimer = undefined;
+    } else if (this.partialTimer === undefined) {
+      const ms = this.messageTimeout;
+      this.partialTimer = setTimeout(() => {
+        this.stalled = new TimeoutError(`a message was not completed within ${ms} ms`);
+        this.reader.cancel(this.stalled).catch(ignore);
+      }, ms);
     }
   }
 
@@ -137,6 +181,8 @@ export class MessageChannel {
 
   /** Resolves when the writable wants more data; undefined when it already does. */
   ready(): Promise<void> | undefined {
+    // A batch grown past a slab is written now, so that the writable's backpressure can see it.
+    if (this.pos - this.start >= SLAB) this.flush();
     const size = this.writer.desiredSize;
     return size !== null && size <= 0 ? this.writer.ready : undefined;
   }

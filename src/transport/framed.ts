@@ -61,6 +61,11 @@ export class FrameDecoder implements Transformer<Uint8Array, Uint8Array> {
     this.maxFrameSize = maxFrameSizeOf(options);
   }
 
+  /** True while part of a frame has arrived and the rest has not. */
+  hasPartial(): boolean {
+    return this.buffered > 0 || this.frameLength >= 0;
+  }
+
   /** Consumes `chunk`, passing every frame it completes to `controller`; throws on a bad length. */
   transform(chunk: Uint8Array, controller: FrameSink): void {
     if (this.buffered === 0) {
