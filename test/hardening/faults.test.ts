@@ -77,9 +77,10 @@ for (const transport of ['buffered', 'framed'] as const) {
       // The restart: everything in flight must settle, none may hang.
       server.destroy();
       await within(Promise.all(calls), 5000, 'every in-flight call to settle');
-      assert.equal(outcomes.other.filter((e) => !(e instanceof ThriftError)), [], 'only typed errors');
+      // A call still waiting for a connection when the server went may fail to connect instead (TransportError).
+      assert.equal(outcomes.other.filter((e) => !(e instanceof ThriftError && e.code === 'TRANSPORT')), [], 'only typed errors');
       assert.ok(outcomes.closed >= 8, `the 8 slow calls end with ConnectionClosedError (closed: ${outcomes.closed})`);
-      assert.is(outcomes.ok + outcomes.closed, 40, 'every call settled with a result or ConnectionClosedError');
+      assert.is(outcomes.ok + outcomes.closed + outcomes.other.length, 40, 'every call settled');
       // Down: acquiring fails with a typed error, not a hang.
       const down = await rejection(pool.use((c) => c.echoI32(1)), 5000);
       assert.instance(down, ThriftError);
