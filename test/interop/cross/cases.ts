@@ -5,7 +5,7 @@
  * list and the pass counts of the matrix compare like with like. The list
  * follows Apache's own ThriftTest clients (test/py/TestClient.py,
  * lib/nodejs/test/test-cases.js and test_driver.js, test/cpp/src/TestClient.cpp)
- * and the semantics the comments of fixtures/ThriftTest.thrift document, with
+ * and the semantics the comments of test/idl/fixtures/ThriftTest.thrift document, with
  * more edge values.
  */
 
@@ -29,7 +29,7 @@ export type Tagged =
   | { map: [Tagged, Tagged][] }
   | TaggedStruct;
 
-/** A struct or exception of fixtures/ThriftTest.thrift; a field left out must arrive unset. */
+/** A struct or exception of test/idl/fixtures/ThriftTest.thrift; a field left out must arrive unset. */
 export interface TaggedStruct {
   struct: string;
   fields: Record<string, Tagged>;
@@ -110,7 +110,7 @@ const I32_MAX = 2 ** 31 - 1;
 const I32_MIN = -(2 ** 31);
 const I64_MAX = 2n ** 63n - 1n;
 const I64_MIN = -(2n ** 63n);
-/** Numberz of fixtures/ThriftTest.thrift. */
+/** Numberz of test/idl/fixtures/ThriftTest.thrift. */
 const Numberz = { ONE: 1, TWO: 2, THREE: 3, FIVE: 5, SIX: 6, EIGHT: 8 } as const;
 
 // Strings that stress each protocol's string path: every script width of UTF-8,

@@ -1,5 +1,5 @@
 /**
- * Our handlers of ThriftTest and SecondService (fixtures/ThriftTest.thrift), with
+ * Our handlers of ThriftTest and SecondService (test/idl/fixtures/ThriftTest.thrift), with
  * Apache's reference semantics: the comments of the IDL, test/py/TestServer.py,
  * test/cpp/src/TestServer.cpp and lib/nodejs/test/test_handler.js. Echoes return
  * their argument; the rest is spelled out below.

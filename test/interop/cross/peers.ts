@@ -2,7 +2,7 @@
  * Runs the peers of the cross suite as child processes: Debian's python3-thrift
  * (through /usr/bin/python3, the only interpreter that imports it) and Apache's
  * Node library (npm `thrift`), each on code the real compiler generates from
- * fixtures/ThriftTest.thrift at test time. A server prints `LISTENING <port>`;
+ * test/idl/fixtures/ThriftTest.thrift at test time. A server prints `LISTENING <port>`;
  * a client runs a cases file and prints one JSON report. Every child is killed
  * on every path; a missing peer fails the test with the reason.
  */
@@ -18,7 +18,8 @@ import type { ClientReport } from './our-client.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Apache's ThriftTest IDL, without uuid (Debian's 0.17 compiler predates it). */
-export const IDL_PATH = join(here, 'fixtures', 'ThriftTest.thrift');
+// Apache's ThriftTest IDL (no uuid: Debian's 0.17 compiler reads it), shared with the IDL tests.
+export const IDL_PATH = join(here, '..', '..', 'idl', 'fixtures', 'ThriftTest.thrift');
 /** Debian's python3-thrift is installed for the system interpreter only, not the pyenv one on PATH. */
 const PYTHON = '/usr/bin/python3';
 

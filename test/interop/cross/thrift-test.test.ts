@@ -1,5 +1,5 @@
 /**
- * Apache's cross-language test, ThriftTest (fixtures/ThriftTest.thrift), between
+ * Apache's cross-language test, ThriftTest (test/idl/fixtures/ThriftTest.thrift), between
  * thrift-streams and the real peers: Debian's python3-thrift and Apache's Node
  * library. Every peer × direction (our client → their server, their client →
  * our server) × protocol (binary, compact, json) × transport (buffered, framed)
@@ -191,7 +191,7 @@ async function printMatrix(): Promise<void> {
   for (const { promise } of cells.values()) for (const e of (await promise).excluded) excluded.add(`  n/a: ${e.name}: ${e.why}`);
   const notes = [...excluded];
   console.log(
-    `\nThriftTest cross-language matrix (fixtures/ThriftTest.thrift):\n${header}\n${main.join('\n')}\n` +
+    `\nThriftTest cross-language matrix (test/idl/fixtures/ThriftTest.thrift):\n${header}\n${main.join('\n')}\n` +
       `\nHarness check, each peer's client against its own server:\n${header}\n${harness.join('\n')}\n` +
       (notes.length ? `\nLeft out where a peer cannot pass them (documented in cases.ts):\n${notes.join('\n')}\n` : ''),
   );

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Apache Thrift's Node client for ThriftTest (fixtures/ThriftTest.thrift): runs
+ * Apache Thrift's Node client for ThriftTest (test/idl/fixtures/ThriftTest.thrift): runs
  * the checks of a cases file written by cross/peers.ts (the list of cases.ts,
  * as tagged values) and prints one JSON line
  * `{"passed":N,"failed":N,"total":N,"failures":[{"name","error"}],"slowestMs":N}`.

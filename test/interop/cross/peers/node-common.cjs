@@ -2,7 +2,7 @@
 /**
  * Shared set-up of the Apache Node ThriftTest peers: loads Apache's Node library
  * (npm `thrift`) from the repo's node_modules and the code `thrift --gen js:node`
- * wrote for fixtures/ThriftTest.thrift, and parses the peers' command lines.
+ * wrote for test/idl/fixtures/ThriftTest.thrift, and parses the peers' command lines.
  */
 const fs = require('node:fs');
 const path = require('node:path');

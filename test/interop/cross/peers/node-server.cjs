@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Apache Thrift's Node server for ThriftTest (fixtures/ThriftTest.thrift), and
+ * Apache Thrift's Node server for ThriftTest (test/idl/fixtures/ThriftTest.thrift), and
  * SecondService beside it when multiplexed.
  *
  *   node node-server.cjs --protocol binary|compact|json --transport buffered|framed

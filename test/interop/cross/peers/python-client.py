@@ -1,5 +1,5 @@
 """Apache Thrift's Python client (Debian's python3-thrift) for ThriftTest of
-fixtures/ThriftTest.thrift: runs the checks of a cases file written by
+test/idl/fixtures/ThriftTest.thrift: runs the checks of a cases file written by
 cross/peers.ts (the list of cases.ts, as tagged values) and prints one JSON line
 {"passed":N,"failed":N,"total":N,"failures":[{"name","error"}],"slowestMs":N}.
 

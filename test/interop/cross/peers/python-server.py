@@ -1,5 +1,5 @@
 """Apache Thrift's Python server (Debian's python3-thrift) for ThriftTest of
-fixtures/ThriftTest.thrift, and SecondService beside it when multiplexed.
+test/idl/fixtures/ThriftTest.thrift, and SecondService beside it when multiplexed.
 
     /usr/bin/python3 python-server.py --protocol binary|compact|json
         --transport buffered|framed --gen <dir of thrift --gen py> [--multiplexed]
