@@ -1,10 +1,11 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
 import { ThriftError } from '../errors.js';
-import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import type { Handler, Interceptor } from '../processor/index.js';
+import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import { listenHttp, type HttpListenOptions } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
-import { ThriftServer, type ServiceMap } from './server.js';
+import { processorFor, type ServiceMap } from './processor-for.js';
+import { ThriftServer } from './server.js';
 
 /** Options for {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   closeTimeout?: number;
   /** Errors no client can be told about (undecodable requests, oneway handler failures). */
   onError?: (error: unknown) => void;
+  /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly Interceptor[];
 }
 
 /** Options of a multiplexed HTTP server. */
@@ -38,26 +41,6 @@ export interface MultiplexedHttpServerOptions extends HttpServerOptions {
   defaultService?: string;
 }
 
-/** @internal The processor createServer would build for these arguments (one service, or a multiplexed map). */
-export function processorFor(
-  caller: string,
-  first: ServiceDesc | ServiceMap,
-  second: Handler | MultiplexedHttpServerOptions | undefined,
-  third: HttpServerOptions | undefined,
-): { processor: MessageProcessor; options: MultiplexedHttpServerOptions } {
-  const multiplexed = !isService(first);
-  const options: MultiplexedHttpServerOptions = (multiplexed ? (second as MultiplexedHttpServerOptions | undefined) : third) ?? {};
-  const protocol = resolveProtocol(options.protocol);
-  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError };
-  if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
-  if (first === null || typeof first !== 'object') {
-    throw new TypeError(`${caller}: the first argument must be a service from load(), or a map of name → [service, handler]`);
-  }
-  for (const [name, entry] of Object.entries(first)) {
-    if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`${caller}: services[${JSON.stringify(name)}] must be [service, handler]`);
-  }
-  return { processor: new MultiplexedProcessor(first, { ...processorOptions, defaultService: options.defaultService }), options };
-}
 
 /** Starts an HTTP server for `service` answered by `handler`; resolves once it listens. */
 export function createHttpServer(service: ServiceDesc, handler: Handler, options?: HttpServerOptions): Promise<ThriftServer>;
@@ -100,6 +83,3 @@ export async function createHttpServer(
   return server;
 }
 
-function isService(v: unknown): v is ServiceDesc {
-  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
-}

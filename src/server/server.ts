@@ -1,11 +1,14 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ThriftError } from '../errors.js';
-import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import type { Handler, Interceptor } from '../processor/index.js';
+import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
+import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection } from './serve-connection.js';
 import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
+
+export type { ServiceMap } from './processor-for.js';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -126,8 +129,6 @@ export class ThriftServer {
   }
 }
 
-/** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */
-export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]>>;
 
 /** Options of a multiplexed server. */
 export interface MultiplexedServerOptions extends ServerOptions {
@@ -147,22 +148,8 @@ export async function createServer(
   second?: Handler | MultiplexedServerOptions,
   third?: ServerOptions,
 ): Promise<ThriftServer> {
-  const multiplexed = !isService(first);
-  const options: MultiplexedServerOptions = (multiplexed ? second : third) ?? {};
-  const protocol = resolveProtocol(options.protocol);
-  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError, interceptors: options.interceptors };
-  let processor: MessageProcessor;
-  if (multiplexed) {
-    if (first === null || typeof first !== 'object') {
-      throw new TypeError('createServer: the first argument must be a service from load(), or a map of name → [service, handler]');
-    }
-    for (const [name, entry] of Object.entries(first as ServiceMap)) {
-      if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`createServer: services[${JSON.stringify(name)}] must be [service, handler]`);
-    }
-    processor = new MultiplexedProcessor(first as ServiceMap, { ...processorOptions, defaultService: options.defaultService });
-  } else {
-    processor = new Processor(first as ServiceDesc, second as Handler, processorOptions);
-  }
+  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third);
+  const protocol = processor.protocol;
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
   let server: ThriftServer | undefined;
@@ -200,6 +187,3 @@ export async function createServer(
   return server;
 }
 
-function isService(v: unknown): v is ServiceDesc {
-  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
-}

@@ -1,10 +1,10 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
-import type { Handler } from '../processor/index.js';
+import type { Handler, Interceptor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';
-import { processorFor } from './http-server.js';
+import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection } from './serve-connection.js';
-import { ThriftServer, type ServiceMap } from './server.js';
+import { ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
 export interface WebSocketServerOptions {
@@ -32,6 +32,8 @@ export interface WebSocketServerOptions {
   closeTimeout?: number;
   /** Errors no client can be told about (bad messages, oneway handler failures). */
   onError?: (error: unknown) => void;
+  /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly Interceptor[];
 }
 
 /** Options of a multiplexed WebSocket server. */

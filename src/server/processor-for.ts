@@ -1,0 +1,45 @@
+/** How every server entry point turns its arguments into a processor: one service, or a multiplexed map. */
+import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
+import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+
+/** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */
+export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]>>;
+
+/** The options every server shares for building its processor. */
+export interface ProcessorChoice {
+  protocol?: ProtocolName | Protocol;
+  maxDepth?: number;
+  onError?: (error: unknown) => void;
+  interceptors?: readonly Interceptor[];
+  /** Multiplexed only: the service that answers calls without a `Service:` prefix. */
+  defaultService?: string;
+}
+
+/** True for a service descriptor from load() (as opposed to a map of services). */
+export function isService(v: unknown): v is ServiceDesc {
+  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
+}
+
+/**
+ * Reads the (service, handler, options) or (services, options) arguments of a
+ * server factory named `caller` and builds its processor; bad arguments are a TypeError.
+ */
+export function processorFor<O extends ProcessorChoice>(
+  caller: string,
+  first: ServiceDesc | ServiceMap,
+  second: Handler | O | undefined,
+  third: O | undefined,
+): { processor: MessageProcessor; options: O } {
+  const multiplexed = !isService(first);
+  const options = ((multiplexed ? second : third) ?? {}) as O;
+  const protocol = resolveProtocol(options.protocol);
+  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError, interceptors: options.interceptors };
+  if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
+  if (first === null || typeof first !== 'object') {
+    throw new TypeError(`${caller}: the first argument must be a service from load(), or a map of name → [service, handler]`);
+  }
+  for (const [name, entry] of Object.entries(first)) {
+    if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`${caller}: services[${JSON.stringify(name)}] must be [service, handler]`);
+  }
+  return { processor: new MultiplexedProcessor(first, { ...processorOptions, defaultService: options.defaultService }), options };
+}
