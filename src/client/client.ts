@@ -119,7 +119,9 @@ export class ThriftClient {
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
   /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
-  private readonly chain: ClientNext | undefined;
+  private chain: ClientNext | undefined;
+  /** The sequence id an interceptor chain already showed for the call its innermost link is making, else 0. */
+  private reserved = 0;
 
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
     this.service = service;
@@ -139,9 +141,14 @@ export class ThriftClient {
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const interceptors = options.interceptors;
-    this.chain = interceptors !== undefined && interceptors.length > 0
-      ? composeClientInterceptors(interceptors, (c: ClientCall) => this.callDirect(c.method, c.args, c.options, c.seqid))
-      : undefined;
+    if (interceptors !== undefined && interceptors.length > 0) {
+      this.chain = composeClientInterceptors(interceptors, (c: ClientCall) => {
+        this.reserved = c.seqid;
+        return ThriftClient.prototype.call.call(this, c.method, c.args, c.options);
+      });
+      // Only intercepted clients get their own call(): the prototype's stays the plain path.
+      this.call = this.callIntercepted;
+    }
     this.channel.read(this.receive.bind(this)).then(
       () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
       (e: unknown) => {
@@ -164,37 +171,9 @@ export class ThriftClient {
 
   /** Calls `name` with an argument array and per-call options (timeout, AbortSignal). */
   call(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
-    return this.chain === undefined ? this.callDirect(name, args, options, 0) : this.callIntercepted(name, args, options);
-  }
-
-  /** Runs a call through the interceptors; its sequence id is taken first so they can see it. */
-  private callIntercepted(name: string, args: readonly unknown[], options: CallOptions | undefined): Promise<any> {
-    const call: ClientCall = {
-      side: 'client',
-      service: this.service.name,
-      method: name,
-      args,
-      seqid: this.nextSeqid(),
-      oneway: this.table.get(name)?.fn.oneway ?? false,
-      options,
-    };
-    try {
-      return this.chain!(call);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  private nextSeqid(): number {
-    if (this.seqid >= MAX_SEQID) {
-      this.seqid = 0;
-      this.wrapped = true;
-    }
-    return ++this.seqid;
-  }
-
-  /** Encodes and sends one call; `presetSeqid` is the id an interceptor saw, 0 to take the next. */
-  private callDirect(name: string, args: readonly unknown[], options: CallOptions | undefined, presetSeqid: number): Promise<any> {
+    // Set only by an interceptor chain's innermost link, which hands over the id its interceptors saw.
+    const reserved = this.reserved;
+    this.reserved = 0;
     if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
     const entry = this.table.get(name);
     if (entry === undefined) {
@@ -202,7 +181,14 @@ export class ThriftClient {
     }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const seqid = presetSeqid === 0 ? this.nextSeqid() : presetSeqid;
+    let seqid = reserved;
+    if (seqid === 0) {
+      if (this.seqid >= MAX_SEQID) {
+        this.seqid = 0;
+        this.wrapped = true;
+      }
+      seqid = ++this.seqid;
+    }
     let bytes: Uint8Array;
     try {
       bytes = encodeMessage(this.wire, this.prefix === '' ? name : this.prefix + name, entry.messageType, seqid, entry.encodeArgs, args);
@@ -238,6 +224,28 @@ export class ThriftClient {
         reject(new ConnectionClosedError('connection can no longer be written', { cause: e }));
       }
     });
+  }
+
+  /** call() of a client with interceptors: the sequence id is taken first so they can see it. */
+  private callIntercepted(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    if (this.seqid >= MAX_SEQID) {
+      this.seqid = 0;
+      this.wrapped = true;
+    }
+    const call: ClientCall = {
+      side: 'client',
+      service: this.service.name,
+      method: name,
+      args,
+      seqid: ++this.seqid,
+      oneway: this.table.get(name)?.fn.oneway ?? false,
+      options,
+    };
+    try {
+      return this.chain!(call);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
