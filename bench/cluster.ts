@@ -1,6 +1,7 @@
 /**
  * Calls/s of examples/cluster with 1 and 2 worker processes: 16 connections,
- * 64 pings in flight, for DURATION_MS (default 3000) after a 1 s warm-up.
+ * 64 calls in flight, for DURATION_MS (default 3000) after a 1 s warm-up; once with
+ * ping() (the wire dominates) and once with work(200) (a 200 µs handler dominates).
  * The load comes from this process, which shares the machine's cores with the workers.
  *
  *   node --import tsx bench/cluster.ts
@@ -15,7 +16,7 @@ const example = fileURLToPath(new URL('../examples/cluster/server.ts', import.me
 const mod = load(fileURLToPath(new URL('../examples/cluster/cluster.thrift', import.meta.url)));
 const duration = Number(process.env.DURATION_MS ?? 3000);
 
-async function measure(workers: number): Promise<number> {
+async function measure(workers: number, call: (c: ServiceClient) => Promise<unknown>): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', example], { env: { ...process.env, WORKERS: String(workers), PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const port = Number(/LISTENING (\d+)/.exec(String((await lines.next()).value))?.[1]);
@@ -27,7 +28,7 @@ async function measure(workers: number): Promise<number> {
     await Promise.all(Array.from({ length: 64 }, async (_, i) => {
       const c = conns[i % conns.length];
       while (performance.now() < end) {
-        await c.ping();
+        await call(c);
         n++;
       }
     }));
@@ -42,6 +43,11 @@ async function measure(workers: number): Promise<number> {
   return rate;
 }
 
-const one = await measure(1);
-const two = await measure(2);
-console.log(`cluster: 1 worker ${Math.round(one)} calls/s, 2 workers ${Math.round(two)} calls/s (x${(two / one).toFixed(2)})`);
+for (const [what, call] of [
+  ['ping()', (c: ServiceClient) => c.ping()],
+  ['work(200)', (c: ServiceClient) => c.work(200)],
+] as const) {
+  const one = await measure(1, call);
+  const two = await measure(2, call);
+  console.log(`cluster ${what}: 1 worker ${Math.round(one)} calls/s, 2 workers ${Math.round(two)} calls/s (x${(two / one).toFixed(2)})`);
+}

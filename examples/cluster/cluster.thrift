@@ -7,4 +7,6 @@ service Cluster {
   void ping(),
   // Answers after ms milliseconds (to see graceful shutdown drain a call).
   i32 slow(1: i32 ms),
+  // Burns CPU for about `micros` microseconds: a handler that costs more than the wire.
+  i32 work(1: i32 micros),
 }

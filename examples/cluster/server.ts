@@ -40,6 +40,12 @@ if (cluster.isPrimary) {
       pid: () => process.pid,
       ping() {},
       slow: (ms: number) => new Promise((resolve) => setTimeout(() => resolve(ms), ms)),
+      work(micros: number) {
+        const end = performance.now() + micros / 1000;
+        let spins = 0;
+        while (performance.now() < end) spins++;
+        return spins;
+      },
     },
     { port, transport: 'framed' },
   );
