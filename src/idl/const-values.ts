@@ -168,6 +168,14 @@ function convertName<S extends { readonly file: string }>(
   // Enum.VALUE (or include.Enum.VALUE): Apache registers every enum value as an i32 constant.
   if (dot > 0) {
     const en = env.findEnum(scope, name.slice(0, dot));
+    // For an enum-typed value Apache looks only at the last name, in the declared enum
+    // (t_const_value::get_identifier_name): `MyEnum2 f = MyEnum1.ME2_2` is MyEnum2.ME2_2, as in
+    // apache/thrift test/EnumTest.thrift. A prefix naming another enum that has the same value
+    // name stays an error: there the text means something else than what Apache reads.
+    if (type.kind === 'enum' && !en?.values.some((v) => v.name === name.slice(dot + 1))) {
+      const own = type.enum.values.find((v) => v.name === name.slice(dot + 1));
+      if (own) return own.value;
+    }
     if (en) {
       const valueName = name.slice(dot + 1);
       const ev = en.values.find((v) => v.name === valueName);
