@@ -124,13 +124,8 @@ writeFileSync(
 console.log(`results: ${jsonPath}`);
 
 if (values.readme) {
-  const readme = join(BENCH_DIR, 'README.md');
-  const text = readFileSync(readme, 'utf8');
   const start = '<!-- results:start -->';
   const end = '<!-- results:end -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`${readme} has no ${start} … ${end} markers`);
   const block = [
     start,
     '',
@@ -142,7 +137,14 @@ if (values.readme) {
     '',
     end,
   ].join('\n');
-  writeFileSync(readme, text.slice(0, i) + block + text.slice(j + end.length));
-  console.log(`table written to ${readme}`);
+  // The same table goes into bench/README.md and the project README.
+  for (const readme of [join(BENCH_DIR, 'README.md'), join(REPO_DIR, 'README.md')]) {
+    const text = readFileSync(readme, 'utf8');
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`${readme} has no ${start} … ${end} markers`);
+    writeFileSync(readme, text.slice(0, i) + block + text.slice(j + end.length));
+    console.log(`table written to ${readme}`);
+  }
 }
 process.exit(0);
