@@ -6,6 +6,7 @@
 import { FrameTooLargeError, ProtocolError, ProtocolErrorType } from '../errors.js';
 import { COMPACT_PROTOCOL_ID, COMPACT_VERSION, CType } from './compact-writer.js';
 import { TType } from './schema.js';
+import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { readUtf8 } from './utf8.js';
 import { readUuidBytes } from './uuid.js';
@@ -268,33 +269,8 @@ export class CompactReader implements ProtocolReader {
       case TType.DOUBLE: this.advance(8); return;
       case TType.UUID: this.advance(16); return;
       case TType.STRING: this.advance(this.readLength()); return;
-      case TType.STRUCT: {
-        this.readStructBegin();
-        for (let t = this.readFieldBegin(); t !== TType.STOP; t = this.readFieldBegin()) this.skip(t);
-        this.readStructEnd();
-        return;
-      }
-      case TType.LIST:
-      case TType.SET: {
-        const n = this.readListBegin();
-        const t = this.elemType;
-        for (let i = 0; i < n; i++) this.skip(t);
-        this.depth--;
-        return;
-      }
-      case TType.MAP: {
-        const n = this.readMapBegin();
-        const k = this.keyType;
-        const v = this.valueType;
-        for (let i = 0; i < n; i++) {
-          this.skip(k);
-          this.skip(v);
-        }
-        this.depth--;
-        return;
-      }
       default:
-        throw new ProtocolError(`unknown wire type ${ttype}`, ProtocolErrorType.INVALID_DATA);
+        skipComposite(this, ttype);
     }
   }
 

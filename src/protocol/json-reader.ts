@@ -13,6 +13,7 @@
 import { ProtocolError, ProtocolErrorType } from '../errors.js';
 import { ttypeOfJsonName } from './json-type-names.js';
 import { TType } from './schema.js';
+import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { readUtf8 } from './utf8.js';
 
@@ -387,33 +388,8 @@ export class JsonReader implements ProtocolReader {
         this.skipString();
         return;
       }
-      case TType.STRUCT: {
-        this.readStructBegin();
-        for (let t = this.readFieldBegin(); t !== TType.STOP; t = this.readFieldBegin()) this.skip(t);
-        this.readStructEnd();
-        return;
-      }
-      case TType.LIST:
-      case TType.SET: {
-        const n = this.readListBegin();
-        const t = this.elemType;
-        for (let i = 0; i < n; i++) this.skip(t);
-        this.readListEnd();
-        return;
-      }
-      case TType.MAP: {
-        const n = this.readMapBegin();
-        const k = this.keyType;
-        const v = this.valueType;
-        for (let i = 0; i < n; i++) {
-          this.skip(k);
-          this.skip(v);
-        }
-        this.readMapEnd();
-        return;
-      }
       default:
-        throw new ProtocolError(`unknown wire type ${ttype}`, ProtocolErrorType.INVALID_DATA);
+        skipComposite(this, ttype);
     }
   }
 
