@@ -19,10 +19,53 @@ export interface DiscoveryOptions extends Omit<BalancedOptions, 'hosts'> {
   onError?: (error: unknown) => void;
 }
 
+/** How long to wait before following again after a failed attempt (ZooKeeper unreachable), in ms. */
+const REFOLLOW_DELAY = 1000;
+
 /** A balanced client fed by ZooKeeper; one method per service function (see {@link createDiscoveryClient}). */
 export class DiscoveryClient extends BalancedClient {
-  /** @internal */ session: ZooKeeperSession | undefined;
-  /** @internal */ unwatch: (() => void) | undefined;
+  private session: ZooKeeperSession | undefined;
+  private unwatch: (() => void) | undefined;
+  private discovery: Pick<DiscoveryOptions, 'zookeeper' | 'onMembers' | 'onError'> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @internal Opens a session and follows the members; when the session expires
+   * (its watches die with it) a new one is opened and followed again.
+   */
+  async follow(discovery: Pick<DiscoveryOptions, 'zookeeper' | 'onMembers' | 'onError'>): Promise<void> {
+    this.discovery = discovery;
+    const session = await ZooKeeperSession.open(discovery.zookeeper);
+    if (this.state !== 'open') {
+      session.close();
+      return;
+    }
+    this.session = session;
+    session.onExpired(() => this.refollow());
+    this.unwatch = await session.watchMembers(
+      discovery.zookeeper.path,
+      (members) => {
+        if (this.state !== 'open' || this.session !== session) return;
+        const hosts = members.map(toHost);
+        this.setHosts(hosts);
+        discovery.onMembers?.(hosts);
+      },
+      discovery.onError,
+    );
+  }
+
+  private refollow(): void {
+    this.retryTimer = undefined;
+    if (this.state !== 'open' || this.discovery === undefined) return;
+    this.unwatch?.();
+    this.session?.close();
+    this.session = undefined;
+    const discovery = this.discovery;
+    this.follow(discovery).catch((e: unknown) => {
+      discovery.onError?.(e);
+      if (this.state === 'open') this.retryTimer = setTimeout(() => this.refollow(), REFOLLOW_DELAY);
+    });
+  }
 
   /** Stops following ZooKeeper, lets calls in flight finish, closes every connection. */
   override async close(): Promise<void> {
@@ -37,6 +80,9 @@ export class DiscoveryClient extends BalancedClient {
   }
 
   private stopFollowing(): void {
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.discovery = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
     this.session?.close();
@@ -60,19 +106,8 @@ export async function createDiscoveryClient(service: ServiceDesc, options: Disco
   if (typeof zookeeper?.path !== 'string' || !zookeeper.path.startsWith('/')) throw new TypeError('zookeeper.path must be an absolute node path such as /services/echo');
   const Cls = withServiceMethods(DiscoveryClient, service);
   const client = new Cls(service, { ...balanced, hosts: [] }) as DiscoveryServiceClient;
-  const session = await ZooKeeperSession.open(zookeeper);
-  client.session = session;
   try {
-    client.unwatch = await session.watchMembers(
-      zookeeper.path,
-      (members) => {
-        const hosts = members.map(toHost);
-        if (client.state !== 'open') return;
-        client.setHosts(hosts);
-        onMembers?.(hosts);
-      },
-      onError,
-    );
+    await client.follow({ zookeeper, onMembers, onError });
   } catch (e) {
     client.destroy();
     throw e;

@@ -56,7 +56,9 @@ export class ServerRegistration {
     if (this.left) return;
     this.left = true;
     try {
-      await this.session.unregister(this.node);
+      // Bounded: with ZooKeeper unreachable the node goes when the session ends below anyway.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.session.unregister(this.node), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]).finally(() => clearTimeout(timer));
       const delay = this.options.deregisterDelay ?? 500;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     } finally {
@@ -70,22 +72,28 @@ export class ServerRegistration {
     this.session.close();
   }
 
-  /** An expired session lost its ephemeral node: open a new one and register again. */
+  /** An expired session lost its ephemeral node: open a new one and register again (retrying while ZooKeeper is unreachable). */
   private watchExpiry(): void {
-    this.session.onExpired(() => {
-      if (this.left) return;
-      this.session.close();
-      ZooKeeperSession.open(this.options)
-        .then(async (session) => {
-          if (this.left) {
-            session.close();
-            return;
-          }
-          this.session = session;
-          this.node = await session.register(this.options.path, this.member);
-          this.watchExpiry();
-        })
-        .catch((e: unknown) => this.options.onError?.(e));
-    });
+    this.session.onExpired(() => this.reregister());
+  }
+
+  private reregister(): void {
+    if (this.left) return;
+    this.session.close();
+    ZooKeeperSession.open(this.options)
+      .then(async (session) => {
+        if (this.left) {
+          session.close();
+          return;
+        }
+        this.session = session;
+        this.node = await session.register(this.options.path, this.member);
+        if (this.left) session.close();
+        else this.watchExpiry();
+      })
+      .catch((e: unknown) => {
+        this.options.onError?.(e);
+        if (!this.left) setTimeout(() => this.reregister(), 1000).unref?.();
+      });
   }
 }

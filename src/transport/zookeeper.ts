@@ -63,10 +63,31 @@ export class ZooKeeperSession {
   private readonly zk: ZkModule;
   private readonly client: Client;
   private closedFlag = false;
+  private lost = false;
+  private readonly lostListeners: (() => void)[] = [];
+  private lostTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(zk: ZkModule, client: Client) {
+  private constructor(zk: ZkModule, client: Client, sessionTimeout: number) {
     this.zk = zk;
     this.client = client;
+    client.once('expired', () => this.markLost());
+    // Disconnected for a whole session timeout, the session is gone for the ensemble too (or soon
+    // will be); waiting longer for the server to say so can take forever when a reconnect stalls.
+    client.on('disconnected', () => {
+      if (this.lostTimer === undefined && !this.closedFlag) this.lostTimer = setTimeout(() => this.markLost(), sessionTimeout);
+    });
+    client.on('connected', () => {
+      if (this.lostTimer !== undefined) clearTimeout(this.lostTimer);
+      this.lostTimer = undefined;
+    });
+  }
+
+  private markLost(): void {
+    if (this.lostTimer !== undefined) clearTimeout(this.lostTimer);
+    this.lostTimer = undefined;
+    if (this.lost || this.closedFlag) return;
+    this.lost = true;
+    for (const listener of this.lostListeners.splice(0)) listener();
   }
 
   /** Connects; rejects with TimeoutError if no server answers within connectTimeout. */
@@ -86,12 +107,13 @@ export class ZooKeeperSession {
       });
       client.connect();
     });
-    return new ZooKeeperSession(zk, client);
+    return new ZooKeeperSession(zk, client, options.sessionTimeout ?? 10_000);
   }
 
-  /** Fires once when the session expires (its ephemeral nodes are gone). */
+  /** Fires once when the session expires, or stays disconnected for a whole session timeout (its ephemeral nodes are gone). */
   onExpired(listener: () => void): void {
-    this.client.once('expired', listener);
+    if (this.lost) queueMicrotask(listener);
+    else this.lostListeners.push(listener);
   }
 
   /** Creates `servicePath` if needed and an ephemeral sequential member node for `member`; resolves with its path. */
@@ -106,6 +128,8 @@ export class ZooKeeperSession {
 
   /** Deletes a node (a missing node is fine). */
   unregister(node: string): Promise<void> {
+    // A closed session's ephemeral nodes are already gone (and its client would never call back).
+    if (this.closedFlag) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.client.remove(node, (e) => {
         if (e && (e as { getCode?: () => number }).getCode?.() !== this.zk.Exception.NO_NODE) reject(fail(`remove ${node}`, e));
@@ -126,15 +150,20 @@ export class ZooKeeperSession {
       const watcher = (_event: ZkEvent): void => {
         load().catch((e: unknown) => onError?.(e));
       };
-      const children = await new Promise<string[]>((resolve, reject) => {
+      const children = await new Promise<string[] | null>((resolve, reject) => {
         this.client.getChildren(servicePath, watcher, (e, names) => {
           if (e && (e as { getCode?: () => number }).getCode?.() === this.zk.Exception.NO_NODE) {
-            // No server has registered yet: watch for the path to appear.
-            this.client.exists(servicePath, watcher, () => resolve([]));
+            // No server has registered yet: watch for the path to appear. If it appeared
+            // in between, exists() set no creation watch: list the children again (null).
+            this.client.exists(servicePath, watcher, (e2, stat) => {
+              if (e2) reject(fail(`exists ${servicePath}`, e2));
+              else resolve(stat ? null : []);
+            });
           } else if (e) reject(fail(`getChildren ${servicePath}`, e));
           else resolve(names);
         });
       });
+      if (children === null) return load();
       const found = await Promise.all(
         children.sort().map(
           (name) =>
@@ -156,6 +185,8 @@ export class ZooKeeperSession {
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    if (this.lostTimer !== undefined) clearTimeout(this.lostTimer);
+    this.lostTimer = undefined;
     this.client.close();
   }
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZooKeeperSession } from '../../src/transport/zookeeper.js';
@@ -16,8 +16,16 @@ const JAR = '/usr/share/java/zookeeper.jar';
 export interface TestZooKeeper {
   /** Connection string, `127.0.0.1:port`. */
   readonly connect: string;
+  /** Replaces the server by an empty one on the same port: every session it knew is gone (clients see them expire). */
+  restartEmpty(): Promise<void>;
   /** Stops the server and removes its data. */
   stop(): Promise<void>;
+}
+
+interface Instance {
+  child: ChildProcess;
+  dir: string;
+  output(): string;
 }
 
 async function freePort(): Promise<number> {
@@ -29,6 +37,76 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** ZooKeeper's jar, plus a simple SLF4J logger when one is installed (its log explains a failed start). */
+function classpath(): string {
+  const logger = ['/usr/share/java/maven3-slf4j-provider.jar', '/usr/share/java/maven-shared-utils.jar'];
+  return [JAR, ...(!process.env.ZK_NOLOG && logger.every((j) => existsSync(j)) ? logger : [])].join(':');
+}
+
+function launch(port: number): Instance {
+  const dir = mkdtempSync(join(tmpdir(), 'thrift-zk-'));
+  writeFileSync(
+    join(dir, 'zoo.cfg'),
+    [`dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'tickTime=500', 'minSessionTimeout=1000', 'maxSessionTimeout=20000', 'admin.enableServer=false', ''].join('\n'),
+  );
+  const child = spawn('java', ['-Xms32m', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-cp', classpath(), 'org.apache.zookeeper.server.ZooKeeperServerMain', join(dir, 'zoo.cfg')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-8192);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return { child, dir, output: () => output };
+}
+
+async function kill(instance: Instance): Promise<void> {
+  if (instance.child.exitCode === null && instance.child.signalCode === null) {
+    const exited = once(instance.child, 'exit');
+    instance.child.kill('SIGKILL');
+    await exited;
+  }
+  rmSync(instance.dir, { recursive: true, force: true });
+}
+
+/** Resolves once `instance` answers a session; rejects if its JVM exits first. */
+async function ready(instance: Instance, connect: string): Promise<void> {
+  const opening = ZooKeeperSession.open({ connect, connectTimeout: 30_000 });
+  const exited = once(instance.child, 'exit').then(([code]) => {
+    throw new Error(`zookeeper exited with ${code} before answering: ${instance.output().slice(-2000)}`);
+  });
+  try {
+    (await Promise.race([opening, exited])).close();
+  } catch (e) {
+    opening.then((s) => s.close(), () => {});
+    throw new Error(`zookeeper on ${connect} did not start: ${(e as Error).message}\n${instance.output().slice(-3000)}`, { cause: e });
+  }
+}
+
+/** The server's last transaction id (its counter part), from the `srvr` four-letter command. */
+async function lastZxid(port: number): Promise<number> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  socket.end('srvr');
+  let text = '';
+  for await (const chunk of socket) text += String(chunk);
+  const zxid = /Zxid: 0x([0-9a-f]+)/i.exec(text)?.[1];
+  if (zxid === undefined) throw new Error(`no Zxid in the srvr answer: ${text}`);
+  return Number(BigInt(`0x${zxid}`) & 0xffffffffn);
+}
+
+/** Makes at least `count` transactions (ephemeral creates, deleted with the session). */
+async function writeTransactions(connect: string, count: number): Promise<void> {
+  const session = await ZooKeeperSession.open({ connect });
+  try {
+    for (let done = 0; done < count; done += 100) {
+      await Promise.all(Array.from({ length: 100 }, () => session.register('/zxid-filler', { host: '127.0.0.1', port: 1 })));
+    }
+  } finally {
+    session.close();
+  }
+}
+
 /**
  * Starts ZooKeeper and resolves once it answers a session. The free port is only
  * free when picked: if the JVM exits before answering (the port was taken meanwhile),
@@ -38,51 +116,29 @@ export async function startZooKeeper(): Promise<TestZooKeeper> {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: install Debian's zookeeper package (apt-get install zookeeper)`);
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const zk = await launch();
-    const ready = ZooKeeperSession.open({ connect: zk.connect, connectTimeout: 30_000 });
-    const exited = once(zk.child, 'exit').then(([code]) => {
-      throw new Error(`zookeeper exited with ${code} before answering: ${zk.output().slice(-2000)}`);
-    });
+    const port = await freePort();
+    const connect = `127.0.0.1:${port}`;
+    let current = launch(port);
     try {
-      const session = await Promise.race([ready, exited]);
-      session.close();
-      return zk;
+      await ready(current, connect);
     } catch (e) {
       lastError = e;
-      ready.then((s) => s.close(), () => {});
-      await zk.stop();
+      await kill(current);
+      continue;
     }
+    return {
+      connect,
+      async restartEmpty() {
+        const seen = await lastZxid(port);
+        await kill(current);
+        current = launch(port);
+        await ready(current, connect);
+        // A server refuses clients that have seen a later transaction than its own last one
+        // ("client must try another server"): write past the old server's last zxid first.
+        await writeTransactions(connect, seen + 50);
+      },
+      stop: () => kill(current),
+    };
   }
   throw lastError;
-}
-
-async function launch(): Promise<TestZooKeeper & { child: ChildProcess; output(): string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'thrift-zk-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'zoo.cfg'),
-    [`dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'tickTime=500', 'minSessionTimeout=1000', 'maxSessionTimeout=20000', 'admin.enableServer=false', ''].join('\n'),
-  );
-  const child: ChildProcess = spawn('java', ['-Xms32m', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-cp', `${JAR}:/etc/zookeeper/conf_example`, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(dir, 'zoo.cfg')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-8192);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return {
-    child,
-    output: () => output,
-    connect: `127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

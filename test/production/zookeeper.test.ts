@@ -27,8 +27,8 @@ function servicePath(): string {
   return `/services/echo-${++n}`;
 }
 
-function named(name: string, path: string): Promise<ThriftServer> {
-  return createServer(mod.Echo, { ...echoHandler(mod), version: () => name }, { port: 0, zookeeper: { connect: zk.connect, path, deregisterDelay: 300 } });
+function named(name: string, path: string, sessionTimeout?: number): Promise<ThriftServer> {
+  return createServer(mod.Echo, { ...echoHandler(mod), version: () => name }, { port: 0, zookeeper: { connect: zk.connect, path, sessionTimeout, deregisterDelay: 300 } });
 }
 
 /** Resolves the first time the client's member list satisfies `ok`. */
@@ -133,6 +133,31 @@ test('a destroyed server (its session ends) disappears from the list', async () 
   assert.is(await client.version(), 'a');
   await client.close();
   await a.close();
+});
+
+test('when ZooKeeper loses every session, servers register again and the client follows again', async () => {
+  const path = servicePath();
+  const a = await named('a', path, 2000);
+  const b = await named('b', path, 2000);
+  const watch = membersWatcher();
+  const errors: unknown[] = [];
+  const client = await createDiscoveryClient(mod.Echo, {
+    zookeeper: { connect: zk.connect, path, sessionTimeout: 2000 },
+    timeout: 5000,
+    onMembers: watch.onMembers,
+    onError: (e) => errors.push(e),
+  });
+  await watch.until((h) => h.length === 2, 'both servers');
+  // An empty ZooKeeper on the same address: every session expires when its client reconnects.
+  await zk.restartEmpty();
+  const c = await named('c', path);
+  const hosts = await watch.until((h) => h.length === 3, 'a and b to register again and c to join, seen through a new watch');
+  assert.equal(hosts.map((h) => (h as { port: number }).port).sort(), [a.address.port, b.address.port, c.address.port].sort());
+  const seen = new Set<string>();
+  for (let i = 0; i < 6; i++) seen.add(await client.version());
+  assert.equal([...seen].sort(), ['a', 'b', 'c']);
+  await client.close();
+  await Promise.all([a.close(), b.close(), c.close()]);
 });
 
 test('a client started before any server registers finds them when they come', async () => {
