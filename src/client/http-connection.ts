@@ -11,6 +11,7 @@ import {
   type StructEncoder,
 } from '../protocol/index.js';
 import { createHttpTransport, type FetchLike, type HttpTransport } from '../transport/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import { createClient, type CallOptions, type ServiceClient } from './client.js';
 
 /** Options for {@link createHttpConnection}. */
@@ -44,7 +45,7 @@ export interface HttpConnectionOptions {
  * ConnectionClosedError whose cause is the TransportError (HttpStatusError for a status).
  * Resolves at once (nothing is dialled); async to match createConnection.
  */
-export async function createHttpConnection(service: ServiceDesc, options: HttpConnectionOptions): Promise<ServiceClient> {
+export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createHttpConnection: the first argument must be a service from load(), e.g. load(file).MyService');
   }

@@ -1,6 +1,7 @@
 /** createWebSocketConnection: open a WebSocket and put a client on it, one Thrift message per WebSocket message. */
 import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { connectWebSocket, type WebSocketConstructor } from '../transport/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import { createClient, type ServiceClient } from './client.js';
 
 /** Options for {@link createWebSocketConnection}. */
@@ -28,7 +29,7 @@ export interface WebSocketConnectionOptions {
 }
 
 /** Connects to a Thrift WebSocket server and returns a client with one method per service function. */
-export async function createWebSocketConnection(service: ServiceDesc, options: WebSocketConnectionOptions): Promise<ServiceClient> {
+export async function createWebSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createWebSocketConnection: the first argument must be a service from load(), e.g. load(file).MyService');
   }
