@@ -40,6 +40,12 @@ export interface ClientOptions {
   service?: string;
   /** Wrapped around every call, first outermost (see {@link ClientInterceptor}); none costs nothing. */
   interceptors?: readonly ClientInterceptor[];
+  /**
+   * Sends an encoded oneway call and settles when the transport says it was
+   * delivered (HTTP: the server answered the POST). Default: settle once the
+   * bytes are handed to the duplex.
+   */
+  sendOneway?: (message: Uint8Array, options: CallOptions | undefined) => Promise<void>;
 }
 
 /** Per-call options. */
@@ -110,6 +116,7 @@ export class ThriftClient {
   private readonly pending = new Map<number, Pending>();
   private readonly timeout: number;
   private readonly onClose: ((error?: Error) => void) | undefined;
+  private readonly sendOneway: ClientOptions['sendOneway'];
   private seqid = 0;
   /** Sequence ids have wrapped around: an unknown one may be a late reply after all. */
   private wrapped = false;
@@ -138,6 +145,7 @@ export class ThriftClient {
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
+    this.sendOneway = options.sendOneway;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const interceptors = options.interceptors;
@@ -196,6 +204,7 @@ export class ThriftClient {
       return Promise.reject(e);
     }
     if (entry.fn.oneway) {
+      if (this.sendOneway !== undefined) return this.sendOneway(bytes, options).then(() => undefined);
       // No reply will come: the call is done once the bytes are handed to the transport.
       try {
         this.channel.send(bytes);

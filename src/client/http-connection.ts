@@ -1,18 +1,8 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
-import { ConnectionClosedError } from '../errors.js';
-import {
-  encodeMessage,
-  MessageType,
-  resolveProtocol,
-  serviceFunctions,
-  type Protocol,
-  type ProtocolName,
-  type ServiceDesc,
-  type StructEncoder,
-} from '../protocol/index.js';
-import { createHttpTransport, type FetchLike, type HttpTransport } from '../transport/index.js';
+import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { createClient, type CallOptions, type ServiceClient } from './client.js';
+import { createHttpTransport, type FetchLike } from '../transport/index.js';
+import { createClient, type ServiceClient } from './client.js';
 
 /** Options for {@link createHttpConnection}. */
 export interface HttpConnectionOptions {
@@ -68,42 +58,8 @@ export async function createHttpConnection<S extends ServiceDesc>(service: S, op
     maxDepth: options.maxDepth,
     service: options.service,
     onClose: (error) => (error ? transport.destroy(error) : transport.close()),
+    // The server's answer to the POST says a oneway call was delivered: settle on it.
+    sendOneway: (bytes, call) => transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal }).then(() => undefined),
   });
-  settleOnewayOnAnswer(client, service, protocol, transport, options);
   return client;
-}
-
-/**
- * A oneway call through the duplex would settle as soon as it is handed to the
- * transport; over HTTP the server's answer to the POST says it was accepted, so
- * oneway calls are sent with transport.request() and settle on that answer.
- */
-function settleOnewayOnAnswer(client: ServiceClient, service: ServiceDesc, protocol: Protocol, transport: HttpTransport, options: HttpConnectionOptions): void {
-  const oneway = new Map<string, StructEncoder>();
-  for (const fn of serviceFunctions(service).values()) {
-    if (fn.oneway) oneway.set(fn.name, protocol.codecs.argsCodec(fn.args).encode);
-  }
-  if (oneway.size === 0) return;
-  const writer = protocol.createWriter();
-  const prefix = options.service === undefined ? '' : `${options.service}:`;
-  const call = client.call.bind(client);
-  // Oneway sequence ids are never matched against replies; they only label the messages.
-  let seqid = 0;
-  Object.defineProperty(client, 'call', {
-    value(name: string, args: readonly unknown[], callOptions?: CallOptions): Promise<any> {
-      const encode = oneway.get(name);
-      if (encode === undefined) return call(name, args, callOptions);
-      if (client.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${client.state}`));
-      let bytes: Uint8Array;
-      try {
-        seqid = seqid >= 0x7fffffff ? 1 : seqid + 1;
-        bytes = encodeMessage(writer, prefix + name, MessageType.ONEWAY, seqid, encode, args);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      return transport.request(bytes, { timeout: callOptions?.timeout ?? options.timeout, signal: callOptions?.signal }).then(() => undefined);
-    },
-    writable: true,
-    configurable: true,
-  });
 }

@@ -149,7 +149,6 @@ export async function createServer(
   third?: ServerOptions,
 ): Promise<ThriftServer> {
   const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third);
-  const protocol = processor.protocol;
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
   let server: ThriftServer | undefined;
