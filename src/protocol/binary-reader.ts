@@ -8,50 +8,16 @@ import { TType } from './schema.js';
 import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { readUtf8 } from './utf8.js';
-import { readUuidBytes } from './uuid.js';
 import { VERSION_1, VERSION_MASK } from './binary-writer.js';
-
-const EMPTY = new Uint8Array(0);
+import { ByteReader } from './byte-reader.js';
 
 /** Smallest encoding of one value of each wire type, to reject impossible element counts before allocating. */
 export const MIN_SIZE: readonly number[] = [0, 0, 1, 1, 8, 0, 2, 0, 4, 0, 8, 4, 1, 6, 5, 5, 16];
 
 /** Reads Thrift values in the binary protocol; accepts strict and old non-strict message headers. */
-export class BinaryReader implements ProtocolReader {
-  fieldId = 0;
-  elemType = 0;
-  keyType = 0;
-  valueType = 0;
-  private buffer: ArrayBufferLike = EMPTY.buffer;
-  private bytes: Uint8Array = EMPTY;
-  /** Offset of the current message in `bytes` (which spans the whole buffer). */
-  private base = 0;
-  private view: DataView = new DataView(EMPTY.buffer);
-  private pos = 0;
-  private end = 0;
-  private depth = 0;
-  private readonly maxDepth: number;
-
+export class BinaryReader extends ByteReader implements ProtocolReader {
   constructor(limits?: ReaderLimits) {
-    this.maxDepth = limits?.maxDepth ?? 64;
-  }
-
-  reset(bytes: Uint8Array): void {
-    // Messages cut from the same socket chunk or slab share one ArrayBuffer: keep its
-    // views and move the cursor, instead of allocating a DataView per message.
-    if (bytes.buffer !== this.buffer) {
-      this.buffer = bytes.buffer;
-      this.bytes = new Uint8Array(bytes.buffer);
-      this.view = new DataView(bytes.buffer);
-    }
-    this.base = bytes.byteOffset;
-    this.pos = bytes.byteOffset;
-    this.end = bytes.byteOffset + bytes.length;
-    this.depth = 0;
-  }
-
-  remaining(): number {
-    return this.end - this.pos;
+    super(limits);
   }
 
   readMessageBegin(): MessageHeader {
@@ -130,27 +96,6 @@ export class BinaryReader implements ProtocolReader {
     return v;
   }
 
-  readString(): string {
-    const n = this.readLength();
-    const s = readUtf8(this.bytes, this.pos, this.pos + n);
-    this.pos += n;
-    return s;
-  }
-
-  readBinary(): Uint8Array {
-    const n = this.readLength();
-    const b = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  readUuid(): string {
-    this.need(16);
-    const s = readUuidBytes(this.bytes, this.pos);
-    this.pos += 16;
-    return s;
-  }
-
   readListBegin(): number {
     this.need(5);
     const t = this.bytes[this.pos];
@@ -162,16 +107,8 @@ export class BinaryReader implements ProtocolReader {
     return n;
   }
 
-  readListEnd(): void {
-    this.depth--;
-  }
-
   readSetBegin(): number {
     return this.readListBegin();
-  }
-
-  readSetEnd(): void {
-    this.depth--;
   }
 
   readMapBegin(): number {
@@ -185,10 +122,6 @@ export class BinaryReader implements ProtocolReader {
     this.checkCount(n, (MIN_SIZE[k] ?? 1) + (MIN_SIZE[v] ?? 1));
     this.enter();
     return n;
-  }
-
-  readMapEnd(): void {
-    this.depth--;
   }
 
   skip(ttype: number): void {
@@ -206,35 +139,16 @@ export class BinaryReader implements ProtocolReader {
     }
   }
 
-  private enter(): void {
-    if (++this.depth > this.maxDepth) {
-      throw new ProtocolError(`nesting deeper than ${this.maxDepth}`, ProtocolErrorType.DEPTH_LIMIT);
-    }
-  }
-
-  private readLength(): number {
+  protected readLength(): number {
     const n = this.readI32();
     if (n < 0) throw new ProtocolError(`negative length ${n}`, ProtocolErrorType.NEGATIVE_SIZE);
     this.need(n);
     return n;
   }
 
-  private checkCount(n: number, minSize: number): void {
+  protected override checkCount(n: number, minSize: number): void {
     if (n < 0) throw new ProtocolError(`negative container size ${n}`, ProtocolErrorType.NEGATIVE_SIZE);
-    // An element count the remaining bytes cannot hold is rejected before anything is allocated for it.
-    if (n * minSize > this.end - this.pos) {
-      throw new ProtocolError(`container of ${n} elements exceeds the ${this.end - this.pos} bytes left`, ProtocolErrorType.SIZE_LIMIT);
-    }
+    super.checkCount(n, minSize);
   }
 
-  private advance(n: number): void {
-    this.need(n);
-    this.pos += n;
-  }
-
-  private need(n: number): void {
-    if (this.pos + n > this.end) {
-      throw new ProtocolError(`message truncated: need ${n} bytes at offset ${this.pos - this.base}, have ${this.end - this.pos}`, ProtocolErrorType.INVALID_DATA);
-    }
-  }
 }

@@ -8,8 +8,7 @@ import { COMPACT_PROTOCOL_ID, COMPACT_VERSION, CType } from './compact-writer.js
 import { TType } from './schema.js';
 import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
-import { readUtf8 } from './utf8.js';
-import { readUuidBytes } from './uuid.js';
+import { ByteReader } from './byte-reader.js';
 
 const EMPTY = new Uint8Array(0);
 /** Thrown (never escaping measureCompact) when a measured message is not complete yet. */
@@ -26,58 +25,26 @@ export const TTYPE_OF_COMPACT: readonly number[] = [
 const MIN_SIZE: readonly number[] = [0, 0, 1, 1, 8, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 16];
 
 /** Reads Thrift values in the compact protocol. */
-export class CompactReader implements ProtocolReader {
-  fieldId = 0;
-  elemType = 0;
-  keyType = 0;
-  valueType = 0;
-  private buffer: ArrayBufferLike = EMPTY.buffer;
-  private bytes: Uint8Array = EMPTY;
-  /** Offset of the current message in `bytes` (which spans the whole buffer). */
-  private base = 0;
-  private view: DataView = new DataView(EMPTY.buffer);
-  private pos = 0;
-  private end = 0;
-  private depth = 0;
+export class CompactReader extends ByteReader implements ProtocolReader {
   private lastId = 0;
   private readonly lastIds = new Int16Array(MAX_DEPTH_STACK);
   private structDepth = 0;
   /** The value of the bool field whose header was just read, or -1. */
   private boolValue = -1;
-  maxDepth: number;
   /** Set on the reader measureCompact uses: running out of bytes means "wait", not an error. */
   measuring = false;
   /** While measuring: the message size limit. */
   maxSize = Infinity;
 
   constructor(limits?: ReaderLimits) {
-    this.maxDepth = Math.min(limits?.maxDepth ?? 64, MAX_DEPTH_STACK);
+    super(limits, MAX_DEPTH_STACK);
   }
 
-  reset(bytes: Uint8Array): void {
-    // Messages cut from the same socket chunk or slab share one ArrayBuffer: keep its
-    // views and move the cursor, instead of allocating a DataView per message.
-    if (bytes.buffer !== this.buffer) {
-      this.buffer = bytes.buffer;
-      this.bytes = new Uint8Array(bytes.buffer);
-      this.view = new DataView(bytes.buffer);
-    }
-    this.base = bytes.byteOffset;
-    this.pos = bytes.byteOffset;
-    this.end = bytes.byteOffset + bytes.length;
-    this.depth = 0;
+  override reset(bytes: Uint8Array): void {
+    super.reset(bytes);
     this.structDepth = 0;
     this.lastId = 0;
     this.boolValue = -1;
-  }
-
-  remaining(): number {
-    return this.end - this.pos;
-  }
-
-  /** Bytes consumed so far. */
-  consumed(): number {
-    return this.pos - this.base;
   }
 
   readMessageBegin(): MessageHeader {
@@ -190,27 +157,6 @@ export class CompactReader implements ProtocolReader {
     return v;
   }
 
-  readString(): string {
-    const n = this.readLength();
-    const s = readUtf8(this.bytes, this.pos, this.pos + n);
-    this.pos += n;
-    return s;
-  }
-
-  readBinary(): Uint8Array {
-    const n = this.readLength();
-    const b = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  readUuid(): string {
-    this.need(16);
-    const s = readUuidBytes(this.bytes, this.pos);
-    this.pos += 16;
-    return s;
-  }
-
   readListBegin(): number {
     this.need(1);
     const b = this.bytes[this.pos++];
@@ -224,16 +170,8 @@ export class CompactReader implements ProtocolReader {
     return n;
   }
 
-  readListEnd(): void {
-    this.depth--;
-  }
-
   readSetBegin(): number {
     return this.readListBegin();
-  }
-
-  readSetEnd(): void {
-    this.depth--;
   }
 
   readMapBegin(): number {
@@ -253,10 +191,6 @@ export class CompactReader implements ProtocolReader {
     }
     this.enter();
     return n;
-  }
-
-  readMapEnd(): void {
-    this.depth--;
   }
 
   skip(ttype: number): void {
@@ -309,42 +243,26 @@ export class CompactReader implements ProtocolReader {
     return n;
   }
 
-  private readLength(): number {
+  protected readLength(): number {
     const n = this.readSize();
     this.need(n);
     return n;
   }
 
-  private checkCount(n: number, minSize: number): void {
-    // An element count the remaining bytes cannot hold is rejected before anything is allocated for it;
-    // while measuring, the rest of the message may simply not have arrived yet.
-    if (n * minSize > this.end - this.pos) {
-      if (this.measuring) throw INCOMPLETE;
-      throw new ProtocolError(`container of ${n} elements exceeds the ${this.end - this.pos} bytes left`, ProtocolErrorType.SIZE_LIMIT);
-    }
+  protected override tooMany(n: number): never {
+    // While measuring, the rest of the message may simply not have arrived yet.
+    if (this.measuring) throw INCOMPLETE;
+    return super.tooMany(n);
   }
 
-  private enter(): void {
-    if (++this.depth > this.maxDepth) throw new ProtocolError(`nesting deeper than ${this.maxDepth}`, ProtocolErrorType.DEPTH_LIMIT);
-  }
-
-  private advance(n: number): void {
-    this.need(n);
-    this.pos += n;
-  }
-
-  private need(n: number): void {
-    if (this.pos + n > this.end) this.truncated(n);
-  }
-
-  private truncated(n: number): never {
+  protected override truncated(n: number): never {
     if (this.measuring) {
       // A length already announced past the limit fails now, not after the bytes arrive.
       const need = this.pos + n - this.base;
       if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize);
       throw INCOMPLETE;
     }
-    throw new ProtocolError(`message truncated: need ${n} bytes at offset ${this.pos - this.base}, have ${this.end - this.pos}`, ProtocolErrorType.INVALID_DATA);
+    return super.truncated(n);
   }
 }
 
