@@ -10,6 +10,7 @@ import { writeUuidBytes } from './uuid.js';
 
 /** Strict header: version 1 in the high 16 bits, message type in the low byte. */
 export const VERSION_1 = 0x80010000 | 0;
+/** The bits of a strict header's first word that hold the version. */
 export const VERSION_MASK = 0xffff0000 | 0;
 
 const SLAB = 64 * 1024;

@@ -10,8 +10,9 @@ import type { ProtocolWriter } from './types.js';
 import { utf8Bytes, writeUtf8 } from './utf8.js';
 import { writeUuidBytes } from './uuid.js';
 
-/** Protocol id and version, from the spec's Message section. */
+/** Protocol id, from the spec's Message section. */
 export const COMPACT_PROTOCOL_ID = 0x82;
+/** Protocol version, in the low 5 bits of the message header's second byte. */
 export const COMPACT_VERSION = 1;
 
 /** Compact type ids (spec: Struct encoding). */
