@@ -22,6 +22,9 @@ export {
 // The IDL files are named one by one: idl/index.ts also carries load(), which reads the file system.
 export { loadSource, type LoadOptions, type LoadSourceOptions } from './idl/load-source.js';
 export { schemaOf, type ThriftModule } from './idl/module.js';
+// What code from `thrift-streams gen --runtime thrift-streams/browser` imports.
+export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
+export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
 export { createClient, ThriftClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
 export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
