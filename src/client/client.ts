@@ -20,6 +20,7 @@ import {
 } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { withServiceMethods } from './service-methods.js';
 import { composeClientInterceptors, type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 
 /** Options for a {@link ThriftClient}. */
@@ -418,26 +419,9 @@ function abortReason(signal: AbortSignal): unknown {
  */
 export type ServiceClient<Methods extends object = { [method: string]: any }> = ThriftClient & Omit<Methods, keyof ThriftClient>;
 
-/** Per-service subclasses of ThriftClient carrying one method per function, built once. */
-const classes = new WeakMap<ServiceDesc, new (service: ServiceDesc, conn: DuplexStream, options?: ClientOptions) => ThriftClient>();
-
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options?: ClientOptions): ServiceClient<ClientOf<S>> {
-  let Cls = classes.get(service);
-  if (Cls === undefined) {
-    Cls = class extends ThriftClient {};
-    for (const name of serviceFunctions(service).keys()) {
-      // The client's own members win; such functions stay reachable through execute().
-      if (name in ThriftClient.prototype || name === 'service' || name === 'state' || name === 'closed' || name === 'constructor') continue;
-      Object.defineProperty(Cls.prototype, name, {
-        value: function (this: ThriftClient, ...args: unknown[]) {
-          return this.call(name, args);
-        },
-        writable: true,
-        configurable: true,
-      });
-    }
-    classes.set(service, Cls);
-  }
+  // Functions named like the client's own members stay reachable through execute().
+  const Cls = withServiceMethods(ThriftClient, service);
   return new Cls(service, conn, options) as ServiceClient<ClientOf<S>>;
 }
