@@ -9,10 +9,8 @@ import { TType } from './schema.js';
 import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { ByteReader } from './byte-reader.js';
+import { INCOMPLETE, measureBySkipping } from './measure-by-skipping.js';
 
-const EMPTY = new Uint8Array(0);
-/** Thrown (never escaping measureCompact) when a measured message is not complete yet. */
-const INCOMPLETE = Symbol('incomplete');
 const MAX_DEPTH_STACK = 1024;
 
 /** Compact type → TType (-1: not a type). */
@@ -279,15 +277,5 @@ measurer.measuring = true;
 export function measureCompact(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number {
   measurer.maxSize = limits?.maxSize ?? Infinity;
   measurer.maxDepth = Math.min(limits?.maxDepth ?? 64, MAX_DEPTH_STACK);
-  measurer.reset(bytes.subarray(start, end));
-  try {
-    measurer.readMessageBegin();
-    measurer.skip(TType.STRUCT);
-    return measurer.consumed();
-  } catch (e) {
-    if (e === INCOMPLETE) return -1;
-    throw e;
-  } finally {
-    measurer.reset(EMPTY);
-  }
+  return measureBySkipping(measurer, bytes, start, end);
 }

@@ -13,13 +13,12 @@
 import { ProtocolError, ProtocolErrorType } from '../errors.js';
 import { ttypeOfJsonName } from './json-type-names.js';
 import { TType } from './schema.js';
+import { INCOMPLETE, measureBySkipping } from './measure-by-skipping.js';
 import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { readUtf8 } from './utf8.js';
 
 const EMPTY = new Uint8Array(0);
-/** Thrown (never escaping measureJson) when a measured message is not complete yet. */
-const INCOMPLETE = Symbol('incomplete');
 const MAX_DEPTH_STACK = 1024;
 
 // Frame kinds: what the values being read are inside of.
@@ -831,15 +830,5 @@ function measurerFor(maxDepth: number): JsonReader {
 export function measureJson(bytes: Uint8Array, start: number, end: number, limits?: { maxSize?: number; maxDepth?: number }): number {
   // JSON announces no lengths: an oversized message is caught by the splitter's byte count.
   const measurer = measurerFor(limits?.maxDepth ?? 64);
-  measurer.reset(bytes.subarray(start, end));
-  try {
-    measurer.readMessageBegin();
-    measurer.skip(TType.STRUCT);
-    return measurer.consumed();
-  } catch (e) {
-    if (e === INCOMPLETE) return -1;
-    throw e;
-  } finally {
-    measurer.reset(EMPTY);
-  }
+  return measureBySkipping(measurer, bytes, start, end);
 }
