@@ -58,6 +58,16 @@ export function encodeMember(member: Member): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ serviceEndpoint: endpoint, additionalEndpoints: {}, status: 'ALIVE' }));
 }
 
+/**
+ * Gives up on a client that never connected. close() alone is not enough: the library
+ * then writes a close-session packet into the half-done handshake and keeps the socket
+ * (and this process) alive while the server stays silent; destroying the socket ends it.
+ */
+function abandon(client: Client): void {
+  client.close();
+  (client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
+}
+
 /** An open ZooKeeper session. */
 export class ZooKeeperSession {
   private readonly zk: ZkModule;
@@ -98,7 +108,7 @@ export class ZooKeeperSession {
     const timeout = options.connectTimeout ?? 10_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        client.close();
+        abandon(client);
         reject(new TimeoutError(`zookeeper at ${options.connect} did not answer within ${timeout} ms`));
       }, timeout);
       client.once('connected', () => {

@@ -43,11 +43,30 @@ function classpath(): string {
   return [JAR, ...(!process.env.ZK_NOLOG && logger.every((j) => existsSync(j)) ? logger : [])].join(':');
 }
 
+/** Data in memory when the machine has a tmpfs: a throwaway server needs no disk, and a busy disk can stall it. */
+function scratchRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
 function launch(port: number): Instance {
-  const dir = mkdtempSync(join(tmpdir(), 'thrift-zk-'));
+  const dir = mkdtempSync(join(scratchRoot(), 'thrift-zk-'));
+  // Every session is created by a logged transaction. With the defaults (fsync per batch, a
+  // transaction log preallocated 64 MB at a time) a shared CI disk once stalled session
+  // creation past 30 s; a test server keeps nothing worth syncing.
   writeFileSync(
     join(dir, 'zoo.cfg'),
-    [`dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'tickTime=500', 'minSessionTimeout=1000', 'maxSessionTimeout=20000', 'admin.enableServer=false', ''].join('\n'),
+    [
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'tickTime=500',
+      'minSessionTimeout=1000',
+      'maxSessionTimeout=20000',
+      'admin.enableServer=false',
+      'forceSync=no',
+      'preAllocSize=64',
+      '',
+    ].join('\n'),
   );
   const child = spawn('java', ['-Xms32m', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-cp', classpath(), 'org.apache.zookeeper.server.ZooKeeperServerMain', join(dir, 'zoo.cfg')], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,17 +89,28 @@ async function kill(instance: Instance): Promise<void> {
   rmSync(instance.dir, { recursive: true, force: true });
 }
 
-/** Resolves once `instance` answers a session; rejects if its JVM exits first. */
-async function ready(instance: Instance, connect: string): Promise<void> {
-  const opening = ZooKeeperSession.open({ connect, connectTimeout: 30_000 });
+/**
+ * Resolves once `instance` answers a session; rejects if its JVM exits first. A session
+ * request can go unanswered (the client then waits forever on that socket), so each
+ * attempt is bounded and a fresh one follows, within an overall budget.
+ */
+async function ready(instance: Instance, connect: string, budgetMs = 60_000): Promise<void> {
   const exited = once(instance.child, 'exit').then(([code]) => {
     throw new Error(`zookeeper exited with ${code} before answering: ${instance.output().slice(-2000)}`);
   });
-  try {
-    (await Promise.race([opening, exited])).close();
-  } catch (e) {
-    opening.then((s) => s.close(), () => {});
-    throw new Error(`zookeeper on ${connect} did not start: ${(e as Error).message}\n${instance.output().slice(-3000)}`, { cause: e });
+  exited.catch(() => {});
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1; ; attempt++) {
+    const opening = ZooKeeperSession.open({ connect, connectTimeout: Math.min(10_000, Math.max(1000, deadline - Date.now())) });
+    try {
+      (await Promise.race([opening, exited])).close();
+      return;
+    } catch (e) {
+      opening.then((s) => s.close(), () => {});
+      if (instance.child.exitCode !== null || instance.child.signalCode !== null || Date.now() >= deadline) {
+        throw new Error(`zookeeper on ${connect} did not start (${attempt} attempts): ${(e as Error).message}\n${instance.output().slice(-3000)}`, { cause: e });
+      }
+    }
   }
 }
 

@@ -4,9 +4,12 @@ import * as assert from 'uvu/assert';
 import { createDiscoveryClient } from '../../src/client/zookeeper-client.js';
 import { createServer, load, type ThriftServer } from '../../src/index.js';
 import type { HostAddress } from '../../src/client/balanced.js';
-import { encodeMember, parseMember } from '../../src/transport/zookeeper.js';
+import { once } from 'node:events';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { TimeoutError } from '../../src/errors.js';
+import { encodeMember, parseMember, ZooKeeperSession } from '../../src/transport/zookeeper.js';
 import { echoHandler } from '../helpers/echo-handler.js';
-import { within } from '../helpers/wait.js';
+import { rejection, within } from '../helpers/wait.js';
 import { startZooKeeper, type TestZooKeeper } from './zookeeper-server.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
@@ -54,6 +57,20 @@ test('member nodes use the serverset layout; other data is skipped', () => {
   assert.equal(parseMember(new TextEncoder().encode('{"host":"h","port":1}')), { host: 'h', port: 1 });
   assert.is(parseMember(new TextEncoder().encode('{"serviceEndpoint":{"host":"h","port":1},"status":"DEAD"}')), undefined);
   assert.is(parseMember(new TextEncoder().encode('not json')), undefined);
+});
+
+test('a ZooKeeper that accepts but never answers: open() times out and lets go of the socket', async () => {
+  const silent = createTcpServer();
+  const accepted = once(silent, 'connection') as Promise<[Socket]>;
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const port = (silent.address() as { port: number }).port;
+  const error = await rejection(ZooKeeperSession.open({ connect: `127.0.0.1:${port}`, connectTimeout: 300 }));
+  assert.instance(error, TimeoutError);
+  const [socket] = await accepted;
+  socket.resume(); // read, so the client's end of the socket is seen
+  if (!socket.closed) await within(once(socket, 'close'), 5000, 'the abandoned client to close its socket');
+  silent.close();
 });
 
 test('servers register under the service path and a client finds them all and spreads calls', async () => {
