@@ -8,12 +8,11 @@
  */
 import { ConnectionClosedError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
+import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
-
-/** One server: host and port, or a unix socket path. A string is `host:port` or a path. */
-export type HostAddress = { host?: string; port: number } | { path: string } | string;
 
 /** How calls are spread over the addresses. */
 export type BalanceStrategy = 'round-robin' | 'least-inflight';
@@ -47,21 +46,6 @@ export interface HostStatus {
 /** Lifecycle of a balanced client. */
 export type BalancedState = 'open' | 'closing' | 'closed';
 
-function parse(address: HostAddress): { key: string; target: { host?: string; port?: number; path?: string } } {
-  if (typeof address === 'string') {
-    const m = /^(.*):(\d+)$/.exec(address);
-    if (m !== null) {
-      const host = m[1].replace(/^\[(.*)\]$/, '$1');
-      return { key: address, target: { host, port: Number(m[2]) } };
-    }
-    if (address.includes('/')) return { key: address, target: { path: address } };
-    throw new TypeError(`host ${JSON.stringify(address)} is neither host:port nor a socket path`);
-  }
-  if ('path' in address) return { key: address.path, target: { path: address.path } };
-  const host = address.host ?? '127.0.0.1';
-  return { key: `${host}:${address.port}`, target: { host, port: address.port } };
-}
-
 /** @internal One address and its connection. */
 class Slot {
   state: 'up' | 'down' = 'up';
@@ -74,7 +58,7 @@ class Slot {
   removed = false;
   constructor(
     readonly key: string,
-    readonly target: { host?: string; port?: number; path?: string },
+    readonly target: HostTarget,
   ) {}
 }
 
@@ -122,7 +106,10 @@ export class BalancedClient {
    * removed ones take no new calls, their calls in flight finish, then they close.
    */
   setHosts(hosts: readonly HostAddress[]): void {
-    const next = new Map(hosts.map((h) => [parse(h).key, parse(h).target] as const));
+    const next = new Map(hosts.map((h) => {
+      const { key, target } = parseHost(h);
+      return [key, target] as const;
+    }));
     const kept: Slot[] = [];
     for (const slot of this.slots) {
       if (next.has(slot.key)) {
@@ -278,14 +265,14 @@ export class BalancedClient {
   }
 }
 
-/** A balanced client with one method per service function. */
-export type BalancedServiceClient = BalancedClient & { [method: string]: any };
+/** A balanced client with one method per service function; `Methods` types them (see ServiceClient). */
+export type BalancedServiceClient<Methods extends object = { [method: string]: any }> = BalancedClient & Omit<Methods, keyof BalancedClient>;
 
 /** Creates a client spreading calls over `hosts`; connections open on first use. */
-export function createBalancedClient(service: ServiceDesc, options: BalancedOptions): BalancedServiceClient {
+export function createBalancedClient<S extends ServiceDesc>(service: S, options: BalancedOptions): BalancedServiceClient<ClientOf<S>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createBalancedClient: the first argument must be a service from load(), e.g. load(file).MyService');
   }
   const Cls = withServiceMethods(BalancedClient, service);
-  return new Cls(service, options) as BalancedServiceClient;
+  return new Cls(service, options) as BalancedServiceClient<ClientOf<S>>;
 }

@@ -6,5 +6,6 @@ export { type ClientCall, type ClientInterceptor, type ClientNext } from './inte
 export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
 export { createReconnectingConnection, ReconnectingClient, backoffDelay, type ReconnectingOptions, type ReconnectingServiceClient, type ReconnectingState, type RetryOptions } from './reconnecting.js';
-export { createBalancedClient, BalancedClient, type BalancedOptions, type BalancedServiceClient, type BalancedState, type BalanceStrategy, type HostAddress, type HostStatus } from './balanced.js';
+export { createBalancedClient, BalancedClient, type BalancedOptions, type BalancedServiceClient, type BalancedState, type BalanceStrategy, type HostStatus } from './balanced.js';
+export { type HostAddress } from './hosts.js';
 export { createDiscoveryClient, DiscoveryClient, type DiscoveryOptions, type DiscoveryServiceClient } from './zookeeper-client.js';

@@ -8,6 +8,7 @@ import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
+import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 
 /** Options for {@link createPool}: connection options plus sizes. */
 export interface PoolOptions extends ConnectionOptions {
@@ -15,6 +16,11 @@ export interface PoolOptions extends ConnectionOptions {
   minsize?: number;
   /** Most connections open at once (free and in use); default 10. */
   maxsize?: number;
+  /**
+   * Several servers instead of host/port/path: connections are opened across them in
+   * turn, and an address that refuses a connection is passed over for the next one.
+   */
+  hosts?: readonly HostAddress[];
 }
 
 /** Options for {@link ThriftPool.acquire}. */
@@ -45,6 +51,8 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
   private readonly used = new Set<ServiceClient<Methods>>();
   private readonly waiters: Waiter<Methods>[] = [];
   private creating = 0;
+  private readonly targets: readonly HostTarget[];
+  private cursor = 0;
 
   /** @internal use {@link createPool} */
   constructor(service: ServiceDesc, options: PoolOptions) {
@@ -56,7 +64,14 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     this.service = service;
     this.minsize = minsize;
     this.maxsize = maxsize;
-    const { minsize: _min, maxsize: _max, ...connection } = options;
+    const { minsize: _min, maxsize: _max, hosts, ...connection } = options;
+    if (hosts !== undefined) {
+      if (!Array.isArray(hosts) || hosts.length === 0) throw new TypeError('hosts must be a non-empty array of addresses');
+      if (connection.host !== undefined || connection.port !== undefined || connection.path !== undefined) {
+        throw new TypeError('give either hosts or host/port/path, not both');
+      }
+    }
+    this.targets = hosts === undefined ? [{}] : hosts.map((h) => parseHost(h).target);
     this.options = connection;
   }
 
@@ -235,7 +250,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     this.creating++;
     let conn: ServiceClient<Methods>;
     try {
-      conn = (await createConnection(this.service, this.options)) as ServiceClient<Methods>;
+      conn = await this.dial();
     } finally {
       this.creating--;
     }
@@ -245,6 +260,25 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
       if (i >= 0) this.free.splice(i, 1);
     });
     return conn;
+  }
+
+  /**
+   * Dials the next address in turn. One that fails is passed over for the next; the
+   * attempt fails only when every address has failed (with the last one's error).
+   */
+  private async dial(): Promise<ServiceClient<Methods>> {
+    let error: unknown;
+    const start = this.cursor++;
+    for (let tried = 0; tried < this.targets.length; tried++) {
+      const target = this.targets[(start + tried) % this.targets.length];
+      try {
+        return (await createConnection(this.service, { ...this.options, ...target })) as ServiceClient<Methods>;
+      } catch (e) {
+        error = e;
+        if (this.state !== 'open' || this.options.signal?.aborted) break;
+      }
+    }
+    throw error;
   }
 
   /** A connection was dropped: if callers are waiting, open one for them. */

@@ -7,6 +7,7 @@
  */
 import { AbortError, ConnectionClosedError, TimeoutError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { withServiceMethods } from './service-methods.js';
@@ -274,17 +275,17 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('call aborted', { cause: signal.reason });
 }
 
-/** A reconnecting client with one method per service function. */
-export type ReconnectingServiceClient = ReconnectingClient & { [method: string]: any };
+/** A reconnecting client with one method per service function; `Methods` types them (see ServiceClient). */
+export type ReconnectingServiceClient<Methods extends object = { [method: string]: any }> = ReconnectingClient & Omit<Methods, keyof ReconnectingClient>;
 
 /**
  * Connects (the first dial must succeed, so a wrong address fails loudly) and
  * returns a client that redials whenever its socket is lost.
  */
-export async function createReconnectingConnection(service: ServiceDesc, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient> {
+export async function createReconnectingConnection<S extends ServiceDesc>(service: S, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient<ClientOf<S>>> {
   validate(options.retry);
   const { retry: _r, onDisconnect: _d, onReconnect: _c, ...plain } = options;
   const first = await createConnection(service, plain);
   const Cls = withServiceMethods(ReconnectingClient, service);
-  return new Cls(service, options, first) as ReconnectingServiceClient;
+  return new Cls(service, options, first) as ReconnectingServiceClient<ClientOf<S>>;
 }

@@ -5,8 +5,10 @@
  * flight finish on their connection, so none is lost.
  */
 import type { ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
 import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../transport/zookeeper.js';
-import { BalancedClient, type BalancedOptions, type HostAddress } from './balanced.js';
+import { BalancedClient, type BalancedOptions } from './balanced.js';
+import type { HostAddress } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
 
 /** Options for {@link createDiscoveryClient}: balancing options, with ZooKeeper in place of `hosts`. */
@@ -90,22 +92,22 @@ export class DiscoveryClient extends BalancedClient {
   }
 }
 
-/** A discovery client with one method per service function. */
-export type DiscoveryServiceClient = DiscoveryClient & { [method: string]: any };
+/** A discovery client with one method per service function; `Methods` types them (see ServiceClient). */
+export type DiscoveryServiceClient<Methods extends object = { [method: string]: any }> = DiscoveryClient & Omit<Methods, keyof DiscoveryClient>;
 
 function toHost(m: Member): HostAddress {
   return 'path' in m ? { path: m.path } : { host: m.host, port: m.port };
 }
 
 /** Connects to ZooKeeper, reads the current members (resolving then), and follows them from there on. */
-export async function createDiscoveryClient(service: ServiceDesc, options: DiscoveryOptions): Promise<DiscoveryServiceClient> {
+export async function createDiscoveryClient<S extends ServiceDesc>(service: S, options: DiscoveryOptions): Promise<DiscoveryServiceClient<ClientOf<S>>> {
   if (service === null || typeof service !== 'object' || service.kind !== 'service') {
     throw new TypeError('createDiscoveryClient: the first argument must be a service from load(), e.g. load(file).MyService');
   }
   const { zookeeper, onMembers, onError, ...balanced } = options;
   if (typeof zookeeper?.path !== 'string' || !zookeeper.path.startsWith('/')) throw new TypeError('zookeeper.path must be an absolute node path such as /services/echo');
   const Cls = withServiceMethods(DiscoveryClient, service);
-  const client = new Cls(service, { ...balanced, hosts: [] }) as DiscoveryServiceClient;
+  const client = new Cls(service, { ...balanced, hosts: [] }) as DiscoveryServiceClient<ClientOf<S>>;
   try {
     await client.follow({ zookeeper, onMembers, onError });
   } catch (e) {

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBalancedClient, type HostStatus } from '../../src/client/balanced.js';
-import { ConnectionClosedError, createServer, load, type ThriftServer } from '../../src/index.js';
+import { ConnectionClosedError, createPool, createServer, load, TransportError, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 
@@ -131,6 +131,40 @@ test('with no address up a call fails at once with ConnectionClosedError', async
   assert.instance(error, ConnectionClosedError);
   assert.match(error.message, /could be reached/);
   await client.close();
+});
+
+test('a pool over hosts opens its connections across them in turn', async () => {
+  const a = await named('a');
+  const b = await named('b');
+  const pool = await createPool(mod.Echo, { hosts: [a.address, { port: b.server.address.port }], minsize: 0, maxsize: 4, timeout: 5000 });
+  const conns = await Promise.all(Array.from({ length: 4 }, () => pool.acquire()));
+  const names = await Promise.all(conns.map((c) => c.version()));
+  assert.equal(names.sort(), ['a', 'a', 'b', 'b']);
+  for (const c of conns) pool.release(c);
+  await pool.close();
+  a.server.destroy();
+  b.server.destroy();
+});
+
+test('a pool over hosts passes over an address that refuses, and fails only when every address does', async () => {
+  const a = await named('a');
+  const nowhere = `/tmp/thrift-streams-nowhere-${process.pid}.sock`;
+  const pool = await createPool(mod.Echo, { hosts: [nowhere, a.address], minsize: 0, maxsize: 3, timeout: 5000 });
+  const conns = await Promise.all(Array.from({ length: 3 }, () => pool.acquire()));
+  assert.equal(await Promise.all(conns.map((c) => c.version())), ['a', 'a', 'a']);
+  for (const c of conns) pool.release(c);
+  await pool.close();
+  a.server.destroy();
+  const error = await rejection(createPool(mod.Echo, { hosts: [nowhere, `${nowhere}.2`], timeout: 5000 }));
+  assert.instance(error, TransportError);
+  assert.match(error.message, /nowhere-\d+\.sock\.2/);
+});
+
+test('a pool takes hosts or host/port, not both', async () => {
+  const error = await rejection(createPool(mod.Echo, { hosts: ['127.0.0.1:1'], port: 2 }));
+  assert.instance(error, TypeError);
+  assert.match(error.message, /either hosts or host\/port\/path/);
+  assert.instance(await rejection(createPool(mod.Echo, { hosts: [] })), TypeError);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDiscoveryClient } from '../../src/client/zookeeper-client.js';
 import { createServer, load, type ThriftServer } from '../../src/index.js';
-import type { HostAddress } from '../../src/client/balanced.js';
+import type { HostAddress } from '../../src/client/hosts.js';
 import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { TimeoutError } from '../../src/errors.js';

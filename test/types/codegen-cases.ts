@@ -6,7 +6,7 @@
  */
 
 /** Imports every case shares; generated echo.ts, ThriftTest.ts and the includes are in gen/ and inc/. */
-const prelude = `import { createConnection, createPool, createServer, load, type ServiceClient } from '%RT%';
+const prelude = `import { createBalancedClient, createConnection, createPool, createReconnectingConnection, createServer, load, type ServiceClient } from '%RT%';
 import { ANSWER, Bag, Color, Echo, NotFound, Point, type EchoClient, type EchoHandler, type Id } from './gen/echo.js';
 import * as tt from './gen/ThriftTest.js';
 import { Level } from './inc/common.js';
@@ -98,6 +98,13 @@ export async function usage(): Promise<void> {
   const insane: Map<bigint, Map<tt.Numberz, tt.Insanity>> = await ttc.testInsanity({ userMap: new Map([[tt.Numberz.TWO, 2]]) });
   const second = await createConnection(tt.SecondService);
   const s: string = await second.secondtestString('x');
+  const balanced = createBalancedClient(Echo, { hosts: ['127.0.0.1:1', { port: 2 }] });
+  const viaBalanced: bigint = await balanced.add(1, 2n);
+  const redial = await createReconnectingConnection(Echo, { port: 1, retry: { maxAttempts: 3 } });
+  const viaRedial: Point = await redial.echoPoint({ x: 1, y: 2 });
+  const hostsPool = await createPool(Echo, { hosts: ['127.0.0.1:1', '/run/echo.sock'], maxsize: 4 });
+  const viaHosts: string = await hostsPool.use((c) => c.echoString('x'));
+  void [viaBalanced, viaRedial, viaHosts];
   void [sum, sum2, color, label, tags, nested, e, set, map, bin, nothing, closing, shadowed, id, answer, typed, viaUse, n, anything, x, insane, s];
 }
 `;
@@ -162,6 +169,18 @@ export const negatives: readonly NegativeCase[] = [
   {
     name: 'pool: clients from use() are typed',
     code: `const pool = await createPool(Echo);\nawait pool.use((c) => c.nope()); // !`,
+    error: 'TS2339',
+    message: /Property 'nope' does not exist/,
+  },
+  {
+    name: 'balanced client: methods are typed',
+    code: `const c = createBalancedClient(Echo, { hosts: ['127.0.0.1:1'] });\nawait c.add('1', 2n); // !`,
+    error: 'TS2345',
+    message: /'string' is not assignable to parameter of type 'number'/,
+  },
+  {
+    name: 'reconnecting client: methods are typed',
+    code: `const c = await createReconnectingConnection(Echo, { port: 1 });\nawait c.nope(); // !`,
     error: 'TS2339',
     message: /Property 'nope' does not exist/,
   },
