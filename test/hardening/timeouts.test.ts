@@ -58,7 +58,7 @@ for (const transport of ['buffered', 'framed'] as const) {
 
   t('an idle connection is closed after `timeout`', async () => {
     const r = await raw(server.address.port);
-    await within(r.closed, 3000, 'the idle connection to be closed');
+    await within(r.closed, 5000, 'the idle connection to be closed');
   });
 
   t('a call in flight longer than `timeout` still gets its reply', async () => {
@@ -76,7 +76,7 @@ for (const transport of ['buffered', 'framed'] as const) {
     const r = await raw(server.address.port);
     const bytes = wrap(request(binaryProtocol, 'echoString', ['x'.repeat(200)]));
     r.socket.write(bytes.subarray(0, bytes.length >> 1));
-    await within(r.closed, 3000, 'the half-message connection to be closed');
+    await within(r.closed, 5000, 'the half-message connection to be closed');
     assert.ok((await traffic.stop()) > 0);
     good.destroy();
   });
@@ -90,7 +90,7 @@ for (const transport of ['buffered', 'framed'] as const) {
     }, 10);
     try {
       // 500+ bytes at 10 ms each would take 5 s; the 150 ms timeout must win.
-      await within(r.closed, 3000, 'the trickling connection to be closed');
+      await within(r.closed, 5000, 'the trickling connection to be closed');
       assert.ok(i < bytes.length, 'closed before the message completed');
     } finally {
       clearInterval(drip);
@@ -101,7 +101,7 @@ for (const transport of ['buffered', 'framed'] as const) {
     t("bytes announcing a huge old-style header ('GET ...') are closed by the timeout", async () => {
       const r = await raw(server.address.port);
       r.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-      await within(r.closed, 3000, 'the HTTP connection to be closed');
+      await within(r.closed, 5000, 'the HTTP connection to be closed');
     });
   }
 
