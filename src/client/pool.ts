@@ -9,6 +9,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
+import { backoffDelay, validateRetry, type Retry, type RetryOptions } from './reconnecting.js';
 
 /** Options for {@link createPool}: connection options plus sizes. */
 export interface PoolOptions extends ConnectionOptions {
@@ -21,6 +22,13 @@ export interface PoolOptions extends ConnectionOptions {
    * turn, and an address that refuses a connection is passed over for the next one.
    */
   hosts?: readonly HostAddress[];
+  /**
+   * Keeps `minsize` connections open: when connections are lost and fewer than `minsize`
+   * remain, the pool redials in the background with these backoff settings (`maxQueue`
+   * does not apply) until it is back to `minsize` or `maxAttempts` dials in a row failed.
+   * Without it, lost connections are replaced only when acquired.
+   */
+  retry?: RetryOptions;
 }
 
 /** Options for {@link ThriftPool.acquire}. */
@@ -53,6 +61,10 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
   private creating = 0;
   private readonly targets: readonly HostTarget[];
   private cursor = 0;
+  private readonly retry: Retry | undefined;
+  /** The background refill's pending redial, while one is scheduled. */
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  private refillFailures = 0;
 
   /** @internal use {@link createPool} */
   constructor(service: ServiceDesc, options: PoolOptions) {
@@ -64,7 +76,8 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     this.service = service;
     this.minsize = minsize;
     this.maxsize = maxsize;
-    const { minsize: _min, maxsize: _max, hosts, ...connection } = options;
+    const { minsize: _min, maxsize: _max, hosts, retry, ...connection } = options;
+    this.retry = retry === undefined ? undefined : validateRetry(retry);
     if (hosts !== undefined) {
       if (!Array.isArray(hosts) || hosts.length === 0) throw new TypeError('hosts must be a non-empty array of addresses');
       if (connection.host !== undefined || connection.port !== undefined || connection.path !== undefined) {
@@ -129,6 +142,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     if (conn.state !== 'open' || this.state !== 'open') {
       if (conn.state === 'open') void conn.close();
       this.replace();
+      this.scheduleRefill();
       return;
     }
     const waiter = this.waiters.shift();
@@ -200,6 +214,8 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     this.state = 'closing';
     const error = new PoolClosedError();
     for (const w of this.waiters.splice(0)) w.reject(error);
+    if (this.refillTimer !== undefined) clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
     const all = [...this.free.splice(0), ...this.used];
     this.used.clear();
     await Promise.all(all.map((c) => c.close()));
@@ -254,12 +270,48 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     } finally {
       this.creating--;
     }
+    this.refillFailures = 0;
     // A free connection that dies is taken off the free list at once.
     void conn.closed.then(() => {
       const i = this.free.indexOf(conn);
       if (i >= 0) this.free.splice(i, 1);
+      this.scheduleRefill();
     });
     return conn;
+  }
+
+  /** Connections that count toward minsize: open ones, and those being opened. */
+  private live(): number {
+    let n = this.creating;
+    for (const c of this.free) if (c.state === 'open') n++;
+    for (const c of this.used) if (c.state === 'open') n++;
+    return n;
+  }
+
+  /** With `retry`, schedules a background redial while fewer than minsize connections live. */
+  private scheduleRefill(): void {
+    const retry = this.retry;
+    if (retry === undefined || this.state !== 'open' || this.refillTimer !== undefined || this.live() >= this.minsize) return;
+    // Dead connections still checked out count in size until released; release() calls again.
+    if (this.size >= this.maxsize) return;
+    if (this.refillFailures >= retry.maxAttempts) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      if (this.state !== 'open' || this.live() >= this.minsize || this.size >= this.maxsize) return;
+      this.open().then(
+        (c) => {
+          this.refillFailures = 0;
+          this.checkin(c);
+          this.scheduleRefill();
+        },
+        () => {
+          this.refillFailures++;
+          this.scheduleRefill();
+        },
+      );
+    }, backoffDelay(retry, this.refillFailures + 1));
+    // A pending redial alone must not keep the process alive.
+    (this.refillTimer as { unref?: () => void }).unref?.();
   }
 
   /**

@@ -53,7 +53,7 @@ interface Queued {
 }
 
 /** Validated retry settings. */
-interface Retry {
+export interface Retry {
   initialDelay: number;
   maxDelay: number;
   factor: number;
@@ -62,7 +62,8 @@ interface Retry {
   maxQueue: number;
 }
 
-function validate(retry: RetryOptions = {}): Retry {
+/** Checks retry options and fills in the defaults; RangeError on a bad value. */
+export function validateRetry(retry: RetryOptions = {}): Retry {
   const r: Retry = {
     initialDelay: retry.initialDelay ?? 100,
     maxDelay: retry.maxDelay ?? 10_000,
@@ -109,7 +110,7 @@ export class ReconnectingClient {
   constructor(service: ServiceDesc, options: ReconnectingOptions, first: ServiceClient) {
     this.service = service;
     this.options = options;
-    this.retry = validate(options.retry);
+    this.retry = validateRetry(options.retry);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.adopt(first);
   }
@@ -283,7 +284,7 @@ export type ReconnectingServiceClient<Methods extends object = { [method: string
  * returns a client that redials whenever its socket is lost.
  */
 export async function createReconnectingConnection<S extends ServiceDesc>(service: S, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient<ClientOf<S>>> {
-  validate(options.retry);
+  validateRetry(options.retry);
   const { retry: _r, onDisconnect: _d, onReconnect: _c, ...plain } = options;
   const first = await createConnection(service, plain);
   const Cls = withServiceMethods(ReconnectingClient, service);

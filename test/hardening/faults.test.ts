@@ -12,11 +12,13 @@ import {
   createConnection,
   createPool,
   createServer,
+  Processor,
+  serveConnection,
   ThriftError,
   TimeoutError,
   type ThriftServer,
 } from '../../src/index.js';
-import { connect } from '../../src/transport/index.js';
+import { connect, fromSocket } from '../../src/transport/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 import { mod } from './net.js';
@@ -95,6 +97,35 @@ for (const transport of ['buffered', 'framed'] as const) {
     }
   });
 }
+
+test('a pool with retry redials on its own after a restart, back to minsize, before anyone asks', async () => {
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const port = server.address.port;
+  const pool = await createPool(mod.Echo, { port, minsize: 2, maxsize: 2, timeout: 5000, retry: { initialDelay: 20, maxDelay: 200 } });
+  const first = [await pool.acquire(), await pool.acquire()];
+  for (const c of first) pool.release(c);
+  server.destroy();
+  await within(Promise.all(first.map((c) => c.closed)), 5000, 'the pooled connections to see the server go');
+  // The same port again, served by hand so that every connection accepted is counted.
+  let accepted = 0;
+  const two = signal();
+  const again = netServer((socket) => {
+    serveConnection(fromSocket(socket), new Processor(mod.Echo, echoHandler(mod)));
+    if (++accepted === 2) two.resolve();
+  });
+  await new Promise<void>((resolve) => again.listen(port, '127.0.0.1', resolve));
+  try {
+    await within(two.promise, 5000, 'the pool to redial two connections by itself');
+    // At maxsize, these acquires wait for the redialed connections: no dial of their own.
+    const conns = await within(Promise.all([pool.acquire(), pool.acquire()]), 5000, 'the redialed connections');
+    assert.equal(await Promise.all(conns.map((c, i) => c.echoI32(i))), [0, 1]);
+    assert.is(accepted, 2, 'only the background redials connected');
+    for (const c of conns) pool.release(c);
+  } finally {
+    await pool.close();
+    again.close();
+  }
+});
 
 test('a server that answers garbage: the calls on that connection reject with ConnectionClosedError', async () => {
   const b = await bare((s) => s.on('data', () => s.write(Buffer.from([0x80, 0x07, 0, 2, 0xff, 0xff, 0xff, 0xff]))));
