@@ -58,6 +58,18 @@ export class AbortError extends ThriftError {
 }
 
 /**
+ * What an operation cancelled by `signal` rejects with: a TimeoutError for
+ * `AbortSignal.timeout()`, an AbortError (code 'ABORTED') for a plain `abort()`, both
+ * with the reason as cause; a caller's own Error given to `abort(error)` as it is.
+ */
+export function abortReason(signal: AbortSignal, message = 'aborted'): unknown {
+  const reason = signal.reason;
+  if (reason instanceof ThriftError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new TimeoutError(`${message}: the signal timed out`, { cause: reason });
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason : new AbortError(message, { cause: reason });
+}
+
+/**
  * TApplicationException type codes, as Apache Thrift defines them
  * (lib/*\/TApplicationException; doc/specs/thrift-rpc.md).
  */

@@ -3,7 +3,7 @@
  * sequence id, replies are matched by it (doc/specs/SequenceNumbers.md), so any
  * number of calls may be in flight and replies may arrive in any order.
  */
-import { AbortError, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
 import {
   binaryProtocol,
   decodeAppError,
@@ -189,7 +189,7 @@ export class ThriftClient {
       return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
     }
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'call aborted'));
     let seqid = reserved;
     if (seqid === 0) {
       if (this.seqid >= MAX_SEQID) {
@@ -360,7 +360,7 @@ export class ThriftClient {
       this.settled(seqid, p);
       p.reject(error);
     };
-    const onAbort = (): void => fail(abortReason(signal!));
+    const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
     if (timeout > 0) timer = setTimeout(() => fail(new TimeoutError(`${p.entry.fn.name} timed out after ${timeout} ms`)), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
     return () => {
@@ -406,10 +406,6 @@ export class ThriftClient {
     this.onClose?.(cause);
     this.resolveClosed();
   }
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('call aborted', { cause: signal.reason });
 }
 
 /**

@@ -3,7 +3,7 @@
  * hands out a free connection, opens one while size < maxsize, or waits in line;
  * release() returns it (or drops it when closed); close() closes them all.
  */
-import { PoolClosedError } from '../errors.js';
+import { abortReason, PoolClosedError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
@@ -102,7 +102,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
   acquire(options?: AcquireOptions): Promise<ServiceClient<Methods>> {
     if (this.state !== 'open') return Promise.reject(new PoolClosedError());
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'acquire aborted'));
     const conn = this.takeFree();
     if (conn !== undefined) return Promise.resolve(conn);
     if (this.size < this.maxsize) {
@@ -120,7 +120,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
         const onAbort = (): void => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(signal.reason);
+          reject(abortReason(signal, 'acquire aborted'));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         waiter.resolve = (c) => {

@@ -5,7 +5,7 @@
  * calls made while redialing wait in a bounded queue, each still bounded by its
  * timeout and AbortSignal.
  */
-import { AbortError, ConnectionClosedError, TimeoutError } from '../errors.js';
+import { abortReason, ConnectionClosedError, TimeoutError } from '../errors.js';
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
@@ -144,7 +144,7 @@ export class ReconnectingClient {
       return Promise.reject(new ConnectionClosedError(`reconnecting: ${this.queue.length} calls already wait, the queue is full`));
     }
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'call aborted'));
     return new Promise((resolve, reject) => {
       const timeout = options?.timeout ?? this.options.timeout ?? 0;
       const q: Queued = { name, args, options, resolve, reject, deadline: timeout > 0 ? Date.now() + timeout : 0, cleanup: undefined };
@@ -156,7 +156,7 @@ export class ReconnectingClient {
         reject(error);
       };
       const timer = timeout > 0 ? setTimeout(() => fail(new TimeoutError(`${name} timed out after ${timeout} ms waiting for a reconnect`)), timeout) : undefined;
-      const onAbort = (): void => fail(abortReason(signal!));
+      const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
       q.cleanup = () => {
         if (timer !== undefined) clearTimeout(timer);
@@ -269,11 +269,6 @@ export class ReconnectingClient {
     this.state = 'closed';
     this.resolveClosed();
   }
-}
-
-/** As the plain client: the signal's own error, unless it is the generic AbortError DOMException. */
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('call aborted', { cause: signal.reason });
 }
 
 /** A reconnecting client with one method per service function; `Methods` types them (see ServiceClient). */

@@ -6,7 +6,7 @@
  * replies are matched by sequence id above this layer. Uses only `fetch`, so it
  * runs in browsers, Node, Deno and workers alike.
  */
-import { AbortError, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
 import { HttpStatusError } from './http-status-error.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
@@ -128,7 +128,7 @@ class FetchTransport implements HttpTransport {
   request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
     const { signal, timeout } = options;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
     const controller = new AbortController();
     this.direct.add(controller);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -137,7 +137,7 @@ class FetchTransport implements HttpTransport {
       stopped ??= reason;
       controller.abort(reason);
     };
-    const onAbort = (): void => stop(abortReason(signal!));
+    const onAbort = (): void => stop(abortReason(signal!, 'request aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeout !== undefined && timeout > 0) timer = setTimeout(() => stop(new TimeoutError(`HTTP request to ${this.url} timed out after ${timeout} ms`)), timeout);
     return this.exchange(message, controller.signal)
@@ -259,9 +259,7 @@ class FetchTransport implements HttpTransport {
   }
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new AbortError('request aborted', { cause: signal.reason });
-}
+
 
 /** Creates a Thrift-over-HTTP transport for one service URL. Nothing is sent until a message is written. */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {

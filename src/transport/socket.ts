@@ -5,7 +5,7 @@
  */
 import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
-import { ConnectionClosedError, TimeoutError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, TimeoutError, TransportError } from '../errors.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -272,8 +272,11 @@ function describe(options: { host?: string; port?: number; path?: string }): str
 /** Opens a TCP (or unix, or TLS) connection. */
 export async function connect(options: ConnectOptions = {}): Promise<SocketConnection> {
   const { signal, connectTimeout } = options;
-  signal?.throwIfAborted();
   const where = describe(options);
+  const checkAborted = (): void => {
+    if (signal?.aborted) throw abortReason(signal, `connect to ${where} aborted`);
+  };
+  checkAborted();
   const target = options.path !== undefined
     ? { path: options.path }
     : { host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT };
@@ -281,12 +284,12 @@ export async function connect(options: ConnectOptions = {}): Promise<SocketConne
   let readyEvent: string;
   if (options.tls !== undefined) {
     const tls = await import('node:tls');
-    signal?.throwIfAborted();
+    checkAborted();
     socket = tls.connect({ ...options.tls, ...target });
     readyEvent = 'secureConnect';
   } else {
     const net = await import('node:net');
-    signal?.throwIfAborted();
+    checkAborted();
     socket = net.connect({ ...target, noDelay: true });
     readyEvent = 'connect';
   }
@@ -312,7 +315,7 @@ export async function connect(options: ConnectOptions = {}): Promise<SocketConne
       // Keep a listener: destroying a connecting socket may still report an error.
       socket.on('error', ignore);
       socket.destroy();
-      reject(signal!.reason);
+      reject(abortReason(signal!, `connect to ${where} aborted`));
     };
     socket.once(readyEvent, onReady);
     socket.on('error', onError);

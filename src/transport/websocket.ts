@@ -5,7 +5,7 @@
  * Only the WHATWG WebSocket API is used, so the same code runs on the browser's
  * WebSocket and on the `ws` package's (which implements that API in Node).
  */
-import { ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -241,7 +241,7 @@ export function fromWebSocket(socket: WebSocketLike, options: WebSocketStreamOpt
 /** Opens a WebSocket and resolves once its handshake is done. */
 export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebSocketConnection> {
   const { signal, connectTimeout } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) return Promise.reject(abortReason(signal, 'connect aborted'));
   const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof Ctor !== 'function') {
     return Promise.reject(new TypeError('connectWebSocket: this runtime has no WebSocket; pass one as options.WebSocket (e.g. the ws package)'));
@@ -278,7 +278,7 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
       const detail = typeof event?.code === 'number' ? ` (close code ${event.code})` : '';
       giveUp(new TransportError(`WebSocket to ${url} failed to open${detail}`));
     };
-    const onAbort = (): void => giveUp(signal!.reason);
+    const onAbort = (): void => giveUp(abortReason(signal!, 'connect aborted'));
     socket.addEventListener('open', onOpen);
     socket.addEventListener('error', onError);
     socket.addEventListener('close', onError);

@@ -218,6 +218,39 @@ test('pool.acquire honours an AbortSignal while waiting for a connection', async
   }
 });
 
+test('every abort is typed: abort() gives AbortError, AbortSignal.timeout() TimeoutError, on calls, connects and acquires alike', async () => {
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const port = server.address.port;
+  const c = await createConnection(mod.Echo, { port, timeout: 5000 });
+  const pool = await createPool(mod.Echo, { port, minsize: 1, maxsize: 1 });
+  try {
+    const aborted = new AbortController();
+    const call = c.call('delayed', [1, 2000], { signal: aborted.signal });
+    aborted.abort();
+    const plain = await rejection(call, 5000);
+    assert.instance(plain, AbortError);
+    assert.is(plain.code, 'ABORTED');
+    const timed = await rejection(c.call('delayed', [1, 2000], { signal: AbortSignal.timeout(30) }), 5000);
+    assert.instance(timed, TimeoutError);
+    assert.is(timed.code, 'TIMEOUT');
+
+    const connectAborted = await rejection(createConnection(mod.Echo, { port, signal: AbortSignal.abort() }));
+    assert.instance(connectAborted, AbortError);
+    assert.match(connectAborted.message, /connect to 127\.0\.0\.1:\d+ aborted/);
+
+    const held = await pool.acquire();
+    assert.instance(await rejection(pool.acquire({ signal: AbortSignal.abort() })), AbortError);
+    const waited = await rejection(pool.acquire({ signal: AbortSignal.timeout(30) }), 5000);
+    assert.instance(waited, TimeoutError);
+    pool.release(held);
+    assert.is(await pool.use((conn) => conn.echoI32(9)), 9);
+  } finally {
+    c.destroy();
+    await pool.close();
+    server.destroy();
+  }
+});
+
 test('pool: callers queued behind connection attempts that fail are not stranded; they settle, and are served once the server is back', async () => {
   const gone = await bare(() => {});
   const port = gone.port;
