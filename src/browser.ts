@@ -29,7 +29,22 @@ export { createClient, ThriftClient, type CallOptions, type ClientOptions, type 
 export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
 export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
-export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export {
+  CallMetrics,
+  MultiplexedProcessor,
+  Processor,
+  timingInterceptor,
+  type CallNext,
+  type CallRecord,
+  type Handler,
+  type InterceptedCall,
+  type Interceptor,
+  type MessageProcessor,
+  type MethodMetrics,
+  type ProcessorOptions,
+  type TimingOptions,
+} from './processor/index.js';
+export type { ClientCall, ClientInterceptor, ClientNext } from './client/interceptor.js';
 export {
   binaryProtocol,
   compactProtocol,

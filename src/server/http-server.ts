@@ -2,6 +2,7 @@
 import { ThriftError } from '../errors.js';
 import type { Handler, Interceptor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
+import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
@@ -43,9 +44,12 @@ export interface MultiplexedHttpServerOptions extends HttpServerOptions {
 
 
 /** Starts an HTTP server for `service` answered by `handler`; resolves once it listens. */
-export function createHttpServer(service: ServiceDesc, handler: Handler, options?: HttpServerOptions): Promise<ThriftServer>;
+export function createHttpServer<S extends ServiceDesc>(service: S, handler: HandlerOf<S>, options?: HttpServerOptions): Promise<ThriftServer>;
 /** Starts a multiplexed HTTP server: several services on one path, as Apache's TMultiplexedProcessor. */
-export function createHttpServer(services: ServiceMap, options?: MultiplexedHttpServerOptions): Promise<ThriftServer>;
+export function createHttpServer<M extends Readonly<Record<string, ServiceDesc>>>(
+  services: { readonly [K in keyof M]: readonly [M[K], HandlerOf<M[K]>] },
+  options?: MultiplexedHttpServerOptions,
+): Promise<ThriftServer>;
 export async function createHttpServer(
   first: ServiceDesc | ServiceMap,
   second?: Handler | MultiplexedHttpServerOptions,

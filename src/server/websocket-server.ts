@@ -1,6 +1,7 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
 import type { Handler, Interceptor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
+import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection } from './serve-connection.js';
@@ -43,9 +44,12 @@ export interface MultiplexedWebSocketServerOptions extends WebSocketServerOption
 }
 
 /** Starts a WebSocket server for `service` answered by `handler`; resolves once it listens. Needs the `ws` package. */
-export function createWebSocketServer(service: ServiceDesc, handler: Handler, options?: WebSocketServerOptions): Promise<ThriftServer>;
+export function createWebSocketServer<S extends ServiceDesc>(service: S, handler: HandlerOf<S>, options?: WebSocketServerOptions): Promise<ThriftServer>;
 /** Starts a multiplexed WebSocket server: several services on one path, as Apache's TMultiplexedProcessor. */
-export function createWebSocketServer(services: ServiceMap, options?: MultiplexedWebSocketServerOptions): Promise<ThriftServer>;
+export function createWebSocketServer<M extends Readonly<Record<string, ServiceDesc>>>(
+  services: { readonly [K in keyof M]: readonly [M[K], HandlerOf<M[K]>] },
+  options?: MultiplexedWebSocketServerOptions,
+): Promise<ThriftServer>;
 export async function createWebSocketServer(
   first: ServiceDesc | ServiceMap,
   second?: Handler | MultiplexedWebSocketServerOptions,

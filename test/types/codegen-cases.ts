@@ -6,7 +6,7 @@
  */
 
 /** Imports every case shares; generated echo.ts, ThriftTest.ts and the includes are in gen/ and inc/. */
-const prelude = `import { createBalancedClient, createConnection, createPool, createReconnectingConnection, createServer, load, type ServiceClient } from '%RT%';
+const prelude = `import { createBalancedClient, createConnection, createHttpServer, createPool, createReconnectingConnection, createServer, createWebSocketServer, load, type ServiceClient } from '%RT%';
 import { ANSWER, Bag, Color, Echo, NotFound, Point, type EchoClient, type EchoHandler, type Id } from './gen/echo.js';
 import * as tt from './gen/ThriftTest.js';
 import { Level } from './inc/common.js';
@@ -105,6 +105,8 @@ export async function usage(): Promise<void> {
   const hostsPool = await createPool(Echo, { hosts: ['127.0.0.1:1', '/run/echo.sock'], maxsize: 4 });
   const viaHosts: string = await hostsPool.use((c) => c.echoString('x'));
   void [viaBalanced, viaRedial, viaHosts];
+  await createHttpServer(Echo, full, { port: 0 });
+  await createWebSocketServer({ Echo: [Echo, full], Loose: [loose.Echo, {}] }, { port: 0 });
   void [sum, sum2, color, label, tags, nested, e, set, map, bin, nothing, closing, shadowed, id, answer, typed, viaUse, n, anything, x, insane, s];
 }
 `;
@@ -183,6 +185,18 @@ export const negatives: readonly NegativeCase[] = [
     code: `const c = await createReconnectingConnection(Echo, { port: 1 });\nawait c.nope(); // !`,
     error: 'TS2339',
     message: /Property 'nope' does not exist/,
+  },
+  {
+    name: 'HTTP server: the handler is typed as createServer\'s',
+    code: `const { ping, ...rest } = handler;\nawait createHttpServer(Echo, rest); // !`,
+    error: 'TS2769',
+    message: /Property 'ping' is missing/,
+  },
+  {
+    name: 'WebSocket server: the handler is typed as createServer\'s',
+    code: `await createWebSocketServer(Echo, { ...handler, add: () => 'x' }); // !`,
+    error: 'TS2769',
+    message: /not assignable/,
   },
   {
     name: 'server: a handler missing a method',
