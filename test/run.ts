@@ -55,6 +55,9 @@ const total = Number(/Total:\s+(\d+)/.exec(strip)?.[1] ?? 0);
 const passed = Number(/Passed:\s+(\d+)/.exec(strip)?.[1] ?? 0);
 const failed = total - passed;
 console.log(`uvu: ${passed} passed, ${failed} failed`);
+// uvu sets the exit code for failed tests but not for a suite whose before hook threw
+// (it then counts that suite's tests without running them): fail on any shortfall.
+if (failed > 0) process.exitCode = 1;
 if (total === 0) {
   console.error('no test ran');
   process.exitCode = 1;

@@ -22,7 +22,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await zk.stop();
+  await zk?.stop();
 });
 
 /** A fresh service path per test. */
@@ -30,8 +30,9 @@ function servicePath(): string {
   return `/services/echo-${++n}`;
 }
 
+/** A server named `name`; it leaves ZooKeeper 1.5 s before it stops serving, time for watches to reach clients on a slow machine. */
 function named(name: string, path: string, sessionTimeout?: number): Promise<ThriftServer> {
-  return createServer(mod.Echo, { ...echoHandler(mod), version: () => name }, { port: 0, zookeeper: { connect: zk.connect, path, sessionTimeout, deregisterDelay: 300 } });
+  return createServer(mod.Echo, { ...echoHandler(mod), version: () => name }, { port: 0, zookeeper: { connect: zk.connect, path, sessionTimeout, deregisterDelay: 1500 } });
 }
 
 /** Resolves the first time the client's member list satisfies `ok`. */
