@@ -2,7 +2,7 @@
  * Chains assembled by hand: client and processor over any duplex, with each framing,
  * on native web streams and on web-streams-polyfill's classes.
  */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import * as polyfill from 'web-streams-polyfill';
 import { createClient, load, Processor, serveConnection } from '../../src/index.js';

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { createConnection, createPool, createServer, load, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
@@ -26,10 +26,11 @@ tls.before(async () => {
   });
 });
 
+// Null-safe: after a failed before hook, what it did not make must not hide its error.
 tls.after(async () => {
-  server.destroy();
-  mutual.destroy();
-  pki.remove();
+  server?.destroy();
+  mutual?.destroy();
+  pki?.remove();
 });
 
 tls('a client trusting the CA calls a TLS server', async () => {
@@ -110,8 +111,8 @@ unix.before(async () => {
 });
 
 unix.after(async () => {
-  await within(unixServer.close(), 5000, 'the unix server to close');
-  rmSync(dir, { recursive: true, force: true });
+  if (unixServer !== undefined) await within(unixServer.close(), 5000, 'the unix server to close');
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 unix('the server reports its socket path as its address', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { inflateSync, constants } from 'node:zlib';
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { createConnection, createServer, load } from '../../src/index.js';
 import { zlibTransforms } from '../../src/transport/index.js';

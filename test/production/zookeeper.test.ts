@@ -1,5 +1,5 @@
 /** Service discovery through ZooKeeper (Debian's zookeeper, started here on loopback): register, follow, leave without losing calls. */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { createDiscoveryClient } from '../../src/client/zookeeper-client.js';
 import { createServer, load, type ThriftServer } from '../../src/index.js';

@@ -1,5 +1,5 @@
 /** End to end with protocol: 'json' over real sockets on 127.0.0.1, for both framings. */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { AppErrorType, createConnection, createServer, load, ThriftAppError, type ServiceClient, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
@@ -19,8 +19,8 @@ for (const transport of ['buffered', 'framed'] as const) {
   });
 
   test.after(async () => {
-    conn.destroy();
-    server.destroy();
+    conn?.destroy();
+    server?.destroy();
   });
 
   test('every base type round-trips, edge values included', async () => {
