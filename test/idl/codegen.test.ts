@@ -1,6 +1,6 @@
 /** Code generation: what `thrift-streams gen` writes, its names and its errors, and the command line itself. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,7 +9,24 @@ import { IdlError } from '../../src/errors.js';
 import { generateTypes } from '../../src/idl/codegen.js';
 import { defineIdlModule } from '../../src/idl/codegen-runtime.js';
 import { loadSource, schemaOf } from '../../src/idl/index.js';
-import { fixtures, gen, repo, removeScratch, scratch } from '../types/generate.js';
+import { fixtures, gen, repo } from '../types/generate.js';
+
+// Scratch directories of this file's own, under one root made and removed here:
+// the runner imports every test file before running any, and generate.ts's
+// removeScratch() clears every directory made through it in the process, other
+// files' included.
+let scratchRoot: string | undefined;
+
+/** A fresh, empty directory `<root>/<name>` for one test. */
+function scratch(name: string): string {
+  if (scratchRoot === undefined) {
+    mkdirSync(join(repo, '.tmp'), { recursive: true });
+    scratchRoot = mkdtempSync(join(repo, '.tmp', 'idl-codegen-'));
+  }
+  const dir = join(scratchRoot, name);
+  mkdirSync(dir);
+  return dir;
+}
 
 /** Generates from IDL text (no includes) and returns the one file's text. */
 function genText(idl: string): string {
@@ -207,6 +224,8 @@ test('bin/thrift-streams.mjs runs the command (exit codes pass through)', () => 
   }
 });
 
-test.after(removeScratch);
+test.after(() => {
+  if (scratchRoot !== undefined && process.env.THRIFT_KEEP_SCRATCH !== '1') rmSync(scratchRoot, { recursive: true, force: true });
+});
 
 test.run();
