@@ -158,15 +158,26 @@ shared('execute() spreads 256 concurrent callers over at most maxsize connection
 });
 
 shared('a shared call waits for a connection when all are checked out', async () => {
-  const pool = await createPool(mod.Echo, { port: server2.address.port, minsize: 1, maxsize: 1 });
-  const held = await pool.acquire();
-  let done = false;
-  const call = pool.execute('echoI32', 4).then((v) => ((done = true), v));
-  await Promise.resolve();
-  assert.is(done, false);
-  pool.release(held);
-  assert.is(await within(call, 5000, 'the shared call'), 4);
-  await pool.close();
+  // The server records every echoI32 it is asked, so we can see whether the shared call went out.
+  const seen: number[] = [];
+  const recording = await createServer(mod.Echo, { ...echoHandler(mod), echoI32: (v: number) => (seen.push(v), v) }, { port: 0 });
+  const pool = await createPool(mod.Echo, { port: recording.address.port, minsize: 1, maxsize: 1 });
+  try {
+    const held = await pool.acquire();
+    let done = false;
+    const call = pool.execute('echoI32', 4).then((v) => ((done = true), v));
+    // A round trip on the only connection: had the shared call been written to it, the server
+    // would have read it first and answered it by now.
+    assert.is(await within(held.echoI32(1), 5000, 'a call on the held connection'), 1);
+    assert.equal(seen, [1], 'the shared call did not reach the server while the connection was held');
+    assert.is(done, false);
+    pool.release(held);
+    assert.is(await within(call, 5000, 'the shared call'), 4);
+    assert.equal(seen, [1, 4]);
+  } finally {
+    await pool.close();
+    recording.destroy();
+  }
 });
 
 shared.run();

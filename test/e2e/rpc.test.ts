@@ -160,15 +160,20 @@ for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'
     assert.is(e.code, 'TIMEOUT');
     assert.is(conn.inflight, 0);
     assert.is(await conn.echoI32(3), 3);
+    // Sent after the timed-out call, so its reply comes after the late one: that reply is
+    // dropped within this test, not during the next one.
+    assert.is(await conn.delayed(4, 300), 4);
   });
 
-  test('an AbortSignal cancels a call', async () => {
+  test('an AbortSignal cancels a call; the late reply is dropped', async () => {
     const controller = new AbortController();
     const p = conn.call('delayed', [1, 300], { signal: controller.signal });
     controller.abort();
     const e = await rejection(p);
     assert.is(e.code, 'ABORTED');
     assert.is(conn.inflight, 0);
+    // Outlives the aborted call's reply, which must be dropped here without harm.
+    assert.is(await conn.delayed(2, 300), 2);
   });
 
   test('a pool under 100 concurrent users never exceeds maxsize 4', async () => {
@@ -238,7 +243,8 @@ lifecycle('a server killed mid-call: pending calls reject with ConnectionClosedE
 });
 
 lifecycle('an idle connection is closed after the server timeout', async () => {
-  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, timeout: 50 });
+  // Long enough that a GC pause cannot close the connection before its first call is answered.
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, timeout: 1000 });
   try {
     const conn = await createConnection(mod.Echo, { port: server.address.port });
     assert.is(await conn.echoI32(1), 1);

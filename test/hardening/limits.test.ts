@@ -127,35 +127,34 @@ for (const transport of ['framed', 'buffered'] as const) {
     }
   }
 
-  test('a string length past the message end is a PROTOCOL_ERROR reply; the connection stays', async () => {
-    const w = binaryProtocol.createWriter();
-    w.begin();
-    w.writeMessageBegin('echoString', MessageType.CALL, 1);
-    w.writeStructBegin();
-    w.writeFieldBegin(TType.STRING, 1);
-    w.writeI32(0x7fffff00);
-    const head = w.finish();
-    // Unframed, the measure walk would wait for those bytes: the length must stay inside the message.
-    if (transport === 'buffered') return;
-    const e = await appErrorFor(head);
-    assert.is(e.type, AppErrorType.PROTOCOL_ERROR);
-    assert.match(e.message, /truncated|length/);
-  });
+  // Framed only: unframed, the measure walk would wait for the announced bytes, so the
+  // length never reaches the decoder; the unframed limits are covered above.
+  if (transport === 'framed') {
+    test('a string length past the message end is a PROTOCOL_ERROR reply; the connection stays', async () => {
+      const w = binaryProtocol.createWriter();
+      w.begin();
+      w.writeMessageBegin('echoString', MessageType.CALL, 1);
+      w.writeStructBegin();
+      w.writeFieldBegin(TType.STRING, 1);
+      w.writeI32(0x7fffff00);
+      const e = await appErrorFor(w.finish());
+      assert.is(e.type, AppErrorType.PROTOCOL_ERROR);
+      assert.match(e.message, /truncated|length/);
+    });
 
-  test('a container count the message cannot hold is a SIZE_LIMIT PROTOCOL_ERROR, decided before allocating', async () => {
-    const w = binaryProtocol.createWriter();
-    w.begin();
-    w.writeMessageBegin('echoList', MessageType.CALL, 1);
-    w.writeStructBegin();
-    w.writeFieldBegin(TType.LIST, 1);
-    w.writeListBegin(TType.I32, 0x7ffffff0);
-    w.writeI32(1);
-    const head = w.finish();
-    if (transport === 'buffered') return;
-    const e = await appErrorFor(head);
-    assert.is(e.type, AppErrorType.PROTOCOL_ERROR);
-    assert.match(e.message, /container of 2147483632 elements/);
-  });
+    test('a container count the message cannot hold is a SIZE_LIMIT PROTOCOL_ERROR, decided before allocating', async () => {
+      const w = binaryProtocol.createWriter();
+      w.begin();
+      w.writeMessageBegin('echoList', MessageType.CALL, 1);
+      w.writeStructBegin();
+      w.writeFieldBegin(TType.LIST, 1);
+      w.writeListBegin(TType.I32, 0x7ffffff0);
+      w.writeI32(1);
+      const e = await appErrorFor(w.finish());
+      assert.is(e.type, AppErrorType.PROTOCOL_ERROR);
+      assert.match(e.message, /container of 2147483632 elements/);
+    });
+  }
 
   test('nesting past maxDepth is a PROTOCOL_ERROR reply naming the limit', async () => {
     // echoBag(Bag{nested: [[...]]}) is 4 deep; a 20-deep skipped field trips maxDepth 16.
@@ -208,7 +207,7 @@ unframed('maxDepth above 64 is honoured by the measure walk too', async () => {
     let got = 0;
     const reply = new Promise<void>((resolve) => r.socket.on('data', (d: Buffer) => ((got += d.length), resolve())));
     r.socket.write(deep(80));
-    await within(Promise.race([reply, r.closed.then(() => Promise.reject(new Error('closed instead of answering')))]), 3000, 'a reply');
+    await within(Promise.race([reply, r.closed.then(() => Promise.reject(new Error('closed instead of answering')))]), 5000, 'a reply');
     assert.ok(got > 0);
     r.socket.destroy();
   } finally {

@@ -169,14 +169,21 @@ test('a server that is not there: the call rejects with ConnectionClosedError ca
 });
 
 test('timeouts: a slow call rejects with TimeoutError and the connection stays usable', async () => {
-  const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0 });
+  // The slow call's handler answers only once the test releases it, after client.close() has
+  // resolved: a close() that waited for the abandoned request would hang into the deadline.
+  const arrived = signal();
+  const release = signal();
+  const handler = { ...echoHandler(mod), delayed: (v: number) => (arrived.resolve(), release.promise.then(() => v)) };
+  const server = await createHttpServer(mod.Echo, handler, { port: 0 });
   try {
     const client = await createHttpConnection(mod.Echo, { url: urlOf(server), timeout: 5000 });
-    assert.instance(await rejection(client.call('delayed', [1, 500], { timeout: 50 })), TimeoutError);
+    assert.instance(await rejection(client.call('delayed', [1, 0], { timeout: 50 })), TimeoutError);
     assert.is(await client.echoI32(9), 9);
+    await within(arrived.promise, 5000, 'the abandoned request to reach the handler');
     // Closing cancels the abandoned request instead of waiting for it.
-    await within(client.close(), 1000, 'close with an abandoned request in flight');
+    await within(client.close(), 5000, 'close with an abandoned request in flight');
   } finally {
+    release.resolve();
     await server.close();
   }
 });
@@ -199,7 +206,7 @@ test('close() lets calls in flight finish, then stops accepting', async () => {
   const server = await createHttpServer(mod.Echo, handler, { port: 0 });
   const client = await createHttpConnection(mod.Echo, { url: urlOf(server), timeout: 5000 });
   const slow = client.delayed(11, 100);
-  await within(arrived.promise, 2000, 'the request to reach the handler');
+  await within(arrived.promise, 5000, 'the request to reach the handler');
   const closed = server.close();
   assert.is(await within(slow, 5000, 'the slow call'), 11);
   await within(closed, 5000, 'the server to close');
