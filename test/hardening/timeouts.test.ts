@@ -52,7 +52,8 @@ for (const transport of ['buffered', 'framed'] as const) {
   let server: ThriftServer;
   const t = suite(`timeouts over ${transport}`);
   t.before(async () => {
-    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, timeout: 150 });
+    // Long enough that a GC pause between connecting and the first call cannot close a good client.
+    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, timeout: 1000 });
   });
   t.after(() => server.destroy());
 
@@ -64,7 +65,9 @@ for (const transport of ['buffered', 'framed'] as const) {
   t('a call in flight longer than `timeout` still gets its reply', async () => {
     const c = await goodClient(server.address.port, transport);
     try {
-      assert.is(await c.delayed(7, 400), 7);
+      // Three times the timeout: an idle close that ignored calls in flight would give this one
+      // only `timeout` more to finish, and cut it off at twice the timeout.
+      assert.is(await c.delayed(7, 3000), 7);
     } finally {
       c.destroy();
     }
@@ -89,7 +92,7 @@ for (const transport of ['buffered', 'framed'] as const) {
       if (i < bytes.length && !r.socket.destroyed) r.socket.write(bytes.subarray(i, ++i));
     }, 10);
     try {
-      // 500+ bytes at 10 ms each would take 5 s; the 150 ms timeout must win.
+      // 500+ bytes at 10 ms each would take over 5 s; the 1000 ms timeout must win.
       await within(r.closed, 5000, 'the trickling connection to be closed');
       assert.ok(i < bytes.length, 'closed before the message completed');
     } finally {
