@@ -1,5 +1,5 @@
 /** Pool semantics (aiothrift's): sizes, waiting, release and drop, close, over a real server. */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { createPool, createServer, load, PoolClosedError, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
@@ -14,7 +14,7 @@ test.before(async () => {
   server = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
   port = server.address.port;
 });
-test.after(() => server.destroy());
+test.after(() => server?.destroy());
 
 test('createPool opens minsize connections; acquire opens more up to maxsize', async () => {
   const pool = await createPool(mod.Echo, { port, minsize: 2, maxsize: 3 });
@@ -133,7 +133,7 @@ let server2: ThriftServer;
 shared.before(async () => {
   server2 = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
 });
-shared.after(() => server2.destroy());
+shared.after(() => server2?.destroy());
 
 shared('execute() spreads 256 concurrent callers over at most maxsize connections, pipelined', async () => {
   const pool = await createPool(mod.Echo, { port: server2.address.port, minsize: 1, maxsize: 8 });

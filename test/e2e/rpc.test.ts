@@ -1,7 +1,7 @@
 /** End to end over real sockets on 127.0.0.1: load an IDL, serve it, call it, for each protocol and framing. */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import {
   AppErrorType,
@@ -33,8 +33,8 @@ for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'
   });
 
   test.after(async () => {
-    conn.destroy();
-    server.destroy();
+    conn?.destroy();
+    server?.destroy();
   });
 
   test('every base type round-trips, edge values included', async () => {

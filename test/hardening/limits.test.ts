@@ -2,7 +2,7 @@
  * Wire limits over real sockets: each bad connection gets a typed error and is
  * closed alone, while a good client on the same server keeps getting right answers.
  */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { AppErrorType, createServer, FrameTooLargeError, ProtocolError, ProtocolErrorType, ThriftAppError, type ThriftServer } from '../../src/index.js';
 import { binaryProtocol, compactProtocol, MessageType, TType } from '../../src/protocol/index.js';
@@ -29,7 +29,7 @@ for (const transport of ['framed', 'buffered'] as const) {
       },
     });
   });
-  test.after(() => server.destroy());
+  test.after(() => server?.destroy());
   test.before.each(() => {
     errors = [];
   });

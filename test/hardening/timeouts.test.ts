@@ -3,7 +3,7 @@
  * and slow senders (half a message, trickled bytes), each shown to close only the
  * offending connection while a good client keeps getting answers.
  */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { createServer, type ThriftServer } from '../../src/index.js';
 import { binaryProtocol } from '../../src/protocol/index.js';
@@ -55,7 +55,7 @@ for (const transport of ['buffered', 'framed'] as const) {
     // Long enough that a GC pause between connecting and the first call cannot close a good client.
     server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, timeout: 1000 });
   });
-  t.after(() => server.destroy());
+  t.after(() => server?.destroy());
 
   t('an idle connection is closed after `timeout`', async () => {
     const r = await raw(server.address.port);

@@ -4,7 +4,7 @@
  * the server answers to requests that are not Thrift calls, CORS, limits, oneway
  * acknowledgement, failures that break a connection, and a graceful close.
  */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import * as polyfill from 'web-streams-polyfill';
 import {

@@ -5,7 +5,7 @@
  * then one message per WebSocket message on the wire, refused upgrades, limits,
  * and the lifecycle.
  */
-import { suite } from 'uvu';
+import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import * as polyfill from 'web-streams-polyfill';
 import WebSocket from 'ws';
