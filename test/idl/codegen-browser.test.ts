@@ -22,7 +22,7 @@ test('generated code on the browser entry: a client and a processor over a memor
     assert.is(await client.version(), '1.0');
     await client.close();
   } finally {
-    removeScratch();
+    removeScratch(dir);
   }
 });
 

@@ -171,6 +171,6 @@ test('a generated server with includes answers inherited and own functions acros
   }
 });
 
-test.after(removeScratch);
+test.after(() => removeScratch(dir));
 
 test.run();

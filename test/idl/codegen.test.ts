@@ -1,6 +1,6 @@
 /** Code generation: what `thrift-streams gen` writes, its names and its errors, and the command line itself. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,20 +9,14 @@ import { IdlError } from '../../src/errors.js';
 import { generateTypes } from '../../src/idl/codegen.js';
 import { defineIdlModule } from '../../src/idl/codegen-runtime.js';
 import { loadSource, schemaOf } from '../../src/idl/index.js';
-import { fixtures, gen, repo } from '../types/generate.js';
+import { fixtures, gen, removeScratch, repo, scratch as scratchDir } from '../types/generate.js';
 
-// Scratch directories of this file's own, under one root made and removed here:
-// the runner imports every test file before running any, and generate.ts's
-// removeScratch() clears every directory made through it in the process, other
-// files' included.
+// This file's scratch directories, under one root of its own.
 let scratchRoot: string | undefined;
 
 /** A fresh, empty directory `<root>/<name>` for one test. */
 function scratch(name: string): string {
-  if (scratchRoot === undefined) {
-    mkdirSync(join(repo, '.tmp'), { recursive: true });
-    scratchRoot = mkdtempSync(join(repo, '.tmp', 'idl-codegen-'));
-  }
+  scratchRoot ??= scratchDir('idl-codegen');
   const dir = join(scratchRoot, name);
   mkdirSync(dir);
   return dir;
@@ -225,7 +219,7 @@ test('bin/thrift-streams.mjs runs the command (exit codes pass through)', () => 
 });
 
 test.after(() => {
-  if (scratchRoot !== undefined && process.env.THRIFT_KEEP_SCRATCH !== '1') rmSync(scratchRoot, { recursive: true, force: true });
+  removeScratch(scratchRoot);
 });
 
 test.run();

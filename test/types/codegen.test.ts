@@ -5,12 +5,12 @@
  * diagnostics are attributed per file, so one error cannot hide another.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { negatives, negativeSource, positive } from './codegen-cases.js';
-import { fixtures, gen, repo } from './generate.js';
+import { fixtures, gen, removeScratch, repo, scratch } from './generate.js';
 
 interface Diagnostic {
   readonly file: string;
@@ -20,11 +20,8 @@ interface Diagnostic {
   readonly text: string;
 }
 
-// A directory of this file's own, made and removed here: the runner imports every test
-// file before running any, and generate.ts's removeScratch() clears every directory
-// made through it in the process, other files' included.
-mkdirSync(join(repo, '.tmp'), { recursive: true });
-const dir = mkdtempSync(join(repo, '.tmp', 'codegen-types-'));
+// Made at import: the diagnostics below are computed before any test runs.
+const dir = scratch('codegen-types');
 gen(fixtures.echo, join(dir, 'gen'));
 gen(fixtures.thriftTest, join(dir, 'gen'));
 gen(fixtures.includesMain, join(dir, 'inc'), ['-I', fixtures.includesLib]);
@@ -129,7 +126,7 @@ for (const { c, file, line } of negativeFiles) {
 }
 
 test.after(() => {
-  if (process.env.THRIFT_KEEP_SCRATCH !== '1') rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
 });
 
 test.run();

@@ -3,7 +3,7 @@
  * scratch directory under .tmp/ (gitignored), with the generated code
  * importing the runtime from this checkout's src/index.ts.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli.js';
@@ -19,21 +19,18 @@ export const fixtures = {
   includesLib: join(repo, 'test/idl/fixtures/includes/lib'),
 };
 
-const made: string[] = [];
-
-/** A fresh, empty scratch directory `.tmp/<name>-<pid>` (per process, so parallel runs do not collide). */
+/**
+ * A fresh, empty scratch directory `.tmp/<name>-XXXXXX`, unique to its caller: the
+ * runner imports every test file before running any, so each file owns its own.
+ */
 export function scratch(name: string): string {
-  const dir = join(repo, '.tmp', `${name}-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  made.push(dir);
-  return dir;
+  mkdirSync(join(repo, '.tmp'), { recursive: true });
+  return mkdtempSync(join(repo, '.tmp', `${name}-`));
 }
 
-/** Removes every scratch directory this process made (set THRIFT_KEEP_SCRATCH=1 to keep them for a look). */
-export function removeScratch(): void {
-  if (process.env.THRIFT_KEEP_SCRATCH === '1') return;
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+/** Removes one scratch directory (set THRIFT_KEEP_SCRATCH=1 to keep it for a look). */
+export function removeScratch(dir: string | undefined): void {
+  if (dir !== undefined && process.env.THRIFT_KEEP_SCRATCH !== '1') rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs `gen <file> -o <outDir> [...extra]`; throws with the CLI's output unless it exits 0. */
