@@ -300,7 +300,6 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
       if (this.state !== 'open' || this.live() >= this.minsize || this.size >= this.maxsize) return;
       this.open().then(
         (c) => {
-          this.refillFailures = 0;
           this.checkin(c);
           this.scheduleRefill();
         },

@@ -259,8 +259,6 @@ class FetchTransport implements HttpTransport {
   }
 }
 
-
-
 /** Creates a Thrift-over-HTTP transport for one service URL. Nothing is sent until a message is written. */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   if (options === null || typeof options !== 'object' || options.url === undefined) {
