@@ -90,11 +90,11 @@ async function kill(instance: Instance): Promise<void> {
 }
 
 /**
- * Resolves once `instance` answers a session; rejects if its JVM exits first. A session
+ * A session on `instance`, once it answers; rejects if its JVM exits first. A session
  * request can go unanswered (the client then waits forever on that socket), so each
  * attempt is bounded and a fresh one follows, within an overall budget.
  */
-async function ready(instance: Instance, connect: string, budgetMs = 60_000): Promise<void> {
+async function openSession(instance: Instance, connect: string, budgetMs = 60_000): Promise<ZooKeeperSession> {
   const exited = once(instance.child, 'exit').then(([code]) => {
     throw new Error(`zookeeper exited with ${code} before answering: ${instance.output().slice(-2000)}`);
   });
@@ -103,8 +103,7 @@ async function ready(instance: Instance, connect: string, budgetMs = 60_000): Pr
   for (let attempt = 1; ; attempt++) {
     const opening = ZooKeeperSession.open({ connect, connectTimeout: Math.min(10_000, Math.max(1000, deadline - Date.now())) });
     try {
-      (await Promise.race([opening, exited])).close();
-      return;
+      return await Promise.race([opening, exited]);
     } catch (e) {
       opening.then((s) => s.close(), () => {});
       if (instance.child.exitCode !== null || instance.child.signalCode !== null || Date.now() >= deadline) {
@@ -126,14 +125,9 @@ async function lastZxid(port: number): Promise<number> {
 }
 
 /** Makes at least `count` transactions (ephemeral creates, deleted with the session). */
-async function writeTransactions(connect: string, count: number): Promise<void> {
-  const session = await ZooKeeperSession.open({ connect });
-  try {
-    for (let done = 0; done < count; done += 100) {
-      await Promise.all(Array.from({ length: 100 }, () => session.register('/zxid-filler', { host: '127.0.0.1', port: 1 })));
-    }
-  } finally {
-    session.close();
+async function writeTransactions(session: ZooKeeperSession, count: number): Promise<void> {
+  for (let done = 0; done < count; done += 100) {
+    await Promise.all(Array.from({ length: 100 }, () => session.register('/zxid-filler', { host: '127.0.0.1', port: 1 })));
   }
 }
 
@@ -150,7 +144,7 @@ export async function startZooKeeper(): Promise<TestZooKeeper> {
     const connect = `127.0.0.1:${port}`;
     let current = launch(port);
     try {
-      await ready(current, connect);
+      (await openSession(current, connect)).close();
     } catch (e) {
       lastError = e;
       await kill(current);
@@ -162,10 +156,14 @@ export async function startZooKeeper(): Promise<TestZooKeeper> {
         const seen = await lastZxid(port);
         await kill(current);
         current = launch(port);
-        await ready(current, connect);
-        // A server refuses clients that have seen a later transaction than its own last one
-        // ("client must try another server"): write past the old server's last zxid first.
-        await writeTransactions(connect, seen + 50);
+        const session = await openSession(current, connect);
+        try {
+          // A server refuses clients that have seen a later transaction than its own last one
+          // ("client must try another server"): write past the old server's last zxid first.
+          await writeTransactions(session, seen + 50);
+        } finally {
+          session.close();
+        }
       },
       stop: () => kill(current),
     };
