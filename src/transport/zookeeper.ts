@@ -74,6 +74,8 @@ export class ZooKeeperSession {
   private readonly client: Client;
   private closedFlag = false;
   private lost = false;
+  /** Whether the client holds a live connection (it is connected when the session opens). */
+  private connected = true;
   private readonly lostListeners: (() => void)[] = [];
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -84,9 +86,11 @@ export class ZooKeeperSession {
     // Disconnected for a whole session timeout, the session is gone for the ensemble too (or soon
     // will be); waiting longer for the server to say so can take forever when a reconnect stalls.
     client.on('disconnected', () => {
+      this.connected = false;
       if (this.lostTimer === undefined && !this.closedFlag) this.lostTimer = setTimeout(() => this.markLost(), sessionTimeout);
     });
     client.on('connected', () => {
+      this.connected = true;
       if (this.lostTimer !== undefined) clearTimeout(this.lostTimer);
       this.lostTimer = undefined;
     });
@@ -191,12 +195,15 @@ export class ZooKeeperSession {
     };
   }
 
-  /** Ends the session: its ephemeral nodes are deleted by the ensemble at once. */
+  /** Ends the session: its ephemeral nodes are deleted by the ensemble at once (or when it expires, if disconnected). */
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
     if (this.lostTimer !== undefined) clearTimeout(this.lostTimer);
     this.lostTimer = undefined;
-    this.client.close();
+    // Connected, the library ends the session properly; otherwise it may be waiting on a
+    // handshake the server never answers, which only destroying the socket ends.
+    if (this.connected) this.client.close();
+    else abandon(this.client);
   }
 }

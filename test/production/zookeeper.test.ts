@@ -9,7 +9,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import { TimeoutError } from '../../src/errors.js';
 import { encodeMember, parseMember, ZooKeeperSession } from '../../src/transport/zookeeper.js';
 import { echoHandler } from '../helpers/echo-handler.js';
-import { rejection, within } from '../helpers/wait.js';
+import { rejection, signal, within } from '../helpers/wait.js';
 import { startZooKeeper, type TestZooKeeper } from './zookeeper-server.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
@@ -72,6 +72,40 @@ test('a ZooKeeper that accepts but never answers: open() times out and lets go o
   socket.resume(); // read, so the client's end of the socket is seen
   if (!socket.closed) await within(once(socket, 'close'), 5000, 'the abandoned client to close its socket');
   silent.close();
+});
+
+test('a session closed while its reconnect waits on a silent server lets go of the socket', async () => {
+  // A stand-in ZooKeeper: answers the first session handshake, then stays silent.
+  const accepted: Socket[] = [];
+  const second = signal<Socket>();
+  const fake = createTcpServer((socket) => {
+    accepted.push(socket);
+    socket.on('error', () => {});
+    if (accepted.length === 1) {
+      socket.once('data', () => {
+        // ConnectResponse: protocolVersion, timeOut, sessionId, passwd (16 bytes), behind a length.
+        const reply = Buffer.alloc(4 + 36);
+        reply.writeInt32BE(36, 0);
+        reply.writeInt32BE(10_000, 8);
+        reply.writeBigInt64BE(1n, 12);
+        reply.writeInt32BE(16, 20);
+        socket.write(reply);
+        socket.resume();
+      });
+    } else {
+      socket.resume(); // read, so the client's end of the socket is seen
+      second.resolve(socket);
+    }
+  });
+  fake.listen(0, '127.0.0.1');
+  await once(fake, 'listening');
+  const port = (fake.address() as { port: number }).port;
+  const session = await within(ZooKeeperSession.open({ connect: `127.0.0.1:${port}`, sessionTimeout: 10_000 }), 5000, 'the first handshake');
+  accepted[0]!.destroy();
+  const silent = await within(second.promise, 5000, 'the client to reconnect');
+  session.close();
+  if (!silent.closed) await within(once(silent, 'close'), 5000, 'the closed session to let go of its socket');
+  fake.close();
 });
 
 test('servers register under the service path and a client finds them all and spreads calls', async () => {
