@@ -10,6 +10,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
+import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -70,7 +71,7 @@ export const THRIFT_CONTENT_TYPE = 'application/x-thrift';
 function ignore(): void {}
 
 /** One request/response pair seen as a duplex. */
-class NodeHttpExchange implements HttpExchange {
+class NodeHttpExchange extends DuplexEnds implements HttpExchange {
   readonly request: IncomingMessage;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
@@ -79,13 +80,10 @@ class NodeHttpExchange implements HttpExchange {
   private readonly response: ServerResponse;
   private readonly contentType: string;
   private readonly chunks: Uint8Array[] = [];
-  private readController!: ReadableStreamDefaultController<Uint8Array>;
-  private writeController!: WritableStreamDefaultController;
-  private readOpen = true;
-  private writeOpen = true;
   private answered = false;
 
   constructor(request: IncomingMessage, response: ServerResponse, body: Uint8Array, contentType: string) {
+    super();
     this.request = request;
     this.response = response;
     this.contentType = contentType;
@@ -156,16 +154,6 @@ class NodeHttpExchange implements HttpExchange {
     res.end(text);
   }
 
-  private fail(error: unknown): void {
-    if (this.readOpen) {
-      this.readOpen = false;
-      this.readController.error(error);
-    }
-    if (this.writeOpen) {
-      this.writeOpen = false;
-      this.writeController.error(error);
-    }
-  }
 }
 
 /** Sends a short plain-text answer that is not a Thrift reply. */

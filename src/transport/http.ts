@@ -8,6 +8,7 @@
  */
 import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
 import { HttpStatusError } from './http-status-error.js';
+import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -63,7 +64,7 @@ const CONTENT_TYPE = 'application/x-thrift';
 
 function ignore(): void {}
 
-class FetchTransport implements HttpTransport {
+class FetchTransport extends DuplexEnds implements HttpTransport {
   readonly url: string;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
@@ -74,13 +75,10 @@ class FetchTransport implements HttpTransport {
   private readonly posted = new Set<AbortController>();
   /** Requests made through request(): their callers get the replies. */
   private readonly direct = new Set<AbortController>();
-  private readController!: ReadableStreamDefaultController<Uint8Array>;
-  private writeController!: WritableStreamDefaultController;
-  private readOpen = true;
-  private writeOpen = true;
   private failure: Error | undefined;
 
   constructor(options: HttpTransportOptions) {
+    super();
     this.url = String(options.url);
     const fetchFn = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
     if (typeof fetchFn !== 'function') throw new TypeError('createHttpTransport: this runtime has no fetch; pass one as options.fetch');
@@ -247,16 +245,6 @@ class FetchTransport implements HttpTransport {
     this.posted.clear();
   }
 
-  private fail(error: unknown): void {
-    if (this.readOpen) {
-      this.readOpen = false;
-      this.readController.error(error);
-    }
-    if (this.writeOpen) {
-      this.writeOpen = false;
-      this.writeController.error(error);
-    }
-  }
 }
 
 /** Creates a Thrift-over-HTTP transport for one service URL. Nothing is sent until a message is written. */

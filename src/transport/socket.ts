@@ -6,6 +6,7 @@
 import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { abortReason, ConnectionClosedError, TimeoutError, TransportError } from '../errors.js';
+import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -77,14 +78,10 @@ function ignore(): void {}
  * State shared by the socket's readable and writable. Event handlers are bound
  * once per connection so no closure is created per chunk.
  */
-class NodeSocketConnection implements SocketConnection {
+class NodeSocketConnection extends DuplexEnds implements SocketConnection {
   readonly socket: Socket;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
-  /** @internal */ readController!: ReadableStreamDefaultController<Uint8Array>;
-  /** @internal */ writeController!: WritableStreamDefaultController;
-  /** @internal */ readOpen = true;
-  /** @internal */ writeOpen = true;
   /** @internal */ paused = false;
   private corked = false;
   private ended = false;
@@ -94,6 +91,7 @@ class NodeSocketConnection implements SocketConnection {
   private readonly uncorkBound: () => void;
 
   constructor(socket: Socket) {
+    super();
     this.socket = socket;
     this.uncorkBound = this.uncork.bind(this);
     const { ReadableStream, WritableStream } = streams();
@@ -162,15 +160,8 @@ class NodeSocketConnection implements SocketConnection {
 
   /** Errors whichever streams are still open and fails a write waiting for drain. */
   /** @internal */
-  fail(error: unknown): void {
-    if (this.readOpen) {
-      this.readOpen = false;
-      this.readController.error(error);
-    }
-    if (this.writeOpen) {
-      this.writeOpen = false;
-      this.writeController.error(error);
-    }
+  override fail(error: unknown): void {
+    super.fail(error);
     const reject = this.drainReject;
     if (reject !== null) {
       this.drainResolve = this.drainReject = null;

@@ -6,6 +6,7 @@
  * WebSocket and on the `ws` package's (which implements that API in Node).
  */
 import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
+import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -89,14 +90,10 @@ function byteLength(chunk: Uint8Array): number {
 
 function ignore(): void {}
 
-class WebSocketDuplex implements WebSocketConnection {
+class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
   readonly socket: WebSocketLike;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
-  private readController!: ReadableStreamDefaultController<Uint8Array>;
-  private writeController!: WritableStreamDefaultController;
-  private readOpen = true;
-  private writeOpen = true;
   private paused = false;
   private closing = false;
   private readonly maxMessageSize: number;
@@ -104,6 +101,7 @@ class WebSocketDuplex implements WebSocketConnection {
   private readonly listeners: [string, (event: any) => void][];
 
   constructor(socket: WebSocketLike, options: WebSocketStreamOptions) {
+    super();
     this.socket = socket;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.flow = options.flow;
@@ -221,16 +219,6 @@ class WebSocketDuplex implements WebSocketConnection {
     this.fail(new TransportError('WebSocket error'));
   }
 
-  private fail(error: unknown): void {
-    if (this.readOpen) {
-      this.readOpen = false;
-      this.readController.error(error);
-    }
-    if (this.writeOpen) {
-      this.writeOpen = false;
-      this.writeController.error(error);
-    }
-  }
 }
 
 /** Wraps an open (or opening) WebSocket as a duplex of whole messages. */
