@@ -87,7 +87,7 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
     this.request = request;
     this.response = response;
     this.contentType = contentType;
-    const { ReadableStream, WritableStream } = streams();
+    const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.readController = controller;
@@ -97,21 +97,8 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
         this.readOpen = false;
       },
     });
-    this.writable = new WritableStream<Uint8Array>({
-      start: (controller) => {
-        this.writeController = controller;
-      },
-      write: (chunk) => {
-        this.chunks.push(chunk);
-      },
-      close: () => {
-        this.writeOpen = false;
-        this.close();
-      },
-      abort: (reason) => {
-        this.writeOpen = false;
-        this.destroy(reason instanceof Error ? reason : undefined);
-      },
+    this.writable = this.writableTo((chunk) => {
+      this.chunks.push(chunk);
     });
     this.done = new Promise<void>((resolve) => response.once('close', resolve));
     // A client gone before its answer: whoever writes the reply learns it.

@@ -92,7 +92,7 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
       cache: 'no-store',
       redirect: 'error',
     };
-    const { ReadableStream, WritableStream } = streams();
+    const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.readController = controller;
@@ -103,20 +103,7 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
         this.cancelPosted();
       },
     });
-    this.writable = new WritableStream<Uint8Array>({
-      start: (controller) => {
-        this.writeController = controller;
-      },
-      write: (chunk) => this.post(chunk),
-      close: () => {
-        this.writeOpen = false;
-        this.close();
-      },
-      abort: (reason) => {
-        this.writeOpen = false;
-        this.destroy(reason instanceof Error ? reason : undefined);
-      },
-    });
+    this.writable = this.writableTo((chunk) => this.post(chunk));
   }
 
   get inflight(): number {

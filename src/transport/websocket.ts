@@ -106,7 +106,7 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.flow = options.flow;
     socket.binaryType = 'arraybuffer';
-    const { ReadableStream, WritableStream } = streams();
+    const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
@@ -126,20 +126,7 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
       },
       { highWaterMark: READ_HIGH_WATER_MARK, size: byteLength },
     );
-    this.writable = new WritableStream<Uint8Array>({
-      start: (controller) => {
-        this.writeController = controller;
-      },
-      write: (chunk) => this.send(chunk),
-      close: () => {
-        this.writeOpen = false;
-        this.close();
-      },
-      abort: (reason) => {
-        this.writeOpen = false;
-        this.destroy(reason instanceof Error ? reason : undefined);
-      },
-    });
+    this.writable = this.writableTo((chunk) => this.send(chunk));
     this.listeners = [
       ['message', this.onMessage.bind(this)],
       ['close', this.onClose.bind(this)],
