@@ -10,6 +10,7 @@
  */
 import { IdlError } from '../errors.js';
 import type { EnumDesc, StructDesc, TypeDesc } from '../protocol/schema.js';
+import { isUuid } from '../protocol/uuid.js';
 import type { Pos, ValueNode } from './ast.js';
 import { cloneValue } from './classes.js';
 
@@ -43,7 +44,6 @@ const I8: readonly [bigint, bigint] = [-128n, 127n];
 const I16: readonly [bigint, bigint] = [-32768n, 32767n];
 const I32: readonly [bigint, bigint] = [-2147483648n, 2147483647n];
 const I64: readonly [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const utf8 = new TextEncoder();
 
 /** The type as IDL text, for messages. */
@@ -109,7 +109,7 @@ export function convertValue<S extends { readonly file: string }>(
       if (node.kind !== 'string') throw mismatch(node);
       // Apache also accepts the Windows GUID form {xxxxxxxx-...} (t_const_value.h validate_uuid).
       const s = node.value.length === 38 && node.value[0] === '{' && node.value[37] === '}' ? node.value.slice(1, 37) : node.value;
-      if (!UUID.test(s)) throw fail(node.pos, `${describe(node)} is not a uuid (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
+      if (!isUuid(s)) throw fail(node.pos, `${describe(node)} is not a uuid (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`);
       return s.toLowerCase();
     }
     case 'enum': {

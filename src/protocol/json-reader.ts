@@ -11,36 +11,22 @@
  * in integers (Apache's Node peer writes them for some negative i64 values).
  */
 import { ProtocolError, ProtocolErrorType } from '../errors.js';
-import { ttypeOfJsonName } from './json-type-names.js';
+import { BACKSLASH, CLOSED, COLON, COMMA, FRESH, LIST, MAP, MESSAGE, OPEN, QUOTE, STRUCT, TOP, ttypeOfJsonName } from './json-common.js';
 import { TType } from './schema.js';
 import { INCOMPLETE, measureBySkipping } from './measure-by-skipping.js';
 import { skipComposite } from './skip.js';
 import type { MessageHeader, ProtocolReader, ReaderLimits } from './types.js';
 import { readUtf8 } from './utf8.js';
+import { isUuid } from './uuid.js';
 
 const EMPTY = new Uint8Array(0);
 const MAX_DEPTH_STACK = 1024;
 
-// Frame kinds: what the values being read are inside of.
-const TOP = 0;
-const MESSAGE = 1;
-const STRUCT = 2;
-const LIST = 3;
-const MAP = 4;
-
-// STRUCT states: no field yet, a field wrapper `{"type":` open, the last field closed.
-const FRESH = 0;
-const OPEN = 1;
-const CLOSED = 2;
 // MAP states: before the first key, a value next, a later key next.
 const FIRST_KEY = 0;
 const VALUE_NEXT = 1;
 const KEY_NEXT = 2;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const MINUS = 0x2d;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
@@ -83,7 +69,6 @@ ESCAPED[0x74] = 0x09; // t
 const NAN = Uint8Array.from('NaN"', (c) => c.charCodeAt(0));
 const INF = Uint8Array.from('Infinity"', (c) => c.charCodeAt(0));
 const NEG_INF = Uint8Array.from('-Infinity"', (c) => c.charCodeAt(0));
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Reads Thrift values in Apache's TJSONProtocol. */
 export class JsonReader implements ProtocolReader {
@@ -103,6 +88,9 @@ export class JsonReader implements ProtocolReader {
   private readonly maxDepth: number;
   /** Unescaped string bytes, when a string has escapes. */
   private scratch = new Uint8Array(256);
+  /** Where quoted() left the last string token's content: the input or scratch, from quotedFrom. */
+  private quotedBytes: Uint8Array = EMPTY;
+  private quotedFrom = 0;
   /** Digits of the integer token last scanned: [numStart, numEnd), with its sign. */
   private numStart = 0;
   private numEnd = 0;
@@ -287,30 +275,16 @@ export class JsonReader implements ProtocolReader {
 
   readBinary(): Uint8Array {
     this.pre();
-    if (this.peek() !== QUOTE) this.unexpected(QUOTE);
-    const b = this.bytes;
-    const start = ++this.pos;
-    let p = start;
-    for (;;) {
-      if (p >= this.end) this.truncatedAt(p);
-      const c = b[p];
-      if (c === QUOTE) {
-        this.pos = p + 1;
-        return decodeBase64(b, start, p);
-      }
-      if (c === BACKSLASH) break;
-      p++;
-    }
     // Some JSON writers escape '/' as '\/', which Java's reader (and so this one) unescapes first.
-    const n = this.unescape(start);
-    return decodeBase64(this.scratch, 0, n);
+    const end = this.quoted();
+    return decodeBase64(this.quotedBytes, this.quotedFrom, end);
   }
 
   readUuid(): string {
     this.pre();
     const at = this.pos;
     const s = this.str();
-    if (!UUID_RE.test(s)) throw new ProtocolError(`expected a UUID string at offset ${at}, got ${JSON.stringify(s.slice(0, 40))}`);
+    if (!isUuid(s)) throw new ProtocolError(`expected a UUID string at offset ${at}, got ${JSON.stringify(s.slice(0, 40))}`);
     return s.toLowerCase();
   }
 
@@ -604,23 +578,35 @@ export class JsonReader implements ProtocolReader {
 
   /** A JSON string token, unescaped and decoded from UTF-8. */
   private str(): string {
+    const end = this.quoted();
+    return readUtf8(this.quotedBytes, this.quotedFrom, end);
+  }
+
+  /**
+   * Reads a JSON string token and returns where its content ends in `quotedBytes`,
+   * from `quotedFrom`: the input itself when the token has no escape, else the
+   * unescaped copy in scratch.
+   */
+  private quoted(): number {
     if (this.peek() !== QUOTE) this.unexpected(QUOTE);
     const b = this.bytes;
     const start = ++this.pos;
-    let p = start;
-    for (;;) {
+    for (let p = start; ; p++) {
       if (p >= this.end) this.truncatedAt(p);
       const c = b[p];
       if (c === QUOTE) {
         this.pos = p + 1;
-        return readUtf8(b, start, p);
+        this.quotedBytes = b;
+        this.quotedFrom = start;
+        return p;
       }
       if (c === BACKSLASH) break;
-      p++;
     }
-    // unescape() may replace scratch, so it runs before scratch is read.
+    // unescape() may replace scratch, so scratch is taken after it.
     const n = this.unescape(start);
-    return readUtf8(this.scratch, 0, n);
+    this.quotedBytes = this.scratch;
+    this.quotedFrom = 0;
+    return n;
   }
 
   /**

@@ -11,25 +11,10 @@
 import { ProtocolError, ProtocolErrorType } from '../errors.js';
 import { invalid, SlabWriter } from './binary-writer.js';
 import { describe } from './describe.js';
-import { JSON_TYPE_NAME } from './json-type-names.js';
+import { BACKSLASH, CLOSED, COLON, COMMA, FRESH, JSON_TYPE_NAME, LIST, MAP, MESSAGE, OPEN, QUOTE, STRUCT, TOP } from './json-common.js';
 import type { ProtocolWriter } from './types.js';
+import { isUuid } from './uuid.js';
 
-// Frame kinds: what the values being written are inside of.
-const TOP = 0;
-const MESSAGE = 1;
-const STRUCT = 2;
-const LIST = 3;
-const MAP = 4;
-
-// Struct frame states: no field yet, a field wrapper `{"type":` open, the last field closed.
-const FRESH = 0;
-const OPEN = 1;
-const CLOSED = 2;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const HEX = '0123456789abcdef';
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
@@ -219,7 +204,7 @@ export class JsonWriter extends SlabWriter implements ProtocolWriter {
   }
 
   writeUuid(value: string): void {
-    if (typeof value !== 'string' || !UUID_RE.test(value)) {
+    if (!isUuid(value)) {
       throw new ProtocolError(`expected a UUID string (8-4-4-4-12 hex), got ${describe(value)}`);
     }
     this.before();
@@ -421,4 +406,3 @@ function checkSize(size: number): void {
   if ((size | 0) !== size || size < 0) throw invalid('container size (non-negative i32)', size);
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -5,9 +5,14 @@ import { describe } from './describe.js';
 const HEX = '0123456789abcdef';
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/** Whether `value` is a UUID string, 8-4-4-4-12 hex digits (either case). */
+export function isUuid(value: unknown): boolean {
+  return typeof value === 'string' && UUID_RE.test(value);
+}
+
 /** Writes the 16 bytes of a canonical UUID string into buf at pos. */
 export function writeUuidBytes(value: string, buf: Uint8Array, pos: number): void {
-  if (typeof value !== 'string' || !UUID_RE.test(value)) {
+  if (!isUuid(value)) {
     throw new ProtocolError(`expected a UUID string (8-4-4-4-12 hex), got ${describe(value)}`);
   }
   let j = 0;

@@ -1,9 +1,37 @@
 /**
- * The short type names TJSONProtocol writes for wire types: there is no spec
- * document, so these come from Apache's implementations
- * (lib/java/.../protocol/TJSONProtocol.java NAME_*, lib/nodejs/lib/thrift/json_protocol.js Type).
+ * What the JSON reader and writer share: the frame kinds and states they track, the
+ * punctuation, and the short type names TJSONProtocol writes for wire types (there
+ * is no spec document, so these come from Apache's implementations
+ * (lib/java/.../protocol/TJSONProtocol.java NAME_*, lib/nodejs/lib/thrift/json_protocol.js Type)).
  */
 import { TType } from './schema.js';
+
+/** Frame kind: at the top, outside any message. */
+export const TOP = 0;
+/** Frame kind: inside a message's array. */
+export const MESSAGE = 1;
+/** Frame kind: inside a struct's object. */
+export const STRUCT = 2;
+/** Frame kind: inside a list or set. */
+export const LIST = 3;
+/** Frame kind: inside a map. */
+export const MAP = 4;
+
+/** Struct state: no field yet. */
+export const FRESH = 0;
+/** Struct state: a field wrapper `{"type":` is open. */
+export const OPEN = 1;
+/** Struct state: the last field is closed. */
+export const CLOSED = 2;
+
+/** `"` */
+export const QUOTE = 0x22;
+/** `\` */
+export const BACKSLASH = 0x5c;
+/** `,` */
+export const COMMA = 0x2c;
+/** `:` */
+export const COLON = 0x3a;
 
 /** JSON type name by TType ('' where the TType has none). */
 export const JSON_TYPE_NAME: readonly string[] = (() => {
