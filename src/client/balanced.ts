@@ -7,7 +7,7 @@
  * fails with ConnectionClosedError and is never re-sent.
  */
 import { ConnectionClosedError } from '../errors.js';
-import type { ServiceDesc } from '../protocol/index.js';
+import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
@@ -270,9 +270,7 @@ export type BalancedServiceClient<Methods extends object = { [method: string]: a
 
 /** Creates a client spreading calls over `hosts`; connections open on first use. */
 export function createBalancedClient<S extends ServiceDesc>(service: S, options: BalancedOptions): BalancedServiceClient<ClientOf<S>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createBalancedClient: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createBalancedClient', service);
   const Cls = withServiceMethods(BalancedClient, service);
   return new Cls(service, options) as BalancedServiceClient<ClientOf<S>>;
 }

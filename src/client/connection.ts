@@ -1,5 +1,5 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { connect, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
@@ -39,9 +39,7 @@ export interface ConnectionOptions {
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
 export async function createConnection<S extends ServiceDesc>(service: S, options: ConnectionOptions = {}): Promise<ServiceClient<ClientOf<S>>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createConnection: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createConnection', service);
   const protocol = resolveProtocol(options.protocol);
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);

@@ -1,5 +1,5 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { createHttpTransport, type FetchLike } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
@@ -36,9 +36,7 @@ export interface HttpConnectionOptions {
  * Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createHttpConnection: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createHttpConnection', service);
   if (options === null || typeof options !== 'object' || options.url === undefined) {
     throw new TypeError("createHttpConnection: options.url is required, e.g. { url: 'http://127.0.0.1:8080/' }");
   }

@@ -4,7 +4,7 @@
  * release() returns it (or drops it when closed); close() closes them all.
  */
 import { abortReason, PoolClosedError } from '../errors.js';
-import type { ServiceDesc } from '../protocol/index.js';
+import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
@@ -354,9 +354,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
 
 /** Creates a pool and opens `minsize` connections; rejects if they cannot be opened. */
 export async function createPool<S extends ServiceDesc>(service: S, options: PoolOptions = {}): Promise<ThriftPool<ClientOf<S>>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createPool: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createPool', service);
   const pool = new ThriftPool<ClientOf<S>>(service, options);
   try {
     await pool.fillFree();

@@ -6,7 +6,7 @@
  * timeout and AbortSignal.
  */
 import { abortReason, ConnectionClosedError, TimeoutError } from '../errors.js';
-import type { ServiceDesc } from '../protocol/index.js';
+import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
@@ -279,6 +279,7 @@ export type ReconnectingServiceClient<Methods extends object = { [method: string
  * returns a client that redials whenever its socket is lost.
  */
 export async function createReconnectingConnection<S extends ServiceDesc>(service: S, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient<ClientOf<S>>> {
+  assertService('createReconnectingConnection', service);
   validateRetry(options.retry);
   const { retry: _r, onDisconnect: _d, onReconnect: _c, ...plain } = options;
   const first = await createConnection(service, plain);

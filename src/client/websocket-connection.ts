@@ -1,5 +1,5 @@
 /** createWebSocketConnection: open a WebSocket and put a client on it, one Thrift message per WebSocket message. */
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { connectWebSocket, type WebSocketConstructor } from '../transport/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { createClient, type ServiceClient } from './client.js';
@@ -30,9 +30,7 @@ export interface WebSocketConnectionOptions {
 
 /** Connects to a Thrift WebSocket server and returns a client with one method per service function. */
 export async function createWebSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createWebSocketConnection: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createWebSocketConnection', service);
   if (options === null || typeof options !== 'object' || options.url === undefined) {
     throw new TypeError("createWebSocketConnection: options.url is required, e.g. { url: 'ws://127.0.0.1:8080/' }");
   }

@@ -4,7 +4,7 @@
  * every change). A member that leaves takes no new calls and its calls in
  * flight finish on their connection, so none is lost.
  */
-import type { ServiceDesc } from '../protocol/index.js';
+import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../transport/zookeeper.js';
 import { BalancedClient, type BalancedOptions } from './balanced.js';
@@ -101,9 +101,7 @@ function toHost(m: Member): HostAddress {
 
 /** Connects to ZooKeeper, reads the current members (resolving then), and follows them from there on. */
 export async function createDiscoveryClient<S extends ServiceDesc>(service: S, options: DiscoveryOptions): Promise<DiscoveryServiceClient<ClientOf<S>>> {
-  if (service === null || typeof service !== 'object' || service.kind !== 'service') {
-    throw new TypeError('createDiscoveryClient: the first argument must be a service from load(), e.g. load(file).MyService');
-  }
+  assertService('createDiscoveryClient', service);
   const { zookeeper, onMembers, onError, ...balanced } = options;
   if (typeof zookeeper?.path !== 'string' || !zookeeper.path.startsWith('/')) throw new TypeError('zookeeper.path must be an absolute node path such as /services/echo');
   const Cls = withServiceMethods(DiscoveryClient, service);

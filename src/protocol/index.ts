@@ -1,5 +1,5 @@
 /** The protocol layer: schema descriptors, the binary protocol, compiled struct codecs, messages. */
-export { TType, MessageType, serviceFunctions, ttypeOf } from './schema.js';
+export { assertService, isService, TType, MessageType, serviceFunctions, ttypeOf } from './schema.js';
 export type {
   Annotations,
   BaseKind,

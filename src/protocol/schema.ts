@@ -184,6 +184,16 @@ export interface ProgramDesc {
   readonly typedefs: readonly TypedefDesc[];
 }
 
+/** Whether `v` is a service descriptor (what load() gives for a `service`). */
+export function isService(v: unknown): v is ServiceDesc {
+  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
+}
+
+/** The TypeError a factory named `caller` throws when its first argument is not a service. */
+export function assertService(caller: string, v: unknown): asserts v is ServiceDesc {
+  if (!isService(v)) throw new TypeError(`${caller}: the first argument must be a service from load(), e.g. load(file).MyService`);
+}
+
 /** All functions of a service, its ancestors' included, keyed by name (the child wins on a clash). */
 export function serviceFunctions(service: ServiceDesc): Map<string, FunctionDesc> {
   const chain: ServiceDesc[] = [];

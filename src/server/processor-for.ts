@@ -1,6 +1,6 @@
 /** How every server entry point turns its arguments into a processor: one service, or a multiplexed map. */
 import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
-import { resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { isService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 
 /** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */
 export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]>>;
@@ -13,11 +13,6 @@ export interface ProcessorChoice {
   interceptors?: readonly Interceptor[];
   /** Multiplexed only: the service that answers calls without a `Service:` prefix. */
   defaultService?: string;
-}
-
-/** True for a service descriptor from load() (as opposed to a map of services). */
-export function isService(v: unknown): v is ServiceDesc {
-  return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
 }
 
 /**
