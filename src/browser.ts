@@ -55,6 +55,7 @@ export {
   type ServiceDesc,
   type StructDesc,
 } from './protocol/index.js';
+export { fromSimpleJson, simpleJsonProtocol, toSimpleJson, type SchemaClass } from './protocol/index.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './transport/http.js';
 export { HttpStatusError } from './transport/http-status-error.js';
 export {

@@ -59,6 +59,7 @@ export {
   type TimingOptions,
 } from './processor/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
+export { fromSimpleJson, simpleJsonProtocol, toSimpleJson, type SchemaClass } from './protocol/index.js';
 export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
 export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
 export type { RegistrationOptions } from './server/index.js';
