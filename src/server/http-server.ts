@@ -7,6 +7,7 @@ import { listenHttp, type HttpListenOptions } from '../transport/index.js';
 import { ServedConnection } from './serve-connection.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ThriftServer } from './server.js';
+import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   onError?: (error: unknown) => void;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
+  /** Answer `POST <path>/<method>` with simple JSON (docs/simple-json.md); default true. */
+  json?: boolean;
 }
 
 /** Options of a multiplexed HTTP server. */
@@ -66,6 +69,7 @@ export async function createHttpServer(
       maxConnections: options.maxConnections,
       origins: options.origins,
       tls: options.tls,
+      routes: options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth)),
     },
     (exchange) => {
       if (server === undefined || server.state !== 'open') {
