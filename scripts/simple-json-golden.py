@@ -6,22 +6,23 @@ TSimpleJSONProtocol, and stores the bytes as text in
 test/protocol/fixtures/simple-json-golden.json (case name -> JSON text), which
 test/protocol/simple-json-golden.test.ts compares against, byte for byte.
 
-Usage: /usr/bin/python3 scripts/simple-json-golden.py [ThriftTest.thrift]
+Usage: /usr/bin/python3 scripts/simple-json-golden.py [ThriftTest.thrift [output.json]]
 The test builds the same values under the same case names: change both together.
 Sets hold ints or one element only, so Python's set order is the order written.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 IDL = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/thrift/ThriftTest.thrift'
-OUT = os.path.join(HERE, '..', 'test', 'protocol', 'fixtures', 'simple-json-golden.json')
+OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, '..', 'test', 'protocol', 'fixtures', 'simple-json-golden.json')
 
 tmp = tempfile.mkdtemp(prefix='simple-json-golden-')
-subprocess.run(['thrift', '--gen', 'py', '-out', tmp, IDL], check=True)
+subprocess.run(['thrift', '--gen', 'py', '-out', tmp, IDL], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 sys.path.insert(0, tmp)
 
 from thrift.protocol import TJSONProtocol  # noqa: E402
@@ -94,4 +95,5 @@ golden['$doubles'] = [repr(d) for d in DOUBLES]
 with open(OUT, 'w', encoding='utf-8') as f:
     json.dump(golden, f, ensure_ascii=False, indent=1, sort_keys=True)
     f.write('\n')
+shutil.rmtree(tmp, ignore_errors=True)
 print('wrote %d cases to %s' % (len(cases), os.path.relpath(OUT)))

@@ -5,7 +5,10 @@
  * runs without the peer; the values below mirror the script's case by case.
  * Every case also reads back to the value written.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromSimpleJson, load, toSimpleJson } from '../../src/index.js';
@@ -91,6 +94,33 @@ for (const [name, value] of Object.entries(cases)) {
     assert.equal(back, value);
     assert.is(toSimpleJson(back as object), text);
   });
+}
+
+/** Whether the Python peer (python3-thrift and the thrift compiler) is installed. */
+function hasPythonPeer(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import thrift.protocol.TJSONProtocol'], { stdio: 'ignore' });
+    execFileSync('thrift', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (hasPythonPeer()) {
+  test('the committed fixture is what python3-thrift writes today', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simple-json-golden-'));
+    try {
+      const out = join(dir, 'golden.json');
+      const script = new URL('../../scripts/simple-json-golden.py', import.meta.url).pathname;
+      execFileSync('/usr/bin/python3', [script, new URL('../idl/fixtures/ThriftTest.thrift', import.meta.url).pathname, out], { stdio: 'ignore' });
+      assert.equal(JSON.parse(readFileSync(out, 'utf8')), golden);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+} else {
+  console.log('simple-json-golden: python3-thrift or thrift missing, the fixture freshness check is not run (the committed bytes are still checked)');
 }
 
 test.run();
