@@ -149,6 +149,7 @@ export class SimpleJsonReader implements ProtocolReader {
     const start = this.pos;
     let p = start + 1;
     let escaped = false;
+    let raw = false;
     for (;;) {
       if (p >= t.length) throw this.error(`unterminated string at offset ${start}`);
       const c = t.charCodeAt(p);
@@ -158,14 +159,17 @@ export class SimpleJsonReader implements ProtocolReader {
         p += 2;
         continue;
       }
-      if (c < 0x20) throw this.error(`raw control character 0x${c.toString(16)} in a string at offset ${p}`);
+      // Not JSON, but Python writes control characters other than \b \t \n \f \r raw: accepted, as the TJSONProtocol reader does.
+      if (c < 0x20) raw = true;
       p++;
     }
     this.pos = p + 1;
     if (!escaped) return t.slice(start + 1, p);
+    let token = t.slice(start, p + 1);
+    if (raw) token = token.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     // The platform's JSON parser unescapes exactly as RFC 8259 section 7 says, surrogate pairs included.
     try {
-      return JSON.parse(t.slice(start, p + 1)) as string;
+      return JSON.parse(token) as string;
     } catch (e) {
       throw this.error(`bad escape in the string at offset ${start}`, e);
     }

@@ -61,15 +61,16 @@ export function toSimpleJson(value: object): string {
 }
 
 /**
- * An instance of `cls` read from simple JSON (text or UTF-8 bytes). Throws a
+ * An instance of `cls` read from simple JSON (text or UTF-8 bytes), typed as the
+ * class's instances (`any` for classes of load()'s untyped modules). Throws a
  * ProtocolError naming the path of the first value that does not fit the schema.
  */
-export function fromSimpleJson<T>(cls: SchemaClass<T>, json: string | Uint8Array, limits?: ReaderLimits): T {
+export function fromSimpleJson<C extends SchemaClass<unknown>>(cls: C, json: string | Uint8Array, limits?: ReaderLimits): InstanceType<C> {
   const desc = schemaOfClass(cls, 'fromSimpleJson');
   if (typeof json !== 'string' && !(json instanceof Uint8Array)) {
     throw new ProtocolError('fromSimpleJson: expected JSON text or UTF-8 bytes', ProtocolErrorType.INVALID_DATA);
   }
   const r = new SimpleJsonReader(limits);
   r.reset(json);
-  return codecs.decoder(desc)(r) as T;
+  return codecs.decoder(desc)(r) as InstanceType<C>;
 }

@@ -41,6 +41,13 @@ test('field names map to fields; whitespace, unknown fields of any shape and nul
   assert.equal(x, new tt.Xtruct2({ byte_thing: 1, struct_thing: new tt.Xtruct({ string_thing: 's' }), i32_thing: 3 }));
 });
 
+test('control characters: written \\u00XX (JSON), read raw too (as Python writes them)', () => {
+  const x = new tt.Xtruct({ string_thing: '\u0001\n\u001f' });
+  assert.is(toSimpleJson(x), '{"string_thing":"\\u0001\\n\\u001f"}');
+  assert.is(fromSimpleJson(tt.Xtruct, '{"string_thing":"\u0001\\n\u001f"}').string_thing, '\u0001\n\u001f');
+  assert.is(fromSimpleJson(tt.Xtruct, '{"string_thing":"\u0001"}').string_thing, '\u0001');
+});
+
 test('map keys come back as their types: enum, i32, binary, double, bool; enum names accepted', () => {
   const ins = fromSimpleJson(tt.Insanity, '{"userMap":{"5":5,"EIGHT":8}}');
   assert.equal([...ins.userMap], [[5, 5n], [8, 8n]]);
