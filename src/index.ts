@@ -68,3 +68,4 @@ export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransp
 export { WireMismatchError } from './errors.js';
 export { callContext, type ServerCallContext } from './processor/index.js';
 export { HeaderCodec, detectWire, type HeaderOptions, type ZlibCodec, type WireKind } from './transport/index.js';
+export type { ClientHeaderOptions } from './client/index.js';

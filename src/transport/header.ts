@@ -10,7 +10,7 @@
  * because messages are handed over synchronously as each chunk arrives (see
  * channel.ts) and CompressionStream can only answer asynchronously. Where
  * node:zlib exists (Node, Bun, Deno) it is found through
- * `process.getBuiltinModule`; elsewhere pass {@link HeaderOptions.zlib} (for
+ * `process.getBuiltinModule`; elsewhere pass {@link HeaderOptions.zlibCodec} (for
  * example fflate's `zlibSync`/`unzlibSync`), or frames asking for zlib fail
  * with INVALID_TRANSFORM.
  */
@@ -53,7 +53,7 @@ export interface HeaderOptions {
   /** Largest payload after inflating, in bytes; default 16,384,000 (the framed transport's maximum). */
   maxMessageSize?: number;
   /** The zlib codec; default node:zlib's deflateSync/inflateSync where the platform has them. */
-  zlib?: ZlibCodec;
+  zlibCodec?: ZlibCodec;
 }
 
 /** What a THeader frame says besides its payload. */
@@ -128,7 +128,7 @@ export class HeaderCodec {
     this.maxHeaderSize = positiveInt('maxHeaderSize', options.maxHeaderSize, 65_536);
     this.maxHeaders = positiveInt('maxHeaders', options.maxHeaders, 1000);
     this.maxMessageSize = positiveInt('maxMessageSize', options.maxMessageSize, 16_384_000);
-    this.zlib = options.zlib;
+    this.zlib = options.zlibCodec;
   }
 
   /**
@@ -236,7 +236,7 @@ export class HeaderCodec {
 
   private codec(): ZlibCodec {
     const z = this.zlib ?? defaultZlib();
-    if (z === null) throw new ThriftAppError(AppErrorType.INVALID_TRANSFORM, 'THeader zlib transform: this platform has no node:zlib; pass a zlib codec in the header options');
+    if (z === null) throw new ThriftAppError(AppErrorType.INVALID_TRANSFORM, 'THeader zlib transform: this platform has no node:zlib; pass zlibCodec in the header options');
     return z;
   }
 }
