@@ -1,7 +1,7 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connect, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
+import { connect, platformZlibCodec, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientHeaderOptions } from './header-wire.js';
 import type { ClientInterceptor } from './interceptor.js';
@@ -60,7 +60,7 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
   return createClient(service, conn, {
     protocol,
     framing: framing === 'header' ? 'framed' : framing,
-    header: framing === 'header' ? options.header ?? {} : undefined,
+    header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? platformZlibCodec() } : undefined,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

@@ -142,6 +142,9 @@ class DetectedConnection implements Served {
       peeked = await peekStream(this.socket.readable, decide, {
         maxBytes: DETECT_WINDOW,
         timeout: this.plan.serve.messageTimeout ?? 30_000,
+        onFirstBytes: () => {
+          if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+        },
       });
     } catch (e) {
       if (this.done) return;

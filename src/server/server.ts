@@ -3,7 +3,7 @@ import { ThriftError } from '../errors.js';
 import type { Handler, Interceptor, MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, zlib, type HeaderOptions, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
+import { listen, platformZlibCodec, zlib, type HeaderOptions, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { serveDetected, type Served, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
@@ -165,6 +165,7 @@ export async function createServer(
     if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
     return p;
   };
+  const zlibCodec = platformZlibCodec();
   let server: ThriftServer | undefined;
   const socketServer = await listen(
     { host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections },
@@ -181,7 +182,7 @@ export async function createServer(
             transport,
             protocol: options.protocol ?? 'auto',
             processorFor: processorForProtocol,
-            header: options.header,
+            header: { ...options.header, zlibCodec: options.header?.zlibCodec ?? zlibCodec },
             serve: {
               maxMessageSize: options.maxMessageSize,
               maxDepth: options.maxDepth,

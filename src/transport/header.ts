@@ -6,13 +6,13 @@
  * info headers, zero padding) and the payload. This module reads and writes
  * that payload; the length prefix is the framed transport's.
  *
- * Universal: no `node:` import. The zlib transform needs a synchronous codec,
- * because messages are handed over synchronously as each chunk arrives (see
- * channel.ts) and CompressionStream can only answer asynchronously. Where
- * node:zlib exists (Node, Bun, Deno) it is found through
- * `process.getBuiltinModule`; elsewhere pass {@link HeaderOptions.zlibCodec} (for
- * example fflate's `zlibSync`/`unzlibSync`), or frames asking for zlib fail
- * with INVALID_TRANSFORM.
+ * Universal: nothing here reaches a Node module. The zlib transform needs a
+ * synchronous codec, because messages are handed over synchronously as each
+ * chunk arrives (see channel.ts) and CompressionStream can only answer
+ * asynchronously; so the codec is injected ({@link HeaderOptions.zlibCodec}).
+ * The socket client and server pass node:zlib's (zlib.ts, platformZlibCodec);
+ * elsewhere pass one (for example fflate's `zlibSync`/`unzlibSync`), or frames
+ * asking for zlib fail with INVALID_TRANSFORM.
  */
 import { AppErrorType, FrameTooLargeError, ProtocolError, ProtocolErrorType, ThriftAppError } from '../errors.js';
 
@@ -52,7 +52,7 @@ export interface HeaderOptions {
   maxHeaders?: number;
   /** Largest payload after inflating, in bytes; default 16,384,000 (the framed transport's maximum). */
   maxMessageSize?: number;
-  /** The zlib codec; default node:zlib's deflateSync/inflateSync where the platform has them. */
+  /** The zlib codec (createServer and createConnection pass node:zlib's); without one, zlib frames fail with INVALID_TRANSFORM. */
   zlibCodec?: ZlibCodec;
 }
 
@@ -74,38 +74,6 @@ export interface HeaderMeta {
 export interface HeaderFrame extends HeaderMeta {
   /** The inner protocol's message. */
   payload: Uint8Array;
-}
-
-interface NodeZlibSync {
-  deflateSync(bytes: Uint8Array): Uint8Array;
-  inflateSync(bytes: Uint8Array, options: { maxOutputLength: number }): Uint8Array;
-}
-
-let platformZlib: ZlibCodec | null | undefined;
-/** node:zlib as a {@link ZlibCodec}, or null where the platform has none. */
-function defaultZlib(): ZlibCodec | null {
-  if (platformZlib !== undefined) return platformZlib;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const z = proc?.getBuiltinModule?.('node:zlib') as NodeZlibSync | undefined;
-  platformZlib =
-    z === undefined
-      ? null
-      : {
-          deflate: (bytes) => toPlain(z.deflateSync(bytes)),
-          inflate: (bytes, maxOutputLength) => {
-            try {
-              return toPlain(z.inflateSync(bytes, { maxOutputLength }));
-            } catch (e) {
-              if (e instanceof RangeError) throw new FrameTooLargeError(maxOutputLength + 1, maxOutputLength);
-              throw new ProtocolError(`THeader zlib payload does not inflate: ${(e as Error).message}`, ProtocolErrorType.INVALID_DATA, { cause: e });
-            }
-          },
-        };
-  return platformZlib;
-}
-
-function toPlain(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 const utf8Decoder = new TextDecoder();
@@ -235,8 +203,8 @@ export class HeaderCodec {
   }
 
   private codec(): ZlibCodec {
-    const z = this.zlib ?? defaultZlib();
-    if (z === null) throw new ThriftAppError(AppErrorType.INVALID_TRANSFORM, 'THeader zlib transform: this platform has no node:zlib; pass zlibCodec in the header options');
+    const z = this.zlib;
+    if (z === undefined) throw new ThriftAppError(AppErrorType.INVALID_TRANSFORM, 'THeader zlib transform: no zlib codec; pass zlibCodec in the header options');
     return z;
   }
 }

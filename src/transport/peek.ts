@@ -22,6 +22,8 @@ export interface PeekOptions {
   maxBytes: number;
   /** Milliseconds allowed from the first byte to the decision; 0 for no limit. */
   timeout?: number;
+  /** Called once, when the first bytes arrive (an idle timer can stop there). */
+  onFirstBytes?: () => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function peekStream<T>(readable: ReadableStream<Uint8Array>, decide
       chunks.push(value);
       if (seen.length === 0) {
         seen = value;
+        options.onFirstBytes?.();
         const ms = options.timeout ?? 0;
         if (ms > 0) {
           timer = setTimeout(() => {

@@ -135,6 +135,31 @@ auto('a connection closed before its first byte is no error', async () => {
   assert.is(await errors.next(), 'marker');
 });
 
+const slow = suite('auto-detection timeouts');
+let timed: ThriftServer;
+let timedErrors = errorLog();
+slow.before(async () => {
+  timedErrors = errorLog();
+  timed = await createServer(mod.Echo, echoHandler(mod), { port: 0, messageTimeout: 200, timeout: 200, onError: (e) => timedErrors.onError(e) });
+});
+slow.after(() => timed?.destroy());
+
+slow('a first byte with no decision after it is closed at messageTimeout with a TimeoutError', async () => {
+  const r = await raw(timed.address.port);
+  r.socket.write(Uint8Array.from([0x00]));
+  await within(r.closed, 5000, 'the server to close the stalled connection');
+  const e = await timedErrors.next();
+  assert.is((e as Error).name, 'TimeoutError');
+  assert.match((e as Error).message, /did not show its transport and protocol within 200 ms/);
+});
+
+slow('a connection that sends nothing is closed at the idle timeout, with no error', async () => {
+  const r = await raw(timed.address.port);
+  await within(r.closed, 5000, 'the server to close the idle connection');
+  timedErrors.onError('marker');
+  assert.is(await timedErrors.next(), 'marker');
+});
+
 const muxed = suite('auto-detection, multiplexed');
 let mux: ThriftServer;
 muxed.before(async () => {
@@ -222,6 +247,7 @@ for (const [transport, protocol] of [['header', 'binary'], ['framed', 'compact']
 }
 
 auto.run();
+slow.run();
 muxed.run();
 pinned.run();
 secure.run();

@@ -8,7 +8,9 @@ import { deflateSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppErrorType, FrameTooLargeError, ProtocolError, ProtocolErrorType, ThriftAppError } from '../../src/errors.js';
-import { FrameDecoder, HeaderCodec, HeaderProtocolId, HeaderTransformId } from '../../src/transport/index.js';
+import { FrameDecoder, HeaderCodec, HeaderProtocolId, HeaderTransformId, platformZlibCodec } from '../../src/transport/index.js';
+
+const zlibCodec = platformZlibCodec();
 
 interface Golden {
   name: string;
@@ -43,7 +45,7 @@ for (const g of golden) {
     const frame = hex(g.frame);
     const length = new DataView(frame.buffer).getInt32(0);
     assert.is(length, frame.length - 4, 'the length prefix counts the rest');
-    const decoded = new HeaderCodec().decode(frame.subarray(4));
+    const decoded = new HeaderCodec({ zlibCodec }).decode(frame.subarray(4));
     assert.is(decoded.seqid, g.seqid);
     assert.is(decoded.flags, 0);
     assert.is(decoded.protocolId, idOf(g.protocol));
@@ -53,7 +55,7 @@ for (const g of golden) {
   });
 
   test(`encodes what python3-thrift writes: ${g.name}`, () => {
-    const ours = new HeaderCodec().encode(hex(g.message), {
+    const ours = new HeaderCodec({ zlibCodec }).encode(hex(g.message), {
       flags: 0,
       seqid: g.seqid,
       protocolId: idOf(g.protocol),
@@ -69,7 +71,7 @@ for (const g of golden) {
     const theirs = hex(g.frame).subarray(4);
     const headerEnd = 10 + ((theirs[8] << 8) | theirs[9]) * 4;
     assert.is(toHex(ours.subarray(0, headerEnd)), toHex(theirs.subarray(0, headerEnd)));
-    assert.is(toHex(new HeaderCodec().decode(ours).payload), g.message);
+    assert.is(toHex(new HeaderCodec({ zlibCodec }).decode(ours).payload), g.message);
   });
 }
 
@@ -82,7 +84,7 @@ test('frames split into 1- and 2-byte chunks are reassembled and decode the same
   }
   decoder.flush();
   assert.is(frames.length, golden.length);
-  const codec = new HeaderCodec();
+  const codec = new HeaderCodec({ zlibCodec });
   frames.forEach((f, i) => {
     const d = codec.decode(f);
     assert.is(toHex(d.payload), golden[i].message);
@@ -114,7 +116,7 @@ test('a header past maxHeaderSize is refused before it is read (SIZE_LIMIT)', ()
 });
 
 test('a header size larger than the frame is refused', () => {
-  throwsWith(() => new HeaderCodec().decode(body([0, 0], [], 4)), (e) => e instanceof ProtocolError && /larger than its/.test((e as Error).message), 'short frame');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(body([0, 0], [], 4)), (e) => e instanceof ProtocolError && /larger than its/.test((e as Error).message), 'short frame');
 });
 
 test('more info headers than maxHeaders are refused', () => {
@@ -124,16 +126,16 @@ test('more info headers than maxHeaders are refused', () => {
 });
 
 test('an info string running past the header, and a truncated varint, are ProtocolErrors', () => {
-  throwsWith(() => new HeaderCodec().decode(body([0, 0, 1, 1, 50, 0x61])), (e) => e instanceof ProtocolError && /runs past the header/.test((e as Error).message), 'long string');
-  throwsWith(() => new HeaderCodec().decode(body([0x80, 0x80, 0x80, 0x80])), (e) => e instanceof ProtocolError, 'varint');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(body([0, 0, 1, 1, 50, 0x61])), (e) => e instanceof ProtocolError && /runs past the header/.test((e as Error).message), 'long string');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(body([0x80, 0x80, 0x80, 0x80])), (e) => e instanceof ProtocolError, 'varint');
 });
 
 test('an unknown transform is an INVALID_TRANSFORM application error (the server answers it)', () => {
-  throwsWith(() => new HeaderCodec().decode(body([0, 1, 3])), (e) => e instanceof ThriftAppError && e.type === AppErrorType.INVALID_TRANSFORM, 'snappy');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(body([0, 1, 3])), (e) => e instanceof ThriftAppError && e.type === AppErrorType.INVALID_TRANSFORM, 'snappy');
 });
 
 test('unknown info ids end the info list; padding is skipped', () => {
-  const d = new HeaderCodec().decode(body([0, 0, 1, 1, 1, 0x6b, 1, 0x76, 9, 0xaa], [0x80, 1]));
+  const d = new HeaderCodec({ zlibCodec }).decode(body([0, 0, 1, 1, 1, 0x6b, 1, 0x76, 9, 0xaa], [0x80, 1]));
   assert.equal(d.headers, { k: 'v' });
   assert.equal([...d.payload], [0x80, 1]);
 });
@@ -141,18 +143,23 @@ test('unknown info ids end the info list; padding is skipped', () => {
 test('a zlib payload inflating past maxMessageSize is refused (FrameTooLargeError)', () => {
   const bomb = deflateSync(new Uint8Array(100_000));
   const frame = body([0, 1, 1], [...bomb]);
-  throwsWith(() => new HeaderCodec({ maxMessageSize: 10_000 }).decode(frame), (e) => e instanceof FrameTooLargeError && e.limit === 10_000, 'bomb');
-  assert.is(new HeaderCodec().decode(frame).payload.length, 100_000);
+  throwsWith(() => new HeaderCodec({ maxMessageSize: 10_000, zlibCodec }).decode(frame), (e) => e instanceof FrameTooLargeError && e.limit === 10_000, 'bomb');
+  assert.is(new HeaderCodec({ zlibCodec }).decode(frame).payload.length, 100_000);
 });
 
 test('a bad magic and a frame shorter than its fixed header are ProtocolErrors', () => {
-  throwsWith(() => new HeaderCodec().decode(Uint8Array.from([0x0f, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0])), (e) => e instanceof ProtocolError && /magic 0x0ffe/.test((e as Error).message), 'magic');
-  throwsWith(() => new HeaderCodec().decode(Uint8Array.from([0x0f, 0xff, 0])), (e) => e instanceof ProtocolError, 'short');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(Uint8Array.from([0x0f, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0])), (e) => e instanceof ProtocolError && /magic 0x0ffe/.test((e as Error).message), 'magic');
+  throwsWith(() => new HeaderCodec({ zlibCodec }).decode(Uint8Array.from([0x0f, 0xff, 0])), (e) => e instanceof ProtocolError, 'short');
 });
 
 test('writing info headers past maxHeaderSize fails before anything is sent', () => {
   const headers = { big: 'x'.repeat(2000) };
   throwsWith(() => new HeaderCodec({ maxHeaderSize: 1024 }).encode(new Uint8Array(1), { flags: 0, seqid: 1, protocolId: 0, transforms: [], headers }), (e) => e instanceof ProtocolError && e.type === ProtocolErrorType.SIZE_LIMIT, 'encode');
+});
+
+test('without a zlib codec a zlib frame is an INVALID_TRANSFORM error', () => {
+  const frame = hex(golden.find((g) => g.zlib)!.frame).subarray(4);
+  throwsWith(() => new HeaderCodec().decode(frame), (e) => e instanceof ThriftAppError && e.type === AppErrorType.INVALID_TRANSFORM && /pass zlibCodec/.test((e as Error).message), 'no codec');
 });
 
 test('a codec passed as zlibCodec is the one used', () => {
