@@ -160,6 +160,20 @@ slow('a connection that sends nothing is closed at the idle timeout, with no err
   assert.is(await timedErrors.next(), 'marker');
 });
 
+slow('close() does not wait for a connection still being recognised', async () => {
+  const own = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const r = await raw(own.address.port);
+  r.socket.write(Uint8Array.from([0x00, 0x00]));
+  // The server has the connection (and its two bytes) before close() is called.
+  await within(new Promise<void>((resolve) => {
+    const poll = () => (own.connections > 0 ? resolve() : setImmediate(poll));
+    poll();
+  }), 5000, 'the server to count the connection');
+  await within(own.close(), 5000, 'close()');
+  await within(r.closed, 5000, 'the connection to close');
+  assert.is(own.state, 'closed');
+});
+
 const muxed = suite('auto-detection, multiplexed');
 let mux: ThriftServer;
 muxed.before(async () => {
