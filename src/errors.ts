@@ -153,3 +153,21 @@ export class IdlError extends ThriftError {
     this.column = column;
   }
 }
+
+/**
+ * The first bytes of a connection are not what the server speaks: an HTTP
+ * request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
+ * transport, or (on a server pinned to one framing and protocol) another
+ * framing or protocol. Code 'PROTOCOL'.
+ */
+export class WireMismatchError extends ProtocolError {
+  /** What the server expected, e.g. "framed binary", or "a Thrift message" for auto-detection. */
+  readonly expected: string;
+  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "a TLS handshake". */
+  readonly received: string;
+  constructor(message: string, expected: string, received: string) {
+    super(message, ProtocolErrorType.INVALID_DATA);
+    this.expected = expected;
+    this.received = received;
+  }
+}

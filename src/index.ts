@@ -66,3 +66,7 @@ export type { RegistrationOptions } from './server/index.js';
 export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
 export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
 export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransport, type WebSocketConnection } from './transport/index.js';
+export { WireMismatchError } from './errors.js';
+export { callContext, type ServerCallContext } from './processor/index.js';
+export { HeaderCodec, detectWire, type HeaderOptions, type ZlibCodec, type WireKind } from './transport/index.js';
+export type { ClientHeaderOptions } from './client/index.js';

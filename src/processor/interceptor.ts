@@ -5,6 +5,8 @@
  * result or error as what `next(call)` resolves or rejects with.
  */
 
+import type { ServerCallContext } from './call-context.js';
+
 /** What an interceptor sees of one call. */
 export interface InterceptedCall {
   /** Which end runs the interceptor. */
@@ -19,6 +21,8 @@ export interface InterceptedCall {
   readonly seqid: number;
   /** A oneway call: it resolves once sent (client) or once the handler returned (server). */
   readonly oneway: boolean;
+  /** Server side: the request's info headers and the reply's (THeader); absent on other transports. */
+  readonly context?: ServerCallContext;
 }
 
 /** The rest of the chain: resolves with the call's result, rejects with its error. */

@@ -1,11 +1,11 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ThriftError } from '../errors.js';
-import type { Handler, Interceptor } from '../processor/index.js';
-import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
+import type { Handler, Interceptor, MessageProcessor } from '../processor/index.js';
+import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
+import { listen, platformZlibCodec, zlib, type HeaderOptions, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ServedConnection } from './serve-connection.js';
+import { serveDetected, type Served, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
 
 export type { ServiceMap } from './processor-for.js';
@@ -24,10 +24,15 @@ export interface ServerOptions {
   zlib?: boolean | ZlibOptions;
   /** Register in ZooKeeper (ephemeral node under `path`) once listening; close() leaves it before draining. */
   zookeeper?: RegistrationOptions;
-  /** Wire framing; default 'buffered', as Apache Thrift's servers. */
-  transport?: Exclude<Framing, 'message'>;
-  /** Wire protocol; default 'binary'. */
-  protocol?: ProtocolName | Protocol;
+  /**
+   * Wire framing: 'auto' (default) recognises buffered, framed and THeader per
+   * connection from its first bytes (docs/detection.md); a pinned value refuses the others.
+   */
+  transport?: ServerTransport;
+  /** Wire protocol: 'auto' (default) recognises binary, compact and JSON per connection; a pinned value refuses the others. */
+  protocol?: 'auto' | ProtocolName | Protocol;
+  /** THeader limits (header size, header count) and the zlib codec for platforms without node:zlib. */
+  header?: HeaderOptions;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
   timeout?: number;
   /** Largest frame or unframed message accepted, in bytes; default 16_384_000. */
@@ -56,7 +61,7 @@ export class ThriftServer {
   /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
   state: ServerState = 'open';
   private readonly socketServer: SocketServer;
-  private readonly served = new Set<ServedConnection>();
+  private readonly served = new Set<Served>();
   private readonly closeTimeout: number;
   private closing: Promise<void> | undefined;
   /** @internal The ZooKeeper entry, when the server registered itself. */
@@ -79,7 +84,7 @@ export class ThriftServer {
   }
 
   /** @internal */
-  track(conn: ServedConnection): void {
+  track(conn: Served): void {
     this.served.add(conn);
     void conn.closed.then(() => this.served.delete(conn));
   }
@@ -148,9 +153,19 @@ export async function createServer(
   second?: Handler | MultiplexedServerOptions,
   third?: ServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third);
-  const framing = options.transport ?? 'buffered';
-  if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
+  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, binaryOr(third ?? second));
+  const transport = options.transport ?? 'auto';
+  if (!['auto', 'buffered', 'framed', 'header'].includes(transport)) {
+    throw new TypeError(`unknown transport ${JSON.stringify(transport)}: use 'auto', 'buffered', 'framed' or 'header'`);
+  }
+  // One processor per protocol a connection may speak, built when first needed.
+  const processors = new Map<Protocol, MessageProcessor>([[processor.protocol, processor]]);
+  const processorForProtocol = (protocol: Protocol): MessageProcessor => {
+    let p = processors.get(protocol);
+    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
+    return p;
+  };
+  const zlibCodec = platformZlibCodec();
   let server: ThriftServer | undefined;
   const socketServer = await listen(
     { host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections },
@@ -159,18 +174,28 @@ export async function createServer(
         socket.destroy();
         return;
       }
+      const destroy = (e?: Error) => socket.destroy(e);
       server.track(
-        new ServedConnection(options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket, processor, {
-          framing,
-          maxMessageSize: options.maxMessageSize,
-          maxDepth: options.maxDepth,
-          maxInflight: options.maxInflight,
-          messageTimeout: options.messageTimeout,
-          closeTimeout: options.closeTimeout,
-          idleTimeout: options.timeout,
-          onError: options.onError,
-          destroy: (e) => socket.destroy(e),
-        }),
+        serveDetected(
+          options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket,
+          {
+            transport,
+            protocol: options.protocol ?? 'auto',
+            processorFor: processorForProtocol,
+            header: { ...options.header, zlibCodec: options.header?.zlibCodec ?? zlibCodec },
+            serve: {
+              maxMessageSize: options.maxMessageSize,
+              maxDepth: options.maxDepth,
+              maxInflight: options.maxInflight,
+              messageTimeout: options.messageTimeout,
+              closeTimeout: options.closeTimeout,
+              idleTimeout: options.timeout,
+              onError: options.onError,
+              destroy,
+            },
+          },
+          destroy,
+        ),
       );
     },
   );
@@ -186,3 +211,9 @@ export async function createServer(
   return server;
 }
 
+
+/** The protocol to build the first processor with: binary under 'auto', else the option's own. */
+function binaryOr(options: unknown): Protocol | undefined {
+  const protocol = (options as { protocol?: unknown } | undefined)?.protocol;
+  return protocol === undefined || protocol === 'auto' ? binaryProtocol : undefined;
+}

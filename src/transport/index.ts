@@ -15,4 +15,7 @@ export { HttpStatusError } from './http-status-error.js';
 export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-server.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js';
-export { zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
+export { platformZlibCodec, zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
+export { HeaderCodec, HeaderProtocolId, HeaderTransformId, HEADER_MAGIC, INFO_KEYVALUE, MAX_HEADER_FRAME_SIZE, type HeaderFrame, type HeaderMeta, type HeaderOptions, type ZlibCodec } from './header.js';
+export { detectWire, showBytes, unknownBytes, DETECT_WINDOW, type Detection, type WireFraming, type WireKind, type WireProtocol } from './detect.js';
+export { peekStream, type Peeked, type PeekOptions } from './peek.js';
