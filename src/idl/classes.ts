@@ -61,16 +61,37 @@ export function isMutableType(type: TypeDesc): boolean {
  */
 export function createStructClass(desc: StructDesc, defaults: readonly unknown[], hasDefault: readonly boolean[]): StructCtor {
   const fields = desc.fields;
+  const names = fields.map((f) => f.name);
   const types = fields.map((f) => f.type);
   const isException = desc.kind === 'exception';
   const messageIndex = isException ? fields.findIndex((f) => f.name === 'message') : -1;
+  const idlName = desc.name;
+  // The field initializer is compiled on the first instance, not here: a module of a large IDL
+  // defines hundreds of classes at import, most of which a program never builds (issue 17: start-up).
+  let assign: Assign = (self, init) => {
+    try {
+      assign = compileAssign(names, types, defaults, hasDefault, isException);
+    } catch (e) {
+      // A Content-Security-Policy without 'unsafe-eval' forbids new Function; fall back to a loop.
+      if (!(e instanceof EvalError)) throw e;
+      assign = interpretAssign(names, types, defaults, hasDefault, isException);
+    }
+    assign(self, init);
+  };
   let cls: StructCtor;
-  try {
-    cls = compile(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
-  } catch (e) {
-    // A Content-Security-Policy without 'unsafe-eval' forbids new Function; fall back to a loop.
-    if (!(e instanceof EvalError)) throw e;
-    cls = interpret(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
+  if (isException) {
+    cls = class extends Error {
+      constructor(init?: Record<string, unknown>) {
+        super(String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName));
+        assign(this as unknown as Record<string, unknown>, init);
+      }
+    };
+  } else {
+    cls = class {
+      constructor(init?: Record<string, unknown>) {
+        assign(this as unknown as Record<string, unknown>, init);
+      }
+    };
   }
   Object.defineProperty(cls, 'name', { value: desc.name, configurable: true });
   Object.defineProperty(cls, 'schema', { value: desc, enumerable: false, writable: false, configurable: false });
@@ -81,6 +102,9 @@ export function createStructClass(desc: StructDesc, defaults: readonly unknown[]
   return cls;
 }
 
+/** Sets every field of a new instance, in declaration order, from `init` or the defaults. */
+type Assign = (self: Record<string, unknown>, init: Record<string, unknown> | null | undefined) => void;
+
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null));
 const hasOwn = Object.hasOwn;
 
@@ -89,10 +113,10 @@ function needsDefine(name: string, isException: boolean): boolean {
   return name === '__proto__' || (isException && (name === 'message' || name === 'stack'));
 }
 
-function compile(
-  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
-  isException: boolean, messageIndex: number, idlName: string,
-): StructCtor {
+/** One straight-line function per struct, so every instance gets the same hidden class at full speed. */
+function compileAssign(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[], isException: boolean,
+): Assign {
   const lines: string[] = ['const i = init == null ? E : init;'];
   for (let n = 0; n < names.length; n++) {
     const name = names[n]!;
@@ -103,26 +127,20 @@ function compile(
     if (hasDefault[n]) fallback = isMutableType(types[n]!) ? `C(T[${n}], D[${n}])` : `D[${n}]`;
     const expr = `${read} ?? ${fallback}`;
     if (needsDefine(name, isException)) {
-      lines.push(`Object.defineProperty(this, ${key}, { value: ${expr}, writable: true, enumerable: true, configurable: true });`);
+      lines.push(`Object.defineProperty(self, ${key}, { value: ${expr}, writable: true, enumerable: true, configurable: true });`);
     } else {
-      lines.push(`this[${key}] = ${expr};`);
+      lines.push(`self[${key}] = ${expr};`);
     }
   }
-  let head = 'class {\n  constructor(init) {\n';
-  if (isException) {
-    const msg = messageIndex >= 0 ? `(init == null ? undefined : init[${JSON.stringify('message')}]) ?? D[${messageIndex}] ?? N` : 'N';
-    head = `class extends Error {\n  constructor(init) {\n    super(${msg});\n`;
-  }
-  const src = `"use strict";\nreturn ${head}    ${lines.join('\n    ')}\n  }\n};`;
-  const factory = new Function('E', 'D', 'T', 'C', 'hasOwn', 'N', src) as (...a: unknown[]) => StructCtor;
-  return factory(EMPTY, D, types, cloneValue, hasOwn, idlName);
+  const src = `"use strict";\nreturn function assign(self, init) {\n  ${lines.join('\n  ')}\n};`;
+  const factory = new Function('E', 'D', 'T', 'C', 'hasOwn', src) as (...a: unknown[]) => Assign;
+  return factory(EMPTY, D, types, cloneValue, hasOwn);
 }
 
-function interpret(
-  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
-  isException: boolean, messageIndex: number, idlName: string,
-): StructCtor {
-  const assign = (self: Record<string, unknown>, init: Record<string, unknown> | null | undefined): void => {
+function interpretAssign(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[], isException: boolean,
+): Assign {
+  return (self, init) => {
     const i = init == null ? EMPTY : init;
     for (let n = 0; n < names.length; n++) {
       const name = names[n]!;
@@ -130,19 +148,6 @@ function interpret(
       if (v == null) v = hasDefault[n] ? (isMutableType(types[n]!) ? cloneValue(types[n]!, D[n]) : D[n]) : undefined;
       if (needsDefine(name, isException)) defineOwn(self, name, v);
       else self[name] = v;
-    }
-  };
-  if (isException) {
-    return class extends Error {
-      constructor(init?: Record<string, unknown>) {
-        super(String((messageIndex >= 0 ? init?.message ?? D[messageIndex] : undefined) ?? idlName));
-        assign(this as unknown as Record<string, unknown>, init);
-      }
-    };
-  }
-  return class {
-    constructor(init?: Record<string, unknown>) {
-      assign(this as unknown as Record<string, unknown>, init);
     }
   };
 }
