@@ -60,15 +60,14 @@ export function isMutableType(type: TypeDesc): boolean {
  * fields have one.
  */
 export function createStructClass(desc: StructDesc, defaults: readonly unknown[], hasDefault: readonly boolean[]): StructCtor {
-  const fields = desc.fields;
-  const names = fields.map((f) => f.name);
-  const types = fields.map((f) => f.type);
   const isException = desc.kind === 'exception';
-  const messageIndex = isException ? fields.findIndex((f) => f.name === 'message') : -1;
+  const messageIndex = isException ? desc.fields.findIndex((f) => f.name === 'message') : -1;
   const idlName = desc.name;
   // The field initializer is compiled on the first instance, not here: a module of a large IDL
   // defines hundreds of classes at import, most of which a program never builds (issue 17: start-up).
   let assign: Assign = (self, init) => {
+    const names = desc.fields.map((f) => f.name);
+    const types = desc.fields.map((f) => f.type);
     try {
       assign = compileAssign(names, types, defaults, hasDefault, isException);
     } catch (e) {
@@ -78,22 +77,23 @@ export function createStructClass(desc: StructDesc, defaults: readonly unknown[]
     }
     assign(self, init);
   };
-  let cls: StructCtor;
-  if (isException) {
-    cls = class extends Error {
-      constructor(init?: Record<string, unknown>) {
-        super(String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName));
-        assign(this as unknown as Record<string, unknown>, init);
-      }
-    };
-  } else {
-    cls = class {
-      constructor(init?: Record<string, unknown>) {
-        assign(this as unknown as Record<string, unknown>, init);
-      }
-    };
-  }
-  Object.defineProperty(cls, 'name', { value: desc.name, configurable: true });
+  // A class defined as a computed property gets the IDL name as its `name` (no defineProperty needed).
+  const cls: StructCtor = isException
+    ? {
+        [idlName]: class extends Error {
+          constructor(init?: Record<string, unknown>) {
+            super(String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName));
+            assign(this as unknown as Record<string, unknown>, init);
+          }
+        },
+      }[idlName]!
+    : {
+        [idlName]: class {
+          constructor(init?: Record<string, unknown>) {
+            assign(this as unknown as Record<string, unknown>, init);
+          }
+        },
+      }[idlName]!;
   Object.defineProperty(cls, 'schema', { value: desc, enumerable: false, writable: false, configurable: false });
   if (isException) {
     Object.defineProperty(cls.prototype, 'name', { value: desc.name, writable: true, enumerable: false, configurable: true });

@@ -228,24 +228,41 @@ function service(
     const args = f[3].map(field);
     const throws = f[4].map(field);
     const result: FieldDesc[] = [];
-    if (returns !== undefined) result.push({ id: 0, name: 'success', type: returns, requiredness: 'optional', annotations: {} });
+    if (returns !== undefined) result.push({ id: 0, name: 'success', type: returns, requiredness: 'optional', annotations: NO_ANNOTATIONS });
     result.push(...throws);
     return {
       name: f[0],
       oneway: f[1] === 1,
       returns,
-      args: { kind: 'struct', name: `${f[0]}_args`, fields: args, annotations: {} },
-      result: { kind: 'struct', name: `${f[0]}_result`, fields: result, annotations: {} },
+      args: { kind: 'struct', name: `${f[0]}_args`, fields: args, annotations: NO_ANNOTATIONS },
+      result: { kind: 'struct', name: `${f[0]}_result`, fields: result, annotations: NO_ANNOTATIONS },
       throws,
       annotations: ann(f[5]),
     };
   };
   const parent = d[2] === 0 ? undefined : def(d[2] as string | [3, string, string]) as ServiceDesc;
-  return { kind: 'service', name: d[1], extends: parent, functions: d[3].map(fn), annotations: ann(d[4]) };
+  const desc = { kind: 'service', name: d[1], extends: parent } as Mutable<ServiceDesc>;
+  // Built on first read (serviceFunctions, when a client or processor is made), then a plain data property.
+  const text = d[3];
+  Object.defineProperty(desc, 'functions', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly FunctionDesc[] {
+      const functions = (JSON.parse(text) as FunctionData[]).map(fn);
+      Object.defineProperty(desc, 'functions', { value: functions, enumerable: true, writable: true, configurable: true });
+      return functions;
+    },
+  });
+  desc.annotations = ann(d[4]);
+  return desc;
 }
 
+// Most definitions have no annotations: they share one frozen empty object.
+const NO_ANNOTATIONS: Annotations = Object.freeze({});
+
 function ann(a: AnnotationsData | undefined): Annotations {
+  if (!a) return NO_ANNOTATIONS;
   const out: Record<string, string> = {};
-  if (a) for (const [k, v] of a) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+  for (const [k, v] of a) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
   return out;
 }

@@ -40,7 +40,11 @@ export function schemaOf(mod: ThriftModule): ProgramDesc {
 /** The runtime value of an enum: its values by name, frozen. */
 export function enumObject(desc: EnumDesc): Readonly<Record<string, number>> {
   const obj: Record<string, number> = {};
-  for (const v of desc.values) Object.defineProperty(obj, v.name, { value: v.value, enumerable: true });
+  // Plain assignment then freeze gives the same descriptors as defineProperty, faster; `__proto__` needs the latter.
+  for (const v of desc.values) {
+    if (v.name === '__proto__') Object.defineProperty(obj, v.name, { value: v.value, enumerable: true, writable: true, configurable: true });
+    else obj[v.name] = v.value;
+  }
   return Object.freeze(obj);
 }
 

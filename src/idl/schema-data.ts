@@ -40,7 +40,8 @@ export const DEF = { ENUM: 0, STRUCT: 1, UNION: 2, EXCEPTION: 3, SERVICE: 4, CON
 export type DefinitionData =
   | [0, name: string, values: [name: string, value: number, annotations?: AnnotationsData][], annotations?: AnnotationsData]
   | [1 | 2 | 3, name: string, fields: FieldData[], annotations?: AnnotationsData]
-  | [4, name: string, parent: TypeData | 0, functions: FunctionData[], annotations?: AnnotationsData]
+  // Functions as JSON text of FunctionData[]: decoded on first use, so an unused service costs a string scan at import.
+  | [4, name: string, parent: TypeData | 0, functions: string, annotations?: AnnotationsData]
   | [5, name: string, type: TypeData, value: unknown]
   | [6, name: string, type: TypeData];
 
@@ -127,7 +128,7 @@ export function encodeProgram(program: ProgramDesc, ownerOf: (desc: object) => s
     byName.set(s.name, withAnnotations([code, s.name, s.fields.map(field)], s.annotations) as DefinitionData);
   }
   for (const s of program.services) {
-    byName.set(s.name, withAnnotations([DEF.SERVICE, s.name, s.extends === undefined ? 0 : ref(s.extends), s.functions.map(fn)], s.annotations) as DefinitionData);
+    byName.set(s.name, withAnnotations([DEF.SERVICE, s.name, s.extends === undefined ? 0 : ref(s.extends), JSON.stringify(s.functions.map(fn))], s.annotations) as DefinitionData);
   }
   for (const c of program.consts) byName.set(c.name, [DEF.CONST, c.name, type(c.type), encodeValue(c.type, c.value)]);
   for (const t of program.typedefs) byName.set(t.name, [DEF.TYPEDEF, t.name, type(t.type)]);
