@@ -55,14 +55,19 @@ export function isMutableType(type: TypeDesc): boolean {
 
 /**
  * Creates the class of `desc` and attaches it as `desc.ctor`. `defaults[i]`
- * is the default of field i (the caller fills the array once values are
- * resolved, before the first instance is built); `hasDefault[i]` says which
- * fields have one.
+ * is the default of field i and `hasDefault[i]` says whether it has one; the
+ * caller may fill both arrays later, until `desc.fields` is first read (the
+ * first instance reads it; nothing here does before).
  */
 export function createStructClass(desc: StructDesc, defaults: readonly unknown[], hasDefault: readonly boolean[]): StructCtor {
   const isException = desc.kind === 'exception';
-  const messageIndex = isException ? desc.fields.findIndex((f) => f.name === 'message') : -1;
   const idlName = desc.name;
+  // Fields are read on the first instance only: a generated module decodes them on first use.
+  let messageIndex = -2;
+  const message = (init: Record<string, unknown> | undefined): string => {
+    if (messageIndex === -2) messageIndex = desc.fields.findIndex((f) => f.name === 'message');
+    return String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName);
+  };
   // The field initializer is compiled on the first instance, not here: a module of a large IDL
   // defines hundreds of classes at import, most of which a program never builds (issue 17: start-up).
   let assign: Assign = (self, init) => {
@@ -82,7 +87,7 @@ export function createStructClass(desc: StructDesc, defaults: readonly unknown[]
     ? {
         [idlName]: class extends Error {
           constructor(init?: Record<string, unknown>) {
-            super(String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName));
+            super(message(init));
             assign(this as unknown as Record<string, unknown>, init);
           }
         },

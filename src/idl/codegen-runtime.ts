@@ -81,7 +81,7 @@ export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
         own.set(d[1], { name: d[1], values: d[2].map(([n, value, a]) => ({ name: n, value, annotations: ann(a) })), annotations: ann(d[3]) });
         break;
       case DEF.STRUCT: case DEF.UNION: case DEF.EXCEPTION:
-        own.set(d[1], { kind: d[0] === DEF.STRUCT ? 'struct' : d[0] === DEF.UNION ? 'union' : 'exception', name: d[1], fields: [], annotations: ann(d[3]) });
+        own.set(d[1], { kind: d[0] === DEF.STRUCT ? 'struct' : d[0] === DEF.UNION ? 'union' : 'exception', name: d[1] } as StructDesc);
         break;
       default:
         break;
@@ -108,8 +108,6 @@ export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
     return { kind: t[0] === 0 ? 'list' : 'set', elem: type(t[1]) };
   };
 
-  // Struct defaults may build instances of other structs, whose own defaults must be ready first.
-  const pending = new Map<StructDesc, () => void>();
   const value = (t: TypeDesc, v: unknown): unknown => {
     switch (t.kind) {
       case 'double': return typeof v === 'string' ? Number(v) : v;
@@ -120,7 +118,6 @@ export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
       case 'map': return new Map((v as [unknown, unknown][]).map(([k, e]) => [value(t.key, k), value(t.value, e)]));
       case 'struct': {
         const s = t.struct;
-        pending.get(s)?.();
         const init: Record<string, unknown> = {};
         const items = v as unknown[];
         for (let i = 0; i < items.length; i++) {
@@ -146,29 +143,38 @@ export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
   const services: ServiceDesc[] = [];
   const consts: { name: string; type: TypeDesc; value: unknown }[] = [];
   const typedefs: { name: string; type: TypeDesc }[] = [];
-  // Fields and classes of every struct before any default value is built.
-  const structDefs = definitions.filter((d): d is Extract<DefinitionData, [1 | 2 | 3, ...unknown[]]> => d[0] >= DEF.STRUCT && d[0] <= DEF.EXCEPTION);
-  for (const d of structDefs) {
-    const s = own.get(d[1]) as Mutable<StructDesc> & { fields: FieldDesc[] };
+  // Every class exists before any field is decoded: a default may be an instance of any struct.
+  for (const d of definitions) {
+    if (d[0] !== DEF.STRUCT && d[0] !== DEF.UNION && d[0] !== DEF.EXCEPTION) continue;
+    const s = own.get(d[1]) as Mutable<StructDesc>;
     const defaults: unknown[] = [];
-    const fields = d[2];
-    for (const f of fields) {
-      s.fields.push({ id: f[0], name: f[1], type: type(f[2]), requiredness: REQUIREDNESS[f[3]]!, annotations: ann(f[4]) });
-      defaults.push(undefined);
-    }
-    createStructClass(s, defaults, fields.map((f) => f.length > 5));
-    pending.set(s, () => {
-      pending.delete(s);
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        if (f.length <= 5) continue;
-        const v = value(s.fields[i]!.type, f[5]);
-        defaults[i] = v;
-        (s.fields[i] as Mutable<FieldDesc>).default = v;
-      }
+    const hasDefault: boolean[] = [];
+    const text = d[2];
+    // Decoded on first read (the first instance, a codec, reflection), then a plain data property.
+    Object.defineProperty(s, 'fields', {
+      enumerable: true,
+      configurable: true,
+      get(): readonly FieldDesc[] {
+        const data = JSON.parse(text) as FieldData[];
+        const fields: Mutable<FieldDesc>[] = data.map((f) => ({ id: f[0], name: f[1], type: type(f[2]), requiredness: REQUIREDNESS[f[3]]!, annotations: ann(f[4]) }));
+        Object.defineProperty(s, 'fields', { value: fields, enumerable: true, writable: true, configurable: true });
+        for (const f of data) {
+          hasDefault.push(f.length > 5);
+          defaults.push(undefined);
+        }
+        // After the data property is set: a default may build instances, whose classes read fields.
+        for (let i = 0; i < data.length; i++) {
+          if (data[i]!.length <= 5) continue;
+          const v = value(fields[i]!.type, data[i]![5]);
+          defaults[i] = v;
+          fields[i]!.default = v;
+        }
+        return fields;
+      },
     });
+    s.annotations = ann(d[3]);
+    createStructClass(s, defaults, hasDefault);
   }
-  for (const s of [...pending.keys()]) pending.get(s)?.();
 
   for (const d of definitions) {
     switch (d[0]) {

@@ -39,7 +39,8 @@ export const DEF = { ENUM: 0, STRUCT: 1, UNION: 2, EXCEPTION: 3, SERVICE: 4, CON
 /** One definition, in declaration order. */
 export type DefinitionData =
   | [0, name: string, values: [name: string, value: number, annotations?: AnnotationsData][], annotations?: AnnotationsData]
-  | [1 | 2 | 3, name: string, fields: FieldData[], annotations?: AnnotationsData]
+  // Fields as JSON text of FieldData[]: decoded on first use (first instance, codec or reflection).
+  | [1 | 2 | 3, name: string, fields: string, annotations?: AnnotationsData]
   // Functions as JSON text of FunctionData[]: decoded on first use, so an unused service costs a string scan at import.
   | [4, name: string, parent: TypeData | 0, functions: string, annotations?: AnnotationsData]
   | [5, name: string, type: TypeData, value: unknown]
@@ -125,7 +126,7 @@ export function encodeProgram(program: ProgramDesc, ownerOf: (desc: object) => s
   }
   for (const s of program.structs) {
     const code = s.kind === 'struct' ? DEF.STRUCT : s.kind === 'union' ? DEF.UNION : DEF.EXCEPTION;
-    byName.set(s.name, withAnnotations([code, s.name, s.fields.map(field)], s.annotations) as DefinitionData);
+    byName.set(s.name, withAnnotations([code, s.name, JSON.stringify(s.fields.map(field))], s.annotations) as DefinitionData);
   }
   for (const s of program.services) {
     byName.set(s.name, withAnnotations([DEF.SERVICE, s.name, s.extends === undefined ? 0 : ref(s.extends), JSON.stringify(s.functions.map(fn))], s.annotations) as DefinitionData);
