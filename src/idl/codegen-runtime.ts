@@ -150,14 +150,17 @@ export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
     const defaults: unknown[] = [];
     const hasDefault: boolean[] = [];
     const text = d[2];
+    let cached: FieldDesc[] | undefined;
     // Decoded on first read (the first instance, a codec, reflection), then a plain data property.
     Object.defineProperty(s, 'fields', {
       enumerable: true,
       configurable: true,
       get(): readonly FieldDesc[] {
+        if (cached !== undefined) return cached;
         const data = JSON.parse(text) as FieldData[];
         const fields: Mutable<FieldDesc>[] = data.map((f) => ({ id: f[0], name: f[1], type: type(f[2]), requiredness: REQUIREDNESS[f[3]]!, annotations: ann(f[4]) }));
-        Object.defineProperty(s, 'fields', { value: fields, enumerable: true, writable: true, configurable: true });
+        cached = fields;
+        replaceGetter(s, 'fields', fields);
         for (const f of data) {
           hasDefault.push(f.length > 5);
           defaults.push(undefined);
@@ -250,17 +253,23 @@ function service(
   const desc = { kind: 'service', name: d[1], extends: parent } as Mutable<ServiceDesc>;
   // Built on first read (serviceFunctions, when a client or processor is made), then a plain data property.
   const text = d[3];
+  let cached: FunctionDesc[] | undefined;
   Object.defineProperty(desc, 'functions', {
     enumerable: true,
     configurable: true,
     get(): readonly FunctionDesc[] {
-      const functions = (JSON.parse(text) as FunctionData[]).map(fn);
-      Object.defineProperty(desc, 'functions', { value: functions, enumerable: true, writable: true, configurable: true });
-      return functions;
+      cached ??= (JSON.parse(text) as FunctionData[]).map(fn);
+      replaceGetter(desc, 'functions', cached);
+      return cached;
     },
   });
   desc.annotations = ann(d[4]);
   return desc;
+}
+
+/** Turns a decode-on-first-read getter into the data property `load()` would have set (unless the object was frozen since). */
+function replaceGetter(obj: object, key: string, value: unknown): void {
+  if (Object.getOwnPropertyDescriptor(obj, key)?.configurable) Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 // Most definitions have no annotations: they share one frozen empty object.

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main, USAGE } from '../../src/cli.js';
@@ -162,6 +163,25 @@ test('a definition name that cannot be a TypeScript declaration is an IdlError a
     assert.is(`${(e as IdlError).line}:${(e as IdlError).column}`, '3:8');
     assert.match((e as Error).message, /struct delete cannot be generated/);
   }
+});
+
+test('a generated module decodes struct fields and service functions on first read, then holds plain data', async () => {
+  const dir = scratch('codegen-lazy');
+  gen(fixtures.echo, dir);
+  const echo = await import(pathToFileURL(join(dir, 'echo.ts')).href);
+  const bag = echo.Bag.schema;
+  const point = echo.Point.schema;
+  assert.type(Object.getOwnPropertyDescriptor(bag, 'fields')!.get, 'function', 'not decoded at import');
+  assert.type(Object.getOwnPropertyDescriptor(echo.Echo, 'functions')!.get, 'function', 'not decoded at import');
+  // A descriptor frozen before its first read still decodes (the getter keeps its result).
+  Object.freeze(point);
+  assert.equal(point.fields.map((f: { name: string }) => f.name), ['x', 'y', 'label', 'color']);
+  assert.is(point.fields, point.fields);
+  assert.is(new echo.Point({ x: 1, y: 2 }).color, echo.Color.GREEN, 'the default was decoded with the fields');
+  new echo.Bag();
+  assert.ok(Array.isArray(Object.getOwnPropertyDescriptor(bag, 'fields')!.value), 'a data property after the first instance');
+  assert.is(echo.Echo.functions.length, 22);
+  assert.ok(Array.isArray(Object.getOwnPropertyDescriptor(echo.Echo, 'functions')!.value));
 });
 
 test('defineIdlModule refuses an include whose generated module is not passed', () => {
