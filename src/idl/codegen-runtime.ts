@@ -43,6 +43,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Builds a module from the schema data `thrift-streams gen` embeds. Throws IdlError when an include is missing. */
 export function defineIdlModule(spec: IdlModuleSpec): ThriftModule {
+  if (spec === null || typeof spec !== 'object' || (typeof spec.schema !== 'string' && !Array.isArray(spec.schema))) {
+    const old = spec as unknown as { path?: unknown } | null;
+    const path = old !== null && typeof old === 'object' && typeof old.path === 'string' ? old.path : '<generated>';
+    throw new IdlError('this generated module was written by an older thrift-streams (it has no schema data): run thrift-streams gen again', path, 1, 1);
+  }
   const [name, path, namespaces, includeNames, definitions] = typeof spec.schema === 'string'
     ? (JSON.parse(spec.schema) as ProgramData)
     : spec.schema;
