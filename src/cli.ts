@@ -27,8 +27,9 @@ into <dir>: an interface and a class per struct, union and exception, a const
 object and a type per enum, the consts, and per service a typed client
 interface, a typed handler interface and the service object, so that
 createConnection(Service), createPool(Service) and createServer(Service, handler)
-are fully typed. The generated code embeds the IDL and loads it with the same
-parser as load(), so both produce identical bytes on the wire.
+are fully typed. The generated code embeds the resolved schema as data (no IDL
+parser at run time); its descriptors equal load()'s, so both produce identical
+bytes on the wire.
 
 Options:
   -o, --out <dir>         directory to write to (created if missing)
@@ -36,6 +37,9 @@ Options:
                           after the including file's own directory)
       --runtime <module>  module the generated code imports thrift-streams from
                           (default: thrift-streams)
+      --module <esm|cjs>  module syntax: esm (import/export, default) or cjs
+                          (import = require / export =, for CommonJS packages
+                          compiled with verbatimModuleSyntax)
   -h, --help              show this help
 
 Exit codes: 0 success, 1 invalid IDL or I/O error, 2 invalid usage.
@@ -54,6 +58,7 @@ interface GenArgs {
   out: string;
   includeDirs: string[];
   runtime: string | undefined;
+  module: 'esm' | 'cjs';
 }
 
 /** Runs the command with `argv` (without node and the script) and returns the exit code. */
@@ -90,6 +95,7 @@ function parseGenArgs(argv: readonly string[]): GenArgs {
   let file: string | undefined;
   let out: string | undefined;
   let runtime: string | undefined;
+  let module: 'esm' | 'cjs' = 'esm';
   const includeDirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -106,13 +112,18 @@ function parseGenArgs(argv: readonly string[]): GenArgs {
     if (flag === '-o' || flag === '--out') out = value();
     else if (flag === '-I' || flag === '--include' || /^-I./.test(flag)) includeDirs.push(value());
     else if (flag === '--runtime') runtime = value();
+    else if (flag === '--module') {
+      const m = value();
+      if (m !== 'esm' && m !== 'cjs') throw new UsageError(`--module must be esm or cjs, not ${JSON.stringify(m)}`);
+      module = m;
+    }
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else if (file === undefined) file = arg;
     else throw new UsageError(`one .thrift file at a time (got ${JSON.stringify(file)} and ${JSON.stringify(arg)})`);
   }
   if (file === undefined) throw new UsageError('gen needs a .thrift file');
   if (out === undefined) throw new UsageError('gen needs an output directory: -o <dir>');
-  return { file, out, includeDirs, runtime };
+  return { file, out, includeDirs, runtime, module };
 }
 
 /** Loads the file as load() does, keeping each file's text, generates, and writes; returns the written paths. */
@@ -133,6 +144,7 @@ function generate(args: GenArgs): string[] {
   const mod = loadSource(text, { name: programName(path), path, includeDirs: args.includeDirs.map((d) => resolve(d)), readFile: read });
   const files = generateTypes(schemaOf(mod), {
     runtime: args.runtime,
+    module: args.module,
     readSource: (p) => {
       const t = texts.get(p);
       if (t === undefined) throw new Error(`no source text recorded for ${p}`);

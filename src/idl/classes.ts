@@ -55,24 +55,50 @@ export function isMutableType(type: TypeDesc): boolean {
 
 /**
  * Creates the class of `desc` and attaches it as `desc.ctor`. `defaults[i]`
- * is the default of field i (the caller fills the array once values are
- * resolved, before the first instance is built); `hasDefault[i]` says which
- * fields have one.
+ * is the default of field i and `hasDefault[i]` says whether it has one; the
+ * caller may fill both arrays later, until `desc.fields` is first read (the
+ * first instance reads it; nothing here does before).
  */
 export function createStructClass(desc: StructDesc, defaults: readonly unknown[], hasDefault: readonly boolean[]): StructCtor {
-  const fields = desc.fields;
-  const types = fields.map((f) => f.type);
   const isException = desc.kind === 'exception';
-  const messageIndex = isException ? fields.findIndex((f) => f.name === 'message') : -1;
-  let cls: StructCtor;
-  try {
-    cls = compile(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
-  } catch (e) {
-    // A Content-Security-Policy without 'unsafe-eval' forbids new Function; fall back to a loop.
-    if (!(e instanceof EvalError)) throw e;
-    cls = interpret(fields.map((f) => f.name), types, defaults, hasDefault, isException, messageIndex, desc.name);
-  }
-  Object.defineProperty(cls, 'name', { value: desc.name, configurable: true });
+  const idlName = desc.name;
+  // Fields are read on the first instance only: a generated module decodes them on first use.
+  let messageIndex = -2;
+  const message = (init: Record<string, unknown> | undefined): string => {
+    if (messageIndex === -2) messageIndex = desc.fields.findIndex((f) => f.name === 'message');
+    return String((messageIndex >= 0 ? (init == null ? undefined : init['message']) ?? defaults[messageIndex] : undefined) ?? idlName);
+  };
+  // The field initializer is compiled on the first instance, not here: a module of a large IDL
+  // defines hundreds of classes at import, most of which a program never builds (issue 17: start-up).
+  let assign: Assign = (self, init) => {
+    const names = desc.fields.map((f) => f.name);
+    const types = desc.fields.map((f) => f.type);
+    try {
+      assign = compileAssign(names, types, defaults, hasDefault, isException);
+    } catch (e) {
+      // A Content-Security-Policy without 'unsafe-eval' forbids new Function; fall back to a loop.
+      if (!(e instanceof EvalError)) throw e;
+      assign = interpretAssign(names, types, defaults, hasDefault, isException);
+    }
+    assign(self, init);
+  };
+  // A class defined as a computed property gets the IDL name as its `name` (no defineProperty needed).
+  const cls: StructCtor = isException
+    ? {
+        [idlName]: class extends Error {
+          constructor(init?: Record<string, unknown>) {
+            super(message(init));
+            assign(this as unknown as Record<string, unknown>, init);
+          }
+        },
+      }[idlName]!
+    : {
+        [idlName]: class {
+          constructor(init?: Record<string, unknown>) {
+            assign(this as unknown as Record<string, unknown>, init);
+          }
+        },
+      }[idlName]!;
   Object.defineProperty(cls, 'schema', { value: desc, enumerable: false, writable: false, configurable: false });
   if (isException) {
     Object.defineProperty(cls.prototype, 'name', { value: desc.name, writable: true, enumerable: false, configurable: true });
@@ -80,6 +106,9 @@ export function createStructClass(desc: StructDesc, defaults: readonly unknown[]
   desc.ctor = cls;
   return cls;
 }
+
+/** Sets every field of a new instance, in declaration order, from `init` or the defaults. */
+type Assign = (self: Record<string, unknown>, init: Record<string, unknown> | null | undefined) => void;
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null));
 const hasOwn = Object.hasOwn;
@@ -89,10 +118,10 @@ function needsDefine(name: string, isException: boolean): boolean {
   return name === '__proto__' || (isException && (name === 'message' || name === 'stack'));
 }
 
-function compile(
-  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
-  isException: boolean, messageIndex: number, idlName: string,
-): StructCtor {
+/** One straight-line function per struct, so every instance gets the same hidden class at full speed. */
+function compileAssign(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[], isException: boolean,
+): Assign {
   const lines: string[] = ['const i = init == null ? E : init;'];
   for (let n = 0; n < names.length; n++) {
     const name = names[n]!;
@@ -103,26 +132,20 @@ function compile(
     if (hasDefault[n]) fallback = isMutableType(types[n]!) ? `C(T[${n}], D[${n}])` : `D[${n}]`;
     const expr = `${read} ?? ${fallback}`;
     if (needsDefine(name, isException)) {
-      lines.push(`Object.defineProperty(this, ${key}, { value: ${expr}, writable: true, enumerable: true, configurable: true });`);
+      lines.push(`Object.defineProperty(self, ${key}, { value: ${expr}, writable: true, enumerable: true, configurable: true });`);
     } else {
-      lines.push(`this[${key}] = ${expr};`);
+      lines.push(`self[${key}] = ${expr};`);
     }
   }
-  let head = 'class {\n  constructor(init) {\n';
-  if (isException) {
-    const msg = messageIndex >= 0 ? `(init == null ? undefined : init[${JSON.stringify('message')}]) ?? D[${messageIndex}] ?? N` : 'N';
-    head = `class extends Error {\n  constructor(init) {\n    super(${msg});\n`;
-  }
-  const src = `"use strict";\nreturn ${head}    ${lines.join('\n    ')}\n  }\n};`;
-  const factory = new Function('E', 'D', 'T', 'C', 'hasOwn', 'N', src) as (...a: unknown[]) => StructCtor;
-  return factory(EMPTY, D, types, cloneValue, hasOwn, idlName);
+  const src = `"use strict";\nreturn function assign(self, init) {\n  ${lines.join('\n  ')}\n};`;
+  const factory = new Function('E', 'D', 'T', 'C', 'hasOwn', src) as (...a: unknown[]) => Assign;
+  return factory(EMPTY, D, types, cloneValue, hasOwn);
 }
 
-function interpret(
-  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[],
-  isException: boolean, messageIndex: number, idlName: string,
-): StructCtor {
-  const assign = (self: Record<string, unknown>, init: Record<string, unknown> | null | undefined): void => {
+function interpretAssign(
+  names: readonly string[], types: readonly TypeDesc[], D: readonly unknown[], hasDefault: readonly boolean[], isException: boolean,
+): Assign {
+  return (self, init) => {
     const i = init == null ? EMPTY : init;
     for (let n = 0; n < names.length; n++) {
       const name = names[n]!;
@@ -130,19 +153,6 @@ function interpret(
       if (v == null) v = hasDefault[n] ? (isMutableType(types[n]!) ? cloneValue(types[n]!, D[n]) : D[n]) : undefined;
       if (needsDefine(name, isException)) defineOwn(self, name, v);
       else self[name] = v;
-    }
-  };
-  if (isException) {
-    return class extends Error {
-      constructor(init?: Record<string, unknown>) {
-        super(String((messageIndex >= 0 ? init?.message ?? D[messageIndex] : undefined) ?? idlName));
-        assign(this as unknown as Record<string, unknown>, init);
-      }
-    };
-  }
-  return class {
-    constructor(init?: Record<string, unknown>) {
-      assign(this as unknown as Record<string, unknown>, init);
     }
   };
 }

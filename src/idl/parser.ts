@@ -275,10 +275,9 @@ class Parser {
         if (def !== undefined && ++defaults > 1) throw this.errorAt(npos, `union ${owner} may give a default to one field only`);
       } else if (ctx === 'throws') {
         requiredness = 'optional';
-      } else if (ctx === 'args' && requiredness === 'optional') {
-        // thrifty.yy: "optional keyword is ignored in argument lists".
-        requiredness = 'default';
       }
+      // Apache's thrifty.yy ignores `optional` in argument lists; it is kept here (codecs treat it as
+      // `default`, so the wire is the same) for generated signatures, which make such arguments optional.
       fields.push({ id, name, requiredness, type, default: def, annotations, pos });
     }
     lx.next();

@@ -7,27 +7,16 @@
  */
 import { IdlError } from '../errors.js';
 import type {
-  BaseKind, BaseTypeDesc, ConstDesc, EnumDesc, EnumTypeDesc, FieldDesc, FunctionDesc, ProgramDesc, ServiceDesc,
+  ConstDesc, EnumDesc, EnumTypeDesc, FieldDesc, FunctionDesc, ProgramDesc, ServiceDesc,
   StructDesc, StructTypeDesc, TypedefDesc, TypeDesc,
 } from '../protocol/schema.js';
 import type {
   ConstNode, DocumentNode, EnumNode, FieldNode, FunctionNode, Pos, ServiceNode, StructNode, TypedefNode, TypeNode,
 } from './ast.js';
+import { BASE_TYPES } from './base-types.js';
 import { createStructClass } from './classes.js';
+import { enumObject } from './module.js';
 import { convertValue, type Loc, type ResolvedConst, type ValueEnv } from './const-values.js';
-
-/** Shared, frozen descriptors of the base types. */
-export const BASE_TYPES: Readonly<Record<BaseKind, BaseTypeDesc>> = Object.freeze({
-  bool: Object.freeze({ kind: 'bool' }),
-  byte: Object.freeze({ kind: 'byte' }),
-  i16: Object.freeze({ kind: 'i16' }),
-  i32: Object.freeze({ kind: 'i32' }),
-  i64: Object.freeze({ kind: 'i64' }),
-  double: Object.freeze({ kind: 'double' }),
-  string: Object.freeze({ kind: 'string' }),
-  binary: Object.freeze({ kind: 'binary' }),
-  uuid: Object.freeze({ kind: 'uuid' }),
-});
 
 /** One included program as the including file names it. */
 export interface IncludedProgram {
@@ -320,12 +309,6 @@ function functionDesc(f: FunctionNode, scope: Scope): FunctionDesc {
 function withDefault(d: Mutable<FieldDesc>, f: FieldNode, scope: Scope): FieldDesc {
   if (f.default !== undefined) d.default = convertValue(env, f.default, d.type, scope);
   return d;
-}
-
-function enumObject(desc: EnumDesc): Readonly<Record<string, number>> {
-  const obj: Record<string, number> = {};
-  for (const v of desc.values) Object.defineProperty(obj, v.name, { value: v.value, enumerable: true });
-  return Object.freeze(obj);
 }
 
 function describeEntry(e: Entry): string {

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main, USAGE } from '../../src/cli.js';
@@ -43,37 +44,39 @@ test('echo.thrift: typed client and handler interfaces, struct read and write sh
   assert.equal(written, [join(dir, 'echo.ts')]);
   const text = readFileSync(join(dir, 'echo.ts'), 'utf8');
   for (const line of [
-    'export const Color = $m.Color as { readonly RED: 1; readonly GREEN: 2; readonly BLUE: 10 };',
+    'export const Color = $m["Color"] as { readonly RED: 1; readonly GREEN: 2; readonly BLUE: 10 };',
     'export type Color = 1 | 2 | 10;',
     'export type Id = bigint;',
     '  color: Color;', // a field with an IDL default is always set when read
-    '  color?: Color;', // ... and may be left out when written
-    '  label?: string;',
-    'export const Point = $m.Point as $StructClass<Point, PointInit>;',
-    '  tags?: ReadonlySet<string> | readonly string[];',
-    '  index?: ReadonlyMap<string, readonly number[]> | Readonly<Record<string, readonly number[]>>;',
-    '  nested?: bigint[][];',
+    '  color?: Color | undefined;', // ... and may be left out (or undefined) when written
+    '  label?: string | undefined;',
+    'export const Point = $m["Point"] as $StructClass<Point, PointInit>;',
+    '  tags?: ReadonlySet<string> | readonly string[] | undefined;',
+    '  index?: ReadonlyMap<string, readonly number[]> | Readonly<Record<string, readonly number[]>> | undefined;',
+    '  nested?: bigint[][] | undefined;',
     'export interface NotFound extends Omit<Error, "message"> {',
     'export interface Invalid extends Error {',
-    'export const ANSWER: number = $m.ANSWER;',
+    'export const ANSWER: number = $m["ANSWER"];',
     'export interface EchoClient extends BaseClient {',
     '  add(a: number, b: bigint | number): Promise<bigint>;',
     '  echoSet(v: ReadonlySet<string> | readonly string[]): Promise<Set<string>>;',
     'export interface EchoHandler extends BaseHandler {',
     '  add: (a: number, b: bigint) => bigint | number | Promise<bigint | number>;',
     '  find: (id: number) => PointInit | Promise<PointInit>;',
-    'export const Echo = $m.Echo as $TypedService<EchoClient, EchoHandler>;',
+    'export const Echo = $m["Echo"] as $TypedService<EchoClient, EchoHandler>;',
   ]) {
     assert.ok(text.includes(line), `missing: ${line}`);
   }
   assert.ok(text.includes('execute("close", ...)'), 'close() is documented as shadowed by the client');
 });
 
-test('the embedded IDL text is exactly the file, whatever it contains', () => {
-  const idl = 'const string S = "back`tick ${x} \\\\ slash"\r\nstruct A { 1: i32 x }\r\n';
+test('the embedded schema is data: no IDL text, and strings with quotes, backslashes and line separators survive', () => {
+  const idl = 'const string S = "back`tick \' quote ${x} \\\\ slash \u2028"\r\nstruct A { 1: i32 x } // a comment\r\n';
   const text = genText(idl);
-  const source = /source: (`(?:\\.|[^`\\])*`)/s.exec(text)![1]!;
-  assert.is(new Function(`return ${source};`)(), idl);
+  assert.not.ok(text.includes('a comment'), 'the IDL text is not embedded');
+  const schema = /schema: ('(?:\\.|[^'\\])*'),/s.exec(text)![1]!;
+  const data = JSON.parse(new Function(`return ${schema};`)() as string) as unknown[];
+  assert.equal((data[4] as unknown[][])[0], [5, 'S', 6, 'back`tick \' quote ${x} \\ slash \u2028']);
 });
 
 test('ThriftTest.thrift: generates, with typedefs, unions, nested containers and services', () => {
@@ -83,7 +86,7 @@ test('ThriftTest.thrift: generates, with typedefs, unions, nested containers and
   assert.ok(text.includes('export type UserId = bigint;'));
   assert.ok(text.includes('  testInsanity(argument: InsanityInit): Promise<Map<bigint, Map<Numberz, Insanity>>>;'));
   assert.ok(text.includes('export interface SecondServiceClient {'));
-  assert.ok(/export interface Xception extends Omit<Error, "message"> \{\n {2}errorCode\?: number;\n {2}message\?: string;/.test(text));
+  assert.ok(/export interface Xception extends Omit<Error, "message"> \{\n {2}errorCode\?: number \| undefined;\n {2}message\?: string \| undefined;/.test(text));
 });
 
 test('includes: one file per .thrift file, importing each other by program name', () => {
@@ -93,7 +96,7 @@ test('includes: one file per .thrift file, importing each other by program name'
   const main = readFileSync(join(dir, 'main.ts'), 'utf8');
   assert.ok(main.includes('import * as shared from "./shared.js";'));
   assert.ok(main.includes('includes: { shared: shared.$module, common: common.$module, also: also.$module },'));
-  assert.ok(main.includes('  s: shared.SharedStruct;'));
+  assert.ok(main.includes('  s: shared.SharedStruct;') || main.includes('  s?: shared.SharedStruct | undefined;'), main);
   assert.ok(main.includes('export interface MainHandler extends shared.SharedServiceHandler {'));
 });
 
@@ -109,22 +112,38 @@ test('a type reached only through an include of an include is imported for its t
   const c = out[2]!.text;
   assert.ok(c.includes('import * as b from "./b.js";'));
   assert.ok(c.includes('import type * as a from "./a.js";'));
-  assert.ok(c.includes('  d?: a.Deep;'));
+  assert.ok(c.includes('  d?: a.Deep | undefined;'));
 });
 
 test('generated names an IDL name already takes get a $; IDL names that shadow globals are qualified', () => {
   const text = genText('struct PointInit { 1: i32 a }\nstruct Point { 1: PointInit p }\nstruct Map { 1: map<string, i32> m }\nservice S {}\nstruct SClient {}');
   assert.ok(text.includes('export interface Point$Init {'));
-  assert.ok(text.includes('  p?: PointInitInit;'));
+  assert.ok(text.includes('  p?: PointInitInit | undefined;'));
   assert.ok(text.includes('export interface S$Client {'));
   assert.ok(text.includes('export interface SHandler {'));
-  assert.ok(text.includes('  m?: globalThis.Map<string, number>;'));
+  assert.ok(text.includes('  m?: globalThis.Map<string, number> | undefined;'));
 });
 
-test('arguments are positional and required: `optional` in an argument list is ignored, as by Apache', () => {
-  const text = genText('service S { void f(1: i32 a, 2: optional i32 b, 3: string c) }');
-  assert.ok(text.includes('  f(a: number, b: number, c: string): Promise<void>;'));
-  assert.ok(text.includes('  f: (a: number, b: number, c: string) => void | Promise<void>;'));
+test('optional arguments: trailing ones may be left out by the client; the handler receives undefined', () => {
+  const text = genText('service S { void f(1: i32 a, 2: optional i32 b, 3: string c, 4: optional i64 d, 5: optional string e) }');
+  assert.ok(text.includes('  f(a: number, b: number | undefined, c: string, d?: bigint | number, e?: string): Promise<void>;'), text);
+  assert.ok(text.includes('  f: (a: number, b: number | undefined, c: string, d: bigint | undefined, e: string | undefined) => void | Promise<void>;'));
+});
+
+test('a union is one object type per field: that one set, the others ?: undefined', () => {
+  const text = genText('struct P { 1: i32 x }\nunion U { 1: string s, 2: i64 n, 3: list<P> items }');
+  for (const line of [
+    'export type U =',
+    '  | { s: string; n?: undefined; items?: undefined }',
+    '  | { s?: undefined; n: bigint; items?: undefined }',
+    '  | { s?: undefined; n?: undefined; items: P[] }',
+    'export type UInit =',
+    '  | { s?: undefined; n: bigint | number; items?: undefined }',
+    '  | { s?: undefined; n?: undefined; items: readonly PInit[] }',
+    'export const U = $m["U"] as $StructClass<U, UInit>;',
+  ]) {
+    assert.ok(text.includes(line), `missing: ${line}`);
+  }
 });
 
 test('a child service that redefines an inherited function omits it from the parent interface', () => {
@@ -146,13 +165,42 @@ test('a definition name that cannot be a TypeScript declaration is an IdlError a
   }
 });
 
+test('a generated module decodes struct fields and service functions on first read, then holds plain data', async () => {
+  const dir = scratch('codegen-lazy');
+  gen(fixtures.echo, dir);
+  const echo = await import(pathToFileURL(join(dir, 'echo.ts')).href);
+  const bag = echo.Bag.schema;
+  const point = echo.Point.schema;
+  assert.type(Object.getOwnPropertyDescriptor(bag, 'fields')!.get, 'function', 'not decoded at import');
+  assert.type(Object.getOwnPropertyDescriptor(echo.Echo, 'functions')!.get, 'function', 'not decoded at import');
+  // A descriptor frozen before its first read still decodes (the getter keeps its result).
+  Object.freeze(point);
+  assert.equal(point.fields.map((f: { name: string }) => f.name), ['x', 'y', 'label', 'color']);
+  assert.is(point.fields, point.fields);
+  assert.is(new echo.Point({ x: 1, y: 2 }).color, echo.Color.GREEN, 'the default was decoded with the fields');
+  new echo.Bag();
+  assert.ok(Array.isArray(Object.getOwnPropertyDescriptor(bag, 'fields')!.value), 'a data property after the first instance');
+  assert.is(echo.Echo.functions.length, 22);
+  assert.ok(Array.isArray(Object.getOwnPropertyDescriptor(echo.Echo, 'functions')!.value));
+});
+
 test('defineIdlModule refuses an include whose generated module is not passed', () => {
   try {
-    defineIdlModule({ name: 'm', path: 'm.thrift', source: 'include "other.thrift"\nstruct A { 1: other.B b }' });
+    defineIdlModule({ schema: '["m","m.thrift",0,["other"],[]]' });
     assert.unreachable('should throw');
   } catch (e) {
     assert.instance(e, IdlError);
-    assert.match((e as Error).message, /m\.thrift:1:1: .*other\.thrift.*includes\.other/);
+    assert.match((e as Error).message, /m\.thrift:1:1: .*other.*includes\.other/);
+  }
+});
+
+test('defineIdlModule tells code generated by an older version (IDL text, no schema data) to be generated again', () => {
+  try {
+    defineIdlModule({ name: 'm', path: 'm.thrift', source: 'struct A {}' } as never);
+    assert.unreachable('should throw');
+  } catch (e) {
+    assert.instance(e, IdlError);
+    assert.match((e as Error).message, /m\.thrift:1:1: .*older thrift-streams.*run thrift-streams gen again/);
   }
 });
 

@@ -112,14 +112,16 @@ function sameValue(ours: unknown, json: Json, t: TypeDesc, where: string): void 
 
 const REQ: Record<string, string> = { req_out: 'default', optional: 'optional', required: 'required' };
 
-function checkFields(ours: readonly FieldDesc[], theirs: Json[], where: string, exceptions = false): void {
+function checkFields(ours: readonly FieldDesc[], theirs: Json[], where: string, exceptions = false, args = false): void {
   assert.equal(ours.map((f) => f.name), theirs.map((f) => f.name), `${where} field names`);
   ours.forEach((f, i) => {
     const j = theirs[i];
     const w = `${where}.${f.name}`;
     assert.is(f.id, j.key, `${w} id`);
     // Result/throws fields are optional by our contract; Apache prints them req_out.
-    assert.is(f.requiredness, exceptions ? 'optional' : REQ[j.required], `${w} requiredness`);
+    // Apache drops `optional` in argument lists (req_out); we keep it for generated signatures, same wire.
+    const theirsReq = exceptions ? 'optional' : REQ[j.required];
+    if (!(args && f.requiredness === 'optional' && theirsReq === 'default')) assert.is(f.requiredness, theirsReq, `${w} requiredness`);
     assert.equal(jsonType(f.type), clean({ typeId: j.typeId, ...(j.type ? { type: j.type } : {}) }), `${w} type`);
     if ('default' in j) sameValue(f.default, j.default, f.type, `${w} default`);
     else assert.is(f.default, undefined, `${w} has no default`);
@@ -154,7 +156,7 @@ function compare(ours: ProgramDesc, theirs: Json): void {
       assert.is(f.oneway, jf.oneway, `${w} oneway`);
       if (f.returns === undefined) assert.is(jf.returnTypeId, 'void', `${w} returns void`);
       else assert.equal(jsonType(f.returns), clean({ typeId: jf.returnTypeId, ...(jf.returnType ? { type: jf.returnType } : {}) }), `${w} returns`);
-      checkFields(f.args.fields, jf.arguments, `${w}(args)`);
+      checkFields(f.args.fields, jf.arguments, `${w}(args)`, false, true);
       checkFields(f.throws, jf.exceptions, `${w}(throws)`, true);
       assert.equal(f.result.fields.map((x) => x.id), [...(f.returns ? [0] : []), ...jf.exceptions.map((e: Json) => e.key)], `${w} result ids`);
     }

@@ -49,10 +49,10 @@ test('requiredness, defaults, xsd options, annotations and field-name keywords',
   assert.equal((p('struct S {} (struct.ann = "v")').definitions[0] as StructNode).annotations, { 'struct.ann': 'v' });
 });
 
-test('unions make every field optional; argument lists ignore optional; throws are optional', () => {
+test('unions make every field optional; argument lists keep optional (for generated signatures); throws are optional', () => {
   assert.equal(fieldsOf('union U { 1: required i32 a, 2: i32 b }').map((f) => f.requiredness), ['optional', 'optional']);
   const svc = p('service S { void f(1: optional i32 a, 2: required i32 b) throws (1: E e) }').definitions[0] as ServiceNode;
-  assert.equal(svc.functions[0]!.args.map((f) => f.requiredness), ['default', 'required']);
+  assert.equal(svc.functions[0]!.args.map((f) => f.requiredness), ['optional', 'required']);
   assert.equal(svc.functions[0]!.throws.map((f) => f.requiredness), ['optional']);
 });
 

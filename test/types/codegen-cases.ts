@@ -12,6 +12,7 @@ import * as tt from './gen/ThriftTest.js';
 import { Level } from './inc/common.js';
 import { Main } from './inc/main.js';
 import { SharedStruct } from './inc/shared.js';
+import { Calc, InvalidOperation, Item, Value, type CalcHandler, type ValueInit } from './gen/strict.js';
 declare const handler: EchoHandler;
 `;
 
@@ -114,6 +115,35 @@ export async function usage(): Promise<void> {
   void [xback, xi64, pointBack];
   await createWebSocketServer({ Echo: [Echo, full], Loose: [loose.Echo, {}] }, { port: 0 });
   void [sum, sum2, color, label, tags, nested, e, set, map, bin, nothing, closing, shadowed, id, answer, typed, viaUse, n, anything, x, insane, s];
+}
+
+/** Strict unions (exactly one field; reads narrow), undefined for optional fields, optional arguments. */
+export async function strictUnions(v: Value): Promise<string> {
+  const one = new Value({ s: 'a' });
+  const two: ValueInit = { n: 1 };
+  const three = new Value({ items: [{ id: 1 }, new Item({ id: 2, note: undefined })] });
+  const explicit: ValueInit = { s: 'a', n: undefined };
+  const oops = new InvalidOperation({ whatOp: undefined });
+  const calc = await createConnection(Calc);
+  const echoed: Value = await calc.put(one);
+  const again: Value = await calc.put(echoed);
+  const c1: number = await calc.compute(1);
+  const c2: number = await calc.compute(1, 2);
+  const c3: number = await calc.compute(1, undefined, 'x');
+  await calc.note(undefined, 'x');
+  const h: CalcHandler = {
+    put: (value) => value,
+    compute: (a, b, label) => a + (b ?? 0) + (label?.length ?? 0),
+    note: (first, second) => {
+      void [first, second];
+    },
+  };
+  await createServer(Calc, h, { port: 0 });
+  void [two, three, explicit, oops, again, c1, c2, c3];
+  if (v.s !== undefined) return v.s.toUpperCase();
+  if (v.n !== undefined) return (v.n + 1n).toString();
+  // Only the items variant is left: no undefined check needed.
+  return String(v.items.length);
 }
 `;
 
@@ -275,6 +305,48 @@ export const negatives: readonly NegativeCase[] = [
     code: `const c = await createConnection(tt.ThriftTest);\nawait c.testMulti(1, 2, 3n, new Map([['a', 'b']]), tt.Numberz.ONE, 5); // !`,
     error: 'TS2345',
     message: /Map<string, string>' is not assignable to parameter of type 'ReadonlyMap<number, string>'/,
+  },
+  {
+    name: 'union: two fields set is refused at compile time',
+    code: `new Value({ s: 'a', n: 1n }); // !`,
+    error: 'TS2345',
+    message: /not assignable to parameter of type 'ValueInit'/,
+  },
+  {
+    name: 'union: an object literal typed as the write shape takes one field only',
+    code: `const w: ValueInit = { s: 'a', items: [] }; // !`,
+    error: 'TS2322',
+    message: /not assignable to type 'ValueInit'/,
+  },
+  {
+    name: 'union: no field at all is refused',
+    code: `new Value({}); // !`,
+    error: 'TS2345',
+    message: /not assignable to parameter of type 'ValueInit'/,
+  },
+  {
+    name: 'union: a field read without narrowing may be undefined',
+    code: `const v = new Value({ s: 'a' }) as Value;\nconst s: string = v.s; // !`,
+    error: 'TS2322',
+    message: /'string \| undefined' is not assignable to type 'string'/,
+  },
+  {
+    name: 'optional arguments: the required one cannot be left out',
+    code: `const c = await createConnection(Calc);\nawait c.compute(); // !`,
+    error: 'TS2554',
+    message: /Expected 1-3 arguments, but got 0/,
+  },
+  {
+    name: 'optional arguments: an optional argument before a required one must be passed (as undefined)',
+    code: `const c = await createConnection(Calc);\nawait c.note('x'); // !`,
+    error: 'TS2554',
+    message: /Expected 2 arguments, but got 1/,
+  },
+  {
+    name: 'optional arguments: the handler must accept undefined for them',
+    code: `const compute: CalcHandler['compute'] = (a: number, b: number) => a + b; // !`,
+    error: 'TS2322',
+    message: /'number \| undefined' is not assignable to type 'number'/,
   },
 ];
 

@@ -24,6 +24,7 @@ interface Diagnostic {
 const dir = scratch('codegen-types');
 gen(fixtures.echo, join(dir, 'gen'));
 gen(fixtures.thriftTest, join(dir, 'gen'));
+gen(fixtures.strict, join(dir, 'gen'));
 gen(fixtures.includesMain, join(dir, 'inc'), ['-I', fixtures.includesLib]);
 const runtime = relative(dir, join(repo, 'src/index.js')).replace(/\\/g, '/');
 const withRuntime = (text: string): string => text.replaceAll('%RT%', runtime);
@@ -107,7 +108,7 @@ function assertCompiles(files: string[]): void {
   assert.is(format(compiled.diagnostics.filter((d) => files.includes(d.file))), '');
 }
 
-test('generated code (echo, ThriftTest, includes) compiles under strict tsc', () => {
+test('generated code (echo, ThriftTest, includes, strict) compiles under strict tsc', () => {
   assertCompiles(projectFiles.filter((f) => f.startsWith('gen/') || f.startsWith('inc/')));
 });
 

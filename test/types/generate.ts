@@ -17,6 +17,7 @@ export const fixtures = {
   thriftTest: join(repo, 'test/idl/fixtures/ThriftTest.thrift'),
   includesMain: join(repo, 'test/idl/fixtures/includes/main.thrift'),
   includesLib: join(repo, 'test/idl/fixtures/includes/lib'),
+  strict: join(repo, 'test/types/strict.thrift'),
 };
 
 /**
