@@ -4,6 +4,7 @@
  * number of calls may be in flight and replies may arrive in any order.
  */
 import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
 import {
   binaryProtocol,
   decodeAppError,
@@ -352,21 +353,14 @@ export class ThriftClient {
     }
   }
 
-  /** A per-call timer and abort listener, for calls with their own options. */
+  /** A per-call deadline (see armDeadline), for calls with their own options. */
   private watch(seqid: number, p: Pending, timeout: number, signal: AbortSignal | undefined): () => void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const fail = (error: unknown): void => {
       if (this.pending.get(seqid) !== p) return;
       this.settled(seqid, p);
       p.reject(error);
     };
-    const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
-    if (timeout > 0) timer = setTimeout(() => fail(new TimeoutError(`${p.entry.fn.name} timed out after ${timeout} ms`)), timeout);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
+    return armDeadline({ timeout, signal, timeoutMessage: `${p.entry.fn.name} timed out after ${timeout} ms`, abortMessage: 'call aborted' }, fail);
   }
 
   /**

@@ -4,6 +4,7 @@
  * release() returns it (or drops it when closed); close() closes them all.
  */
 import { abortReason, PoolClosedError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
@@ -117,18 +118,17 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter<Methods> = { resolve, reject };
       if (signal !== undefined) {
-        const onAbort = (): void => {
+        const disarm = armDeadline({ signal, timeoutMessage: '', abortMessage: 'acquire aborted' }, (error) => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(abortReason(signal, 'acquire aborted'));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
+          reject(error);
+        });
         waiter.resolve = (c) => {
-          signal.removeEventListener('abort', onAbort);
+          disarm();
           resolve(c);
         };
         waiter.reject = (e) => {
-          signal.removeEventListener('abort', onAbort);
+          disarm();
           reject(e);
         };
       }

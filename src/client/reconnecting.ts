@@ -5,7 +5,8 @@
  * calls made while redialing wait in a bounded queue, each still bounded by its
  * timeout and AbortSignal.
  */
-import { abortReason, ConnectionClosedError, TimeoutError } from '../errors.js';
+import { abortReason, ConnectionClosedError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
@@ -155,13 +156,7 @@ export class ReconnectingClient {
         q.cleanup?.();
         reject(error);
       };
-      const timer = timeout > 0 ? setTimeout(() => fail(new TimeoutError(`${name} timed out after ${timeout} ms waiting for a reconnect`)), timeout) : undefined;
-      const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      q.cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
+      q.cleanup = armDeadline({ timeout, signal, timeoutMessage: `${name} timed out after ${timeout} ms waiting for a reconnect`, abortMessage: 'call aborted' }, fail);
       this.queue.push(q);
     });
   }
