@@ -5,6 +5,7 @@
  */
 import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
   binaryProtocol,
   decodeAppError,
@@ -59,7 +60,7 @@ export interface CallOptions {
 }
 
 /** Lifecycle of a client connection. */
-export type ClientState = 'open' | 'closing' | 'closed';
+export type ClientState = LifecycleState;
 
 interface Entry {
   readonly fn: FunctionDesc;
@@ -103,13 +104,12 @@ function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> 
 }
 
 /** A client connection: `execute(name, ...args)`, plus one method per service function (see {@link createClient}). */
-export class ThriftClient {
+export class ThriftClient implements Closable {
   /** The service this client calls. */
   readonly service: ServiceDesc;
-  /** 'open' while calls may be made; 'closing' while the last replies arrive; 'closed' after. */
-  state: ClientState = 'open';
-  /** Resolves when the connection has closed (never rejects). */
-  readonly closed: Promise<void>;
+  private readonly life = new Lifecycle();
+  /** Resolves when the connection has closed, with the error if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly protocol: Protocol;
   private readonly table: Map<string, Entry>;
   private readonly channel: MessageChannel;
@@ -124,7 +124,6 @@ export class ThriftClient {
   private wrapped = false;
   private readonly prefix: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
   /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
@@ -149,7 +148,6 @@ export class ThriftClient {
     this.onClose = options.onClose;
     this.sendOneway = options.sendOneway;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
       this.chain = composeClientInterceptors(interceptors, (c: ClientCall) => {
@@ -167,6 +165,11 @@ export class ThriftClient {
         this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
       },
     );
+  }
+
+  /** 'open' while calls may be made; 'closing' while the last replies arrive; 'closed' after. */
+  get state(): ClientState {
+    return this.life.state;
   }
 
   /** Calls in flight. */
@@ -261,16 +264,15 @@ export class ThriftClient {
 
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
+    return this.life.close(() => {
       const finish = (): void => {
         void this.channel.close();
         this.shutdown(new ConnectionClosedError('connection closed'));
       };
       if (this.pending.size === 0) finish();
       else this.drained = finish;
-    }
-    return this.closed;
+      return this.closed;
+    });
   }
 
   /** Forceful close: every call in flight rejects with ConnectionClosedError now. */
@@ -386,8 +388,7 @@ export class ThriftClient {
   }
 
   private shutdown(error: ConnectionClosedError, cause?: Error): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const calls = [...this.pending.values()];
@@ -398,7 +399,6 @@ export class ThriftClient {
     }
     this.channel.stopReading();
     this.onClose?.(cause);
-    this.resolveClosed();
   }
 }
 
