@@ -7,6 +7,7 @@
  */
 import { abortReason, ConnectionClosedError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions, ServiceClient } from './client.js';
@@ -40,7 +41,7 @@ export interface ReconnectingOptions extends ConnectionOptions {
 }
 
 /** Lifecycle of a reconnecting client. */
-export type ReconnectingState = 'open' | 'closing' | 'closed';
+export type ReconnectingState = LifecycleState;
 
 interface Queued {
   readonly name: string;
@@ -89,13 +90,12 @@ export function backoffDelay(retry: Required<Pick<RetryOptions, 'initialDelay' |
 }
 
 /** A client over a connection that is redialed when lost; one method per service function (see {@link createReconnectingConnection}). */
-export class ReconnectingClient {
+export class ReconnectingClient implements Closable {
   /** The service this client calls. */
   readonly service: ServiceDesc;
-  /** 'open' (connected or redialing), 'closing', 'closed'. */
-  state: ReconnectingState = 'open';
-  /** Resolves when the client has closed for good (never rejects). */
-  readonly closed: Promise<void>;
+  private readonly life = new Lifecycle();
+  /** Resolves when the client has closed for good, with the error if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   /** Redials made since the client was created. */
   reconnects = 0;
   private readonly options: ReconnectingOptions;
@@ -105,15 +105,18 @@ export class ReconnectingClient {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dialing: AbortController | undefined;
-  private resolveClosed!: () => void;
 
   /** @internal use {@link createReconnectingConnection} */
   constructor(service: ServiceDesc, options: ReconnectingOptions, first: ServiceClient) {
     this.service = service;
     this.options = options;
     this.retry = validateRetry(options.retry);
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.adopt(first);
+  }
+
+  /** 'open' (connected or redialing), 'closing', 'closed'. */
+  get state(): ReconnectingState {
+    return this.life.state;
   }
 
   /** True while a socket is up. */
@@ -162,25 +165,21 @@ export class ReconnectingClient {
   }
 
   /** Graceful close: stops redialing, fails queued calls, lets calls in flight finish, closes the socket. */
-  async close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
+  close(): Promise<void> {
+    return this.life.close(() => {
       this.stopDialing();
       this.failQueue(new ConnectionClosedError('client closed while reconnecting'));
-      await this.current?.close();
-      this.finish();
-    }
-    return this.closed;
+      return this.current?.close();
+    });
   }
 
   /** Forceful close: everything in flight or queued fails now. */
   destroy(error?: Error): void {
     if (this.state === 'closed') return;
-    this.state = 'closing';
     this.stopDialing();
     this.failQueue(new ConnectionClosedError(error ? `client destroyed: ${error.message}` : 'client destroyed', { cause: error }));
     this.current?.destroy(error);
-    this.finish();
+    this.life.end(error);
   }
 
   /** Alias of close(), for `await using`. */
@@ -258,11 +257,6 @@ export class ReconnectingClient {
     this.timer = undefined;
     this.dialing?.abort(new ConnectionClosedError('client closed'));
     this.dialing = undefined;
-  }
-
-  private finish(): void {
-    this.state = 'closed';
-    this.resolveClosed();
   }
 }
 

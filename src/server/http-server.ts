@@ -1,5 +1,5 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
-import { ThriftError } from '../errors.js';
+import { ConnectionClosedError } from '../errors.js';
 import type { Handler, Interceptor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
@@ -69,7 +69,7 @@ export async function createHttpServer(
     },
     (exchange) => {
       if (server === undefined || server.state !== 'open') {
-        exchange.destroy(new ThriftError('the server is closing', 'CONNECTION_CLOSED'));
+        exchange.destroy(new ConnectionClosedError('the server is closing'));
         return;
       }
       // One request is one "connection" of one message: the same loop as a socket's answers it.

@@ -1,5 +1,6 @@
 /** createServer: a socket server that serves one service with a handler. */
-import { ThriftError } from '../errors.js';
+import { ConnectionClosedError } from '../errors.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Handler, Interceptor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
@@ -49,16 +50,16 @@ export interface ServerOptions {
 }
 
 /** Lifecycle of a server. */
-export type ServerState = 'open' | 'closing' | 'closed';
+export type ServerState = LifecycleState;
 
 /** A running Thrift server. */
-export class ThriftServer {
-  /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
-  state: ServerState = 'open';
+export class ThriftServer implements Closable {
+  private readonly life = new Lifecycle();
+  /** Resolves once the server has closed, with the error given to destroy() if any (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly socketServer: SocketServer;
   private readonly served = new Set<ServedConnection>();
   private readonly closeTimeout: number;
-  private closing: Promise<void> | undefined;
   /** @internal The ZooKeeper entry, when the server registered itself. */
   registration: ServerRegistration | undefined;
 
@@ -66,6 +67,11 @@ export class ThriftServer {
   constructor(socketServer: SocketServer, closeTimeout: number) {
     this.socketServer = socketServer;
     this.closeTimeout = closeTimeout;
+  }
+
+  /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
+  get state(): ServerState {
+    return this.life.state;
   }
 
   /** What the server is bound to (the real port when 0 was asked for). */
@@ -89,35 +95,31 @@ export class ThriftServer {
    * closes every connection. Connections still busy after `closeTimeout` are destroyed.
    */
   close(): Promise<void> {
-    if (this.closing) return this.closing;
-    const registration = this.registration;
-    // A registered server leaves the registry first and keeps serving while clients see it go.
-    this.closing = registration === undefined ? this.stop() : registration.leave().then(() => this.stop(), () => this.stop());
-    return this.closing;
+    return this.life.close(() => {
+      const registration = this.registration;
+      // A registered server leaves the registry first and keeps serving while clients see it go.
+      return registration === undefined ? this.stop() : registration.leave().then(() => this.stop(), () => this.stop());
+    });
   }
 
   private stop(): Promise<void> {
-    this.state = 'closing';
     const stopped = this.socketServer.close();
     const drained = Promise.all([...this.served].map((c) => c.close()));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        for (const c of this.served) c.destroy(new ThriftError('server closed before the call finished', 'CONNECTION_CLOSED'));
+        for (const c of this.served) c.destroy(new ConnectionClosedError('server closed before the call finished'));
         resolve();
       }, this.closeTimeout);
     });
     return Promise.race([drained, deadline])
       .then(() => stopped)
-      .finally(() => {
-        clearTimeout(timer);
-        this.state = 'closed';
-      });
+      .finally(() => clearTimeout(timer));
   }
 
   /** Closes every connection now; in-flight calls get no reply. */
-  destroy(): void {
-    this.state = 'closed';
+  destroy(error?: Error): void {
+    if (!this.life.end(error)) return;
     this.registration?.destroy();
     for (const c of this.served) c.destroy();
     this.socketServer.destroy();
