@@ -25,26 +25,22 @@ export { schemaOf, type ThriftModule } from './idl/module.js';
 // What code from `thrift-streams gen --runtime thrift-streams/browser` imports.
 export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
 export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
-export { createClient, ThriftClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
+export { createClient, ThriftClient, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
 export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
 export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
 export {
   CallMetrics,
-  MultiplexedProcessor,
-  Processor,
   timingInterceptor,
   type CallNext,
+  type CallOptions,
   type CallRecord,
-  type Handler,
   type InterceptedCall,
   type Interceptor,
-  type MessageProcessor,
   type MethodMetrics,
-  type ProcessorOptions,
   type TimingOptions,
-} from './processor/index.js';
-export type { ClientCall, ClientInterceptor, ClientNext } from './client/interceptor.js';
+} from './call/index.js';
 export {
   binaryProtocol,
   compactProtocol,

@@ -25,13 +25,10 @@ export {
   ThriftClient,
   ThriftPool,
   type AcquireOptions,
-  type CallOptions,
   type ClientOptions,
   type ConnectionOptions,
   type PoolOptions,
   type ServiceClient,
-  type ClientCall,
-  type ClientInterceptor,
   createReconnectingConnection,
   ReconnectingClient,
   type ReconnectingOptions,
@@ -45,19 +42,18 @@ export {
   DiscoveryClient,
   type DiscoveryOptions,
 } from './client/index.js';
+export { Processor, type Handler, type ProcessorOptions } from './processor/index.js';
 export {
   CallMetrics,
-  Processor,
   timingInterceptor,
   type CallNext,
+  type CallOptions,
   type CallRecord,
-  type Handler,
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,
-  type ProcessorOptions,
   type TimingOptions,
-} from './processor/index.js';
+} from './call/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
 export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
 export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';

@@ -13,10 +13,11 @@ const leaves = ['errors', 'deadline', 'lifecycle'];
 const allowed: Record<string, string[]> = {
   transport: [],
   protocol: [],
+  call: [],
   idl: ['protocol'],
-  processor: ['protocol'],
-  server: ['processor', 'protocol', 'transport'],
-  client: ['protocol', 'transport'],
+  processor: ['protocol', 'call'],
+  server: ['processor', 'protocol', 'transport', 'call'],
+  client: ['protocol', 'transport', 'call'],
 };
 
 function importsOf(file: string): string[] {

@@ -23,7 +23,7 @@ import {
 import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
-import { composeClientInterceptors, type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
+import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -41,22 +41,14 @@ export interface ClientOptions {
   onClose?: (error?: Error) => void;
   /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
   service?: string;
-  /** Wrapped around every call, first outermost (see {@link ClientInterceptor}); none costs nothing. */
-  interceptors?: readonly ClientInterceptor[];
+  /** Wrapped around every call, first outermost (see {@link Interceptor}); none costs nothing. */
+  interceptors?: readonly Interceptor[];
   /**
    * Sends an encoded oneway call and settles when the transport says it was
    * delivered (HTTP: the server answered the POST). Default: settle once the
    * bytes are handed to the duplex.
    */
   sendOneway?: (message: Uint8Array, options: CallOptions | undefined) => Promise<void>;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Overrides the client's timeout for this call (ms). */
-  timeout?: number;
-  /** Cancels the call: it rejects with the signal's reason (an AbortError if none). */
-  signal?: AbortSignal;
 }
 
 /** Lifecycle of a client connection. */
@@ -127,7 +119,7 @@ export class ThriftClient implements Closable {
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
   /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
-  private chain: ClientNext | undefined;
+  private chain: CallNext | undefined;
   /** The sequence id an interceptor chain already showed for the call its innermost link is making, else 0. */
   private reserved = 0;
 
@@ -150,7 +142,7 @@ export class ThriftClient implements Closable {
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
-      this.chain = composeClientInterceptors(interceptors, (c: ClientCall) => {
+      this.chain = composeInterceptors(interceptors, (c: InterceptedCall) => {
         this.reserved = c.seqid;
         return ThriftClient.prototype.call.call(this, c.method, c.args, c.options);
       });
@@ -246,7 +238,7 @@ export class ThriftClient implements Closable {
       this.seqid = 0;
       this.wrapped = true;
     }
-    const call: ClientCall = {
+    const call: InterceptedCall = {
       side: 'client',
       service: this.service.name,
       method: name,

@@ -3,7 +3,7 @@ import { assertService, resolveProtocol, type Protocol, type ProtocolName, type 
 import type { ClientOf } from '../protocol/schema.js';
 import { connect, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
-import type { ClientInterceptor } from './interceptor.js';
+import type { Interceptor } from '../call/index.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
 export interface ConnectionOptions {
@@ -34,7 +34,7 @@ export interface ConnectionOptions {
   /** The service's name on a multiplexed server (calls go out as `service:method`). */
   service?: string;
   /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
-  interceptors?: readonly ClientInterceptor[];
+  interceptors?: readonly Interceptor[];
 }
 
 /** Connects to a Thrift server and returns a client with one method per service function. */

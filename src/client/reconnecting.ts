@@ -10,7 +10,8 @@ import { armDeadline } from '../deadline.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { CallOptions, ServiceClient } from './client.js';
+import type { CallOptions } from '../call/index.js';
+import type { ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { withServiceMethods } from './service-methods.js';
 

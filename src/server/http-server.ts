@@ -1,6 +1,7 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
 import { ConnectionClosedError } from '../errors.js';
-import type { Handler, Interceptor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../transport/index.js';

@@ -1,7 +1,8 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ConnectionClosedError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
-import type { Handler, Interceptor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';

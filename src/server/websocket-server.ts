@@ -1,5 +1,6 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
-import type { Handler, Interceptor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';

@@ -4,8 +4,8 @@
  * Usage: node --import tsx test/production/ping-bench.ts [none|client|server|both]
  */
 import { createConnection, createServer, load } from '../../src/index.js';
-import { CallMetrics } from '../../src/processor/call-metrics.js';
-import type { Interceptor } from '../../src/processor/interceptor.js';
+import { CallMetrics } from '../../src/call/call-metrics.js';
+import type { Interceptor } from '../../src/call/interceptor.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
