@@ -9,7 +9,9 @@ export {
   AppErrorType,
   ConnectionClosedError,
   FrameTooLargeError,
+  HttpStatusError,
   IdlError,
+  MissingDependencyError,
   PoolClosedError,
   ProtocolError,
   ProtocolErrorType,
@@ -52,7 +54,7 @@ export {
   type StructDesc,
 } from './protocol/index.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './transport/http.js';
-export { HttpStatusError } from './transport/http-status-error.js';
+
 export {
   connectWebSocket,
   fromWebSocket,

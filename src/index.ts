@@ -4,7 +4,9 @@ export {
   AppErrorType,
   ConnectionClosedError,
   FrameTooLargeError,
+  HttpStatusError,
   IdlError,
+  MissingDependencyError,
   PoolClosedError,
   ProtocolError,
   ProtocolErrorType,
@@ -60,4 +62,4 @@ export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
 export type { RegistrationOptions } from './server/index.js';
 export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
 export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
-export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransport, type WebSocketConnection } from './transport/index.js';
+export { createHttpTransport, connectWebSocket, type HttpTransport, type WebSocketConnection } from './transport/index.js';

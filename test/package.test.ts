@@ -31,4 +31,35 @@ test('npm run build writes ESM, CommonJS and .d.ts that load through the exports
   assert.is(dts.trim().split('\n').length, 3);
 });
 
+test('an error made by the CommonJS build is instanceof the ESM build\'s class, and the reverse', () => {
+  // Runs after the build above: both copies of errors.js are loaded into one process.
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const { createRequire } = await import('node:module');
+    const esm = await import('thrift-streams');
+    const cjs = createRequire(process.cwd() + '/')('thrift-streams');
+    const fromCjs = new cjs.TimeoutError('t');
+    const fromEsm = new esm.ConnectionClosedError('c');
+    console.log(JSON.stringify([
+      esm.TimeoutError !== cjs.TimeoutError,
+      fromCjs instanceof esm.TimeoutError, fromCjs instanceof esm.ThriftError, fromCjs instanceof esm.ConnectionClosedError,
+      fromEsm instanceof cjs.ConnectionClosedError, fromEsm instanceof cjs.TimeoutError,
+      new cjs.FrameTooLargeError(2, 1) instanceof esm.TransportError, new esm.TransportError('x') instanceof cjs.FrameTooLargeError,
+      new Error('plain') instanceof esm.ThriftError,
+    ]));`], { cwd: root, encoding: 'utf8' });
+  assert.equal(JSON.parse(out), [true, true, true, false, true, false, true, false, false]);
+});
+
+test('error names survive minification', async () => {
+  const { build } = await import('esbuild');
+  const result = await build({ entryPoints: [new URL('../src/errors.ts', import.meta.url).pathname], bundle: true, minify: true, format: 'cjs', write: false, platform: 'neutral' });
+  const errors = { exports: {} as Record<string, new (...a: any[]) => Error> };
+  new Function('module', 'exports', result.outputFiles[0].text)(errors, errors.exports);
+  const names = Object.entries(errors.exports).filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error);
+  assert.ok(names.length >= 10);
+  for (const [exported, Cls] of names) {
+    const error = exported === 'IdlError' ? new Cls('m', 'f', 1, 1) : exported === 'HttpStatusError' ? new Cls('u', 500) : new Cls('m', 'TRANSPORT');
+    assert.is(error.name, exported);
+  }
+});
+
 test.run();

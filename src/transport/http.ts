@@ -6,9 +6,8 @@
  * replies are matched by sequence id above this layer. Uses only `fetch`, so it
  * runs in browsers, Node, Deno and workers alike.
  */
-import { abortReason, ConnectionClosedError, FrameTooLargeError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, FrameTooLargeError, HttpStatusError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
-import { HttpStatusError } from './http-status-error.js';
 import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';

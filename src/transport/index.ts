@@ -11,7 +11,7 @@ export { connect, fromSocket, listen } from './socket.js';
 export { createMemoryPair } from './memory.js';
 export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
-export { HttpStatusError } from './http-status-error.js';
+export { HttpStatusError } from '../errors.js';
 export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-server.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js';
