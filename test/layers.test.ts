@@ -14,10 +14,11 @@ const allowed: Record<string, string[]> = {
   transport: [],
   protocol: [],
   call: [],
+  discovery: [],
   idl: ['protocol'],
   processor: ['protocol', 'call'],
-  server: ['processor', 'protocol', 'transport', 'call'],
-  client: ['protocol', 'transport', 'call'],
+  server: ['processor', 'protocol', 'transport', 'call', 'discovery'],
+  client: ['protocol', 'transport', 'call', 'discovery'],
 };
 
 function importsOf(file: string): string[] {

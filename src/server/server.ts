@@ -8,7 +8,7 @@ import type { HandlerOf } from '../protocol/schema.js';
 import { listen, zlib, type Framing, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection } from './serve-connection.js';
-import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
+import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
 
