@@ -16,7 +16,8 @@ export {
   TransportError,
   type ErrorCode,
 } from './errors.js';
-export { load, loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
+export { loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
+export { connect, listen, load } from './node/index.js';
 export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
 export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
 export { createServer, serveConnection, ServedConnection, ThriftServer, type ServerOptions } from './server/index.js';
@@ -57,7 +58,7 @@ export {
   type TimingOptions,
 } from './call/index.js';
 export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
-export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
+export { framed, buffered, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
 export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
 export type { RegistrationOptions } from './server/index.js';
 export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';

@@ -1,5 +1,9 @@
 /** The published shape: `npm run build` writes dist/, and both module systems load it through the exports map. */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -59,6 +63,34 @@ test('error names survive minification', async () => {
   for (const [exported, Cls] of names) {
     const error = exported === 'IdlError' ? new Cls('m', 'f', 1, 1) : exported === 'HttpStatusError' ? new Cls('u', 500) : new Cls('m', 'TRANSPORT');
     assert.is(error.name, exported);
+  }
+});
+
+test('esbuild --bundle --platform=browser with no other flag: the browser entry, and user code importing thrift-streams', async () => {
+  // Runs after the build above. A scratch app whose node_modules/thrift-streams is this package.
+  const dir = mkdtempSync(join(tmpdir(), 'thrift-streams-app-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'thrift-streams'), 'dir');
+    const idl = 'service Echo { i32 echoI32(1: i32 v) }';
+    writeFileSync(join(dir, 'app.js'), `
+      import { loadSource, createHttpConnection, ThriftError } from 'thrift-streams';
+      import { framed } from 'thrift-streams/transport';
+      import { binaryProtocol } from 'thrift-streams/protocol';
+      export const names = [typeof loadSource(${JSON.stringify(idl)}).Echo, typeof createHttpConnection, typeof ThriftError, typeof framed, typeof binaryProtocol.measure];
+    `);
+    const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+    for (const [entry, out] of [['app.js', 'app.bundle.mjs'], [join(root, 'dist', 'esm', 'browser.js'), 'browser.bundle.mjs']]) {
+      execFileSync(esbuild, [entry, '--bundle', '--platform=browser', '--format=esm', `--outfile=${out}`, '--log-level=error'], { cwd: dir, stdio: 'pipe' });
+      const text = readFileSync(join(dir, out), 'utf8');
+      assert.not.match(text, /["'`]node:|\brequire\(/, `${out} names no Node built-in`);
+    }
+    const app = await import(pathToFileURL(join(dir, 'app.bundle.mjs')).href);
+    assert.equal(app.names, ['object', 'function', 'function', 'function', 'function']);
+    const lib = await import(pathToFileURL(join(dir, 'browser.bundle.mjs')).href);
+    assert.is(typeof lib.createWebSocketConnection, 'function');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -1,7 +1,8 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connect, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
+import { connect, type ConnectOptions } from '../node/index.js';
+import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { Interceptor } from '../call/index.js';
 

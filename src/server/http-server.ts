@@ -4,7 +4,7 @@ import type { Interceptor } from '../call/index.js';
 import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenHttp, type HttpListenOptions } from '../transport/index.js';
+import { listenHttp, type HttpListenOptions } from '../node/index.js';
 import { ServedConnection } from './serve-connection.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ThriftServer } from './server.js';

@@ -3,7 +3,7 @@ import type { Interceptor } from '../call/index.js';
 import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';
+import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection } from './serve-connection.js';
 import { ThriftServer } from './server.js';

@@ -8,7 +8,8 @@ import * as polyfill from 'web-streams-polyfill';
 import { createClient, load, Processor, serveConnection } from '../../src/index.js';
 import { compactProtocol } from '../../src/protocol/index.js';
 import { binaryProtocol } from '../../src/protocol/index.js';
-import { buffered, connect, createMemoryPair, framed, listen, streams, useStreams, type DuplexStream } from '../../src/transport/index.js';
+import { buffered, createMemoryPair, framed, streams, useStreams, type DuplexStream } from '../../src/transport/index.js';
+import { connect, listen } from '../../src/node/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { within } from '../helpers/wait.js';
 

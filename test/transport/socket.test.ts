@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConnectionClosedError, TimeoutError, TransportError } from '../../src/errors.js';
-import { connect, framed, listen, type SocketConnection, type SocketServer } from '../../src/transport/index.js';
+import { connect, listen, type SocketConnection, type SocketServer } from '../../src/node/index.js';
+import { framed } from '../../src/transport/index.js';
 import { concat, pattern, within } from './helpers.js';
 
 const host = '127.0.0.1';

@@ -8,8 +8,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
-import { addressOf, bindHttpServer } from './http-server.js';
-import { fromWebSocket, type WebSocketConnection, type WebSocketLike } from './websocket.js';
+import { addressOf, bindHttpServer } from './http-listener.js';
+import { fromWebSocket, type WebSocketConnection, type WebSocketLike } from '../transport/websocket.js';
 
 /** Where and how {@link listenWebSocket} accepts. */
 export interface WebSocketListenOptions {

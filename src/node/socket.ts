@@ -7,9 +7,9 @@ import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { armDeadline, throwIfAborted } from '../deadline.js';
-import { DuplexEnds } from './duplex-ends.js';
-import { streams } from './streams.js';
-import type { DuplexStream } from './types.js';
+import { DuplexEnds } from '../transport/duplex-ends.js';
+import { streams } from '../transport/streams.js';
+import type { DuplexStream } from '../transport/types.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {

@@ -10,9 +10,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
-import { DuplexEnds } from './duplex-ends.js';
-import { streams } from './streams.js';
-import type { DuplexStream } from './types.js';
+import { DuplexEnds } from '../transport/duplex-ends.js';
+import { streams } from '../transport/streams.js';
+import type { DuplexStream } from '../transport/types.js';
 
 /** Where and how {@link listenHttp} accepts. */
 export interface HttpListenOptions {

@@ -1,0 +1,9 @@
+/**
+ * Node-only code, reached only from the Node entry (src/index.ts): TCP/unix/TLS
+ * sockets, the HTTP and WebSocket listeners, and `load` from the file system.
+ * The browser entry's module graph never reaches this folder (test/layers.test.ts).
+ */
+export { connect, fromSocket, listen, type ConnectOptions, type ListenOptions, type SocketConnection, type SocketServer } from './socket.js';
+export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-listener.js';
+export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-listener.js';
+export { load } from './load.js';
