@@ -30,7 +30,7 @@ export interface ClientOptions {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
   /** How messages sit on the byte stream; default 'buffered'. */
-  framing?: Framing;
+  transport?: Framing;
   /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
@@ -128,7 +128,7 @@ export class ThriftClient implements Closable {
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
     this.channel = new MessageChannel(conn, {
-      framing: options.framing ?? 'buffered',
+      framing: options.transport ?? 'buffered',
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,

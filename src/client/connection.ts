@@ -55,7 +55,7 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
   const conn = options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket;
   return createClient(service, conn, {
     protocol,
-    framing,
+    transport: framing,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

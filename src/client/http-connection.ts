@@ -50,7 +50,7 @@ export async function createHttpConnection<S extends ServiceDesc>(service: S, op
   });
   const client = createClient(service, transport, {
     protocol,
-    framing: 'message',
+    transport: 'message',
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

@@ -45,7 +45,7 @@ export async function createWebSocketConnection<S extends ServiceDesc>(service: 
   });
   return createClient(service, socket, {
     protocol,
-    framing: 'message',
+    transport: 'message',
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

@@ -76,7 +76,7 @@ export async function createHttpServer(
       // One request is one "connection" of one message: the same loop as a socket's answers it.
       server.track(
         new ServedConnection(exchange, processor, {
-          framing: 'message',
+          transport: 'message',
           maxMessageSize: options.maxMessageSize,
           onError: options.onError,
           destroy: (e) => exchange.destroy(e),

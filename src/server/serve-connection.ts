@@ -16,7 +16,7 @@ import { MessageChannel, type DuplexStream, type Framing } from '../transport/in
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
   /** How messages sit on the byte stream; default 'buffered'. */
-  framing?: Framing;
+  transport?: Framing;
   /** Largest request accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest nesting accepted while finding unframed message ends; give the processor's limit (default 64). */
@@ -63,7 +63,7 @@ export class ServedConnection implements Closable {
     this.options = options;
     this.maxInflight = options.maxInflight ?? 256;
     this.channel = new MessageChannel(conn, {
-      framing: options.framing ?? 'buffered',
+      framing: options.transport ?? 'buffered',
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,

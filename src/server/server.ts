@@ -32,7 +32,7 @@ export interface ServerOptions {
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
-  timeout?: number;
+  idleTimeout?: number;
   /** Largest frame or unframed message accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted; default 64. */
@@ -165,13 +165,13 @@ export async function createServer(
       }
       server.track(
         new ServedConnection(options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket, processor, {
-          framing,
+          transport: framing,
           maxMessageSize: options.maxMessageSize,
           maxDepth: options.maxDepth,
           maxInflight: options.maxInflight,
           messageTimeout: options.messageTimeout,
           closeTimeout: options.closeTimeout,
-          idleTimeout: options.timeout,
+          idleTimeout: options.idleTimeout,
           onError: options.onError,
           destroy: (e) => socket.destroy(e),
         }),

@@ -19,7 +19,7 @@ export interface WebSocketServerOptions {
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
-  timeout?: number;
+  idleTimeout?: number;
   /** Largest message accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted; default 64. */
@@ -77,9 +77,9 @@ export async function createWebSocketServer(
       }
       server.track(
         new ServedConnection(conn, processor, {
-          framing: 'message',
+          transport: 'message',
           maxMessageSize: options.maxMessageSize,
-          idleTimeout: options.timeout,
+          idleTimeout: options.idleTimeout,
           onError: options.onError,
           destroy: (e) => conn.destroy(e),
         }),
