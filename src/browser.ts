@@ -1,8 +1,9 @@
 /**
  * thrift-streams for browsers (and workers, Deno, any runtime with fetch and web
- * streams): everything that needs no Node built-in. IDL comes in as text through
- * loadSource(); calls go out over HTTP (fetch) or WebSocket. scripts/bundle.mjs
- * builds it into one ESM file, and a test checks that file names no `node:` module.
+ * streams): the universal subset of src/index.ts. Its module graph reaches no Node
+ * built-in by construction (test/layers.test.ts walks it), so bundlers need no
+ * flags; `import 'thrift-streams'` resolves here under the `browser` condition.
+ * IDL comes in as text through loadSource(); calls go out over HTTP (fetch) or WebSocket.
  */
 export {
   AbortError,
@@ -21,17 +22,7 @@ export {
   TransportError,
   type ErrorCode,
 } from './errors.js';
-// The IDL files are named one by one: idl/index.ts also carries load(), which reads the file system.
-export { loadSource, type LoadOptions, type LoadSourceOptions } from './idl/load-source.js';
-export { schemaOf, type ThriftModule } from './idl/module.js';
-// What code from `thrift-streams gen --runtime thrift-streams/browser` imports.
-export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
-export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
-export { createClient, ThriftClient, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
-export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
-export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
-export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
-export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export type { Closable, LifecycleState } from './lifecycle.js';
 export {
   CallMetrics,
   timingInterceptor,
@@ -48,20 +39,41 @@ export {
   compactProtocol,
   createBinaryProtocol,
   jsonProtocol,
+  type ClientOf,
+  type HandlerOf,
   type Protocol,
   type ProtocolName,
   type ServiceDesc,
   type StructDesc,
+  type TypedService,
 } from './protocol/index.js';
-export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './transport/http.js';
-
 export {
+  buffered,
   connectWebSocket,
+  createHttpTransport,
+  createMemoryPair,
+  framed,
   fromWebSocket,
-  type WebSocketConnectOptions,
+  MessageChannel,
+  useStreams,
+  type DuplexStream,
+  type FetchLike,
+  type Framing,
+  type HttpRequestOptions,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type StreamClasses,
   type WebSocketConnection,
+  type WebSocketConnectOptions,
   type WebSocketConstructor,
   type WebSocketLike,
   type WebSocketStreamOptions,
-} from './transport/websocket.js';
-export { buffered, createMemoryPair, framed, MessageChannel, useStreams, type DuplexStream, type Framing, type StreamClasses } from './transport/index.js';
+} from './transport/index.js';
+// What code from `thrift-streams gen --runtime thrift-streams/browser` imports, and loadSource for IDL text.
+export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+// server/ and client/ also hold Node-only factories (sockets, listeners), so their universal files are named one by one.
+export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
+export { createClient, ThriftClient, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
+export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
+export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';

@@ -1,4 +1,7 @@
-/** thrift-streams: Apache Thrift RPC on WHATWG streams. The public API, by name. */
+/**
+ * thrift-streams: Apache Thrift RPC on WHATWG streams. The public API of the Node
+ * entry, one statement per layer; src/browser.ts is the universal subset.
+ */
 export {
   AbortError,
   AppErrorType,
@@ -16,36 +19,7 @@ export {
   TransportError,
   type ErrorCode,
 } from './errors.js';
-export { loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
-export { connect, listen, load } from './node/index.js';
-export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
-export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
-export { createServer, serveConnection, ServedConnection, ThriftServer, type ServerOptions } from './server/index.js';
-export {
-  createClient,
-  createConnection,
-  createPool,
-  ThriftClient,
-  ThriftPool,
-  type AcquireOptions,
-  type ClientOptions,
-  type ConnectionOptions,
-  type PoolOptions,
-  type ServiceClient,
-  createReconnectingConnection,
-  ReconnectingClient,
-  type ReconnectingOptions,
-  type RetryOptions,
-  createBalancedClient,
-  BalancedClient,
-  type BalancedOptions,
-  type HostAddress,
-  type HostStatus,
-  createDiscoveryClient,
-  DiscoveryClient,
-  type DiscoveryOptions,
-} from './client/index.js';
-export { Processor, type Handler, type ProcessorOptions } from './processor/index.js';
+export type { Closable, LifecycleState } from './lifecycle.js';
 export {
   CallMetrics,
   timingInterceptor,
@@ -57,10 +31,86 @@ export {
   type MethodMetrics,
   type TimingOptions,
 } from './call/index.js';
-export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
-export { framed, buffered, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
-export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
-export type { RegistrationOptions } from './server/index.js';
-export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
-export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
-export { createHttpTransport, connectWebSocket, type HttpTransport, type WebSocketConnection } from './transport/index.js';
+export {
+  binaryProtocol,
+  compactProtocol,
+  createBinaryProtocol,
+  jsonProtocol,
+  type ClientOf,
+  type HandlerOf,
+  type Protocol,
+  type ProtocolName,
+  type ServiceDesc,
+  type StructDesc,
+  type TypedService,
+} from './protocol/index.js';
+export {
+  buffered,
+  connectWebSocket,
+  createHttpTransport,
+  createMemoryPair,
+  framed,
+  fromWebSocket,
+  MessageChannel,
+  useStreams,
+  zlib,
+  zlibTransforms,
+  type DuplexStream,
+  type FetchLike,
+  type Framing,
+  type HttpRequestOptions,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type StreamClasses,
+  type WebSocketConnection,
+  type WebSocketConnectOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketStreamOptions,
+  type ZlibOptions,
+} from './transport/index.js';
+export { connect, listen, load } from './node/index.js';
+export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export {
+  createHttpServer,
+  createServer,
+  createWebSocketServer,
+  serveConnection,
+  ServedConnection,
+  ThriftServer,
+  type HttpServerOptions,
+  type RegistrationOptions,
+  type ServeConnectionOptions,
+  type ServerOptions,
+  type WebSocketServerOptions,
+} from './server/index.js';
+export {
+  BalancedClient,
+  createBalancedClient,
+  createClient,
+  createConnection,
+  createDiscoveryClient,
+  createHttpConnection,
+  createPool,
+  createReconnectingConnection,
+  createWebSocketConnection,
+  DiscoveryClient,
+  ReconnectingClient,
+  ThriftClient,
+  ThriftPool,
+  type AcquireOptions,
+  type BalancedOptions,
+  type ClientOptions,
+  type ClientState,
+  type ConnectionOptions,
+  type DiscoveryOptions,
+  type HostAddress,
+  type HostStatus,
+  type HttpConnectionOptions,
+  type PoolOptions,
+  type ReconnectingOptions,
+  type RetryOptions,
+  type ServiceClient,
+  type WebSocketConnectionOptions,
+} from './client/index.js';

@@ -4,3 +4,4 @@
  */
 export { loadSource, type LoadOptions, type LoadSourceOptions } from './load-source.js';
 export { schemaOf, type ThriftModule } from './module.js';
+export { defineIdlModule, type IdlModuleSpec, type StructClass } from './codegen-runtime.js';
