@@ -1,7 +1,7 @@
 /**
  * Not a test: measures 64-in-flight pings per second over loopback, with and without
  * interceptors, to check that an unconfigured interceptor hook costs nothing.
- * Usage: node --import tsx test/production/ping-bench.ts [none|client|server|both]
+ * Usage: node --import tsx test/call/ping-bench.ts [none|client|server|both]
  */
 import { createConnection, createServer, load } from '../../src/index.js';
 import { CallMetrics } from '../../src/call/call-metrics.js';
