@@ -13,6 +13,7 @@ import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
 import type { DuplexStream } from '../transport/types.js';
+import type { Listener } from './listener.js';
 
 /** Where and how {@link listenHttp} accepts. */
 export interface HttpListenOptions {
@@ -52,7 +53,7 @@ export interface HttpExchange extends DuplexStream {
 }
 
 /** A listening HTTP server; see {@link listenHttp}. */
-export interface HttpListener {
+export interface HttpListener extends Listener {
   /** What was bound. */
   readonly address: { host: string; port: number };
   /** Requests received and not yet answered. */

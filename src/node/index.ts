@@ -3,6 +3,7 @@
  * sockets, the HTTP and WebSocket listeners, and `load` from the file system.
  * The browser entry's module graph never reaches this folder (test/layers.test.ts).
  */
+export type { Listener } from './listener.js';
 export { connect, fromSocket, listen, type ConnectOptions, type ListenOptions, type SocketConnection, type SocketServer } from './socket.js';
 export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-listener.js';
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-listener.js';

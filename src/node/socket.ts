@@ -10,6 +10,7 @@ import { armDeadline, throwIfAborted } from '../deadline.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
 import type { DuplexStream } from '../transport/types.js';
+import type { Listener } from './listener.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {
@@ -52,7 +53,7 @@ export interface ListenOptions {
 }
 
 /** A listening server; see {@link listen}. */
-export interface SocketServer {
+export interface SocketServer extends Listener {
   /** What was bound (for a unix socket: the path as host, port 0). */
   readonly address: { host: string; port: number };
   /** Accepted connections not yet closed. */

@@ -1,13 +1,11 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
-import { ConnectionClosedError } from '../errors.js';
 import type { Interceptor } from '../call/index.js';
 import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../node/index.js';
-import { ServedConnection } from './serve-connection.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ThriftServer } from './server.js';
+import { serveOn, type ThriftServer } from './server.js';
 
 /** Options for {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -57,34 +55,12 @@ export async function createHttpServer(
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
   const { processor, options } = processorFor('createHttpServer', first, second, third);
-  let server: ThriftServer | undefined;
-  const listener = await listenHttp(
-    {
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      maxMessageSize: options.maxMessageSize,
-      maxConnections: options.maxConnections,
-      origins: options.origins,
-      tls: options.tls,
-    },
-    (exchange) => {
-      if (server === undefined || server.state !== 'open') {
-        exchange.destroy(new ConnectionClosedError('the server is closing'));
-        return;
-      }
-      // One request is one "connection" of one message: the same loop as a socket's answers it.
-      server.track(
-        new ServedConnection(exchange, processor, {
-          transport: 'message',
-          maxMessageSize: options.maxMessageSize,
-          onError: options.onError,
-          destroy: (e) => exchange.destroy(e),
-        }),
-      );
-    },
-  );
-  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
-  return server;
+  const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  // One request is one "connection" of one message: the same loop as a socket's answers it.
+  return serveOn((accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept), processor, {
+    transport: 'message',
+    maxMessageSize,
+    onError: options.onError,
+  }, options.closeTimeout);
 }
 

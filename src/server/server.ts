@@ -5,10 +5,11 @@ import type { Interceptor } from '../call/index.js';
 import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, type ListenOptions, type SocketServer } from '../node/index.js';
-import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
+import { listen, type Listener, type ListenOptions } from '../node/index.js';
+import type { MessageProcessor } from '../processor/index.js';
+import { zlib, type DuplexStream, type Framing, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ServedConnection } from './serve-connection.js';
+import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
@@ -59,15 +60,15 @@ export class ThriftServer implements Closable {
   private readonly life = new Lifecycle();
   /** Resolves once the server has closed, with the error given to destroy() if any (never rejects). */
   readonly closed: Promise<Error | undefined> = this.life.closed;
-  private readonly socketServer: SocketServer;
+  private readonly listener: Listener;
   private readonly served = new Set<ServedConnection>();
   private readonly closeTimeout: number;
   /** @internal The ZooKeeper entry, when the server registered itself. */
   registration: ServerRegistration | undefined;
 
   /** @internal use {@link createServer} */
-  constructor(socketServer: SocketServer, closeTimeout: number) {
-    this.socketServer = socketServer;
+  constructor(listener: Listener, closeTimeout: number) {
+    this.listener = listener;
     this.closeTimeout = closeTimeout;
   }
 
@@ -78,7 +79,7 @@ export class ThriftServer implements Closable {
 
   /** What the server is bound to (the real port when 0 was asked for). */
   get address(): { host: string; port: number } {
-    return this.socketServer.address;
+    return this.listener.address;
   }
 
   /** Open client connections. */
@@ -105,7 +106,7 @@ export class ThriftServer implements Closable {
   }
 
   private stop(): Promise<void> {
-    const stopped = this.socketServer.close();
+    const stopped = this.listener.close();
     const drained = Promise.all([...this.served].map((c) => c.close()));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -124,7 +125,7 @@ export class ThriftServer implements Closable {
     if (!this.life.end(error)) return;
     this.registration?.destroy();
     for (const c of this.served) c.destroy();
-    this.socketServer.destroy();
+    this.listener.destroy();
   }
 
   /** Alias of close(), for `await using`. */
@@ -155,30 +156,23 @@ export async function createServer(
   const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third);
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
-  let server: ThriftServer | undefined;
-  const socketServer = await listen(
-    { host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections },
-    (socket) => {
-      if (server === undefined || server.state !== 'open') {
-        socket.destroy();
-        return;
-      }
-      server.track(
-        new ServedConnection(options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket, processor, {
-          transport: framing,
-          maxMessageSize: options.maxMessageSize,
-          maxDepth: options.maxDepth,
-          maxInflight: options.maxInflight,
-          messageTimeout: options.messageTimeout,
-          closeTimeout: options.closeTimeout,
-          idleTimeout: options.idleTimeout,
-          onError: options.onError,
-          destroy: (e) => socket.destroy(e),
-        }),
-      );
+  const zlibOptions = options.zlib;
+  const server = await serveOn(
+    (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections }, accept),
+    processor,
+    {
+      transport: framing,
+      maxMessageSize: options.maxMessageSize,
+      maxDepth: options.maxDepth,
+      maxInflight: options.maxInflight,
+      messageTimeout: options.messageTimeout,
+      closeTimeout: options.closeTimeout,
+      idleTimeout: options.idleTimeout,
+      onError: options.onError,
+      wrap: zlibOptions ? (socket) => zlib(socket, zlibOptions === true ? undefined : zlibOptions) : undefined,
     },
+    options.closeTimeout,
   );
-  server = new ThriftServer(socketServer, options.closeTimeout ?? 10_000);
   if (options.zookeeper !== undefined) {
     try {
       server.registration = await ServerRegistration.start(options.zookeeper, server.address);
@@ -190,3 +184,36 @@ export async function createServer(
   return server;
 }
 
+/** A connection a listener accepted: a duplex the server can also tear down. */
+type Accepted = DuplexStream & { destroy(error?: Error): void };
+
+/** Options of {@link serveOn}: the served connections' options, and an optional layer under them (zlib). */
+export interface ServeOnOptions<C extends Accepted> extends Omit<ServeConnectionOptions, 'destroy'> {
+  /** Wraps each accepted connection before it is served (e.g. in zlib). */
+  wrap?: (conn: C) => DuplexStream;
+}
+
+/**
+ * @internal The one accept loop of every server (socket, HTTP, WebSocket): starts
+ * `listen`, serves each accepted connection with `processor` while the server is
+ * open, refuses it once the server is closing, and returns the server tracking them;
+ * `closeTimeout` bounds the server's close() (default 10_000 ms).
+ */
+export async function serveOn<C extends Accepted>(
+  listen: (accept: (conn: C) => void) => Promise<Listener>,
+  processor: MessageProcessor,
+  options: ServeOnOptions<C>,
+  closeTimeout = 10_000,
+): Promise<ThriftServer> {
+  const { wrap, ...served } = options;
+  let server: ThriftServer | undefined;
+  const listener = await listen((conn) => {
+    if (server === undefined || server.state !== 'open') {
+      conn.destroy(new ConnectionClosedError('the server is closing'));
+      return;
+    }
+    server.track(new ServedConnection(wrap === undefined ? conn : wrap(conn), processor, { ...served, destroy: (e) => conn.destroy(e) }));
+  });
+  server = new ThriftServer(listener, closeTimeout);
+  return server;
+}

@@ -5,8 +5,7 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ServedConnection } from './serve-connection.js';
-import { ThriftServer } from './server.js';
+import { serveOn, type ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
 export interface WebSocketServerOptions {
@@ -59,33 +58,11 @@ export async function createWebSocketServer(
   const built = processorFor('createWebSocketServer', first, second, third);
   const processor = built.processor;
   const options = built.options as MultiplexedWebSocketServerOptions;
-  let server: ThriftServer | undefined;
-  const listener = await listenWebSocket(
-    {
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      maxMessageSize: options.maxMessageSize,
-      maxConnections: options.maxConnections,
-      origins: options.origins,
-      tls: options.tls,
-    },
-    (conn) => {
-      if (server === undefined || server.state !== 'open') {
-        conn.destroy();
-        return;
-      }
-      server.track(
-        new ServedConnection(conn, processor, {
-          transport: 'message',
-          maxMessageSize: options.maxMessageSize,
-          idleTimeout: options.idleTimeout,
-          onError: options.onError,
-          destroy: (e) => conn.destroy(e),
-        }),
-      );
-    },
-  );
-  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
-  return server;
+  const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  return serveOn((accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept), processor, {
+    transport: 'message',
+    maxMessageSize,
+    idleTimeout: options.idleTimeout,
+    onError: options.onError,
+  }, options.closeTimeout);
 }
