@@ -20,10 +20,12 @@ export {
   ThriftError,
   TimeoutError,
   TransportError,
+  WireMismatchError,
   type ErrorCode,
 } from './errors.js';
 export type { Closable, LifecycleState } from './lifecycle.js';
 export {
+  callContext,
   CallMetrics,
   timingInterceptor,
   type CallNext,
@@ -32,17 +34,22 @@ export {
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,
+  type ServerCallContext,
   type TimingOptions,
 } from './call/index.js';
 export {
   binaryProtocol,
   compactProtocol,
   createBinaryProtocol,
+  fromSimpleJson,
   jsonProtocol,
+  simpleJsonProtocol,
+  toSimpleJson,
   type ClientOf,
   type HandlerOf,
   type Protocol,
   type ProtocolName,
+  type SchemaClass,
   type ServiceDesc,
   type StructDesc,
   type TypedService,
@@ -52,13 +59,16 @@ export {
   connectWebSocket,
   createHttpTransport,
   createMemoryPair,
+  detectWire,
   framed,
   fromWebSocket,
+  HeaderCodec,
   MessageChannel,
   useStreams,
   type DuplexStream,
   type FetchLike,
   type Framing,
+  type HeaderOptions,
   type HttpRequestOptions,
   type HttpTransport,
   type HttpTransportOptions,
@@ -68,6 +78,8 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
   type WebSocketStreamOptions,
+  type WireKind,
+  type ZlibCodec,
 } from './transport/index.js';
 // What code from `thrift-streams gen --runtime thrift-streams/browser` imports, and loadSource for IDL text.
 export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
@@ -75,5 +87,6 @@ export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, t
 // server/ and client/ also hold Node-only factories (sockets, listeners), so their universal files are named one by one.
 export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
 export { createClient, ThriftClient, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
+export type { ClientHeaderOptions } from './client/header-wire.js';
 export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'ABORTED'
   | 'APPLICATION'
   | 'PROTOCOL'
+  | 'WIRE_MISMATCH'
   | 'TRANSPORT'
   | 'FRAME_TOO_LARGE'
   | 'HTTP_STATUS'
@@ -150,8 +151,8 @@ export class ProtocolError extends ThriftError {
   static override readonly [BRAND]: string = 'ProtocolError';
   /** The numeric TProtocolException type (see {@link ProtocolErrorType}). */
   readonly type: number;
-  constructor(message: string, type: number = ProtocolErrorType.INVALID_DATA, options?: { cause?: unknown }) {
-    super(message, 'PROTOCOL', options);
+  constructor(message: string, type: number = ProtocolErrorType.INVALID_DATA, options?: { cause?: unknown }, code: 'PROTOCOL' | 'WIRE_MISMATCH' = 'PROTOCOL') {
+    super(message, code, options);
     this.type = type;
   }
 }
@@ -222,5 +223,25 @@ export class IdlError extends ThriftError {
     this.file = file;
     this.line = line;
     this.column = column;
+  }
+}
+
+/**
+ * The first bytes of a connection are not what the server speaks: an HTTP
+ * request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
+ * transport, or (on a server pinned to one framing and protocol) another
+ * framing or protocol. A {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
+ */
+export class WireMismatchError extends ProtocolError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'WireMismatchError';
+  /** What the server expected, e.g. "framed binary", or "a Thrift message" for auto-detection. */
+  readonly expected: string;
+  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "a TLS handshake". */
+  readonly received: string;
+  constructor(message: string, expected: string, received: string) {
+    super(message, ProtocolErrorType.INVALID_DATA, undefined, 'WIRE_MISMATCH');
+    this.expected = expected;
+    this.received = received;
   }
 }

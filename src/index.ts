@@ -17,10 +17,12 @@ export {
   ThriftError,
   TimeoutError,
   TransportError,
+  WireMismatchError,
   type ErrorCode,
 } from './errors.js';
 export type { Closable, LifecycleState } from './lifecycle.js';
 export {
+  callContext,
   CallMetrics,
   timingInterceptor,
   type CallNext,
@@ -29,17 +31,22 @@ export {
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,
+  type ServerCallContext,
   type TimingOptions,
 } from './call/index.js';
 export {
   binaryProtocol,
   compactProtocol,
   createBinaryProtocol,
+  fromSimpleJson,
   jsonProtocol,
+  simpleJsonProtocol,
+  toSimpleJson,
   type ClientOf,
   type HandlerOf,
   type Protocol,
   type ProtocolName,
+  type SchemaClass,
   type ServiceDesc,
   type StructDesc,
   type TypedService,
@@ -49,8 +56,10 @@ export {
   connectWebSocket,
   createHttpTransport,
   createMemoryPair,
+  detectWire,
   framed,
   fromWebSocket,
+  HeaderCodec,
   MessageChannel,
   useStreams,
   zlib,
@@ -58,6 +67,7 @@ export {
   type DuplexStream,
   type FetchLike,
   type Framing,
+  type HeaderOptions,
   type HttpRequestOptions,
   type HttpTransport,
   type HttpTransportOptions,
@@ -67,9 +77,11 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
   type WebSocketStreamOptions,
+  type WireKind,
+  type ZlibCodec,
   type ZlibOptions,
 } from './transport/index.js';
-export { connect, listen, load } from './node/index.js';
+export { connect, listen, load, nodeZlibCodec } from './node/index.js';
 export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
 export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
 export {
@@ -101,6 +113,7 @@ export {
   ThriftPool,
   type AcquireOptions,
   type BalancedOptions,
+  type ClientHeaderOptions,
   type ClientOptions,
   type ClientState,
   type ConnectionOptions,

@@ -4,6 +4,7 @@
  * the handler). They see the service, method, arguments and sequence id, and the
  * result or error as what `next(call)` resolves or rejects with.
  */
+import type { ServerCallContext } from './call-context.js';
 import type { CallOptions } from './call-options.js';
 
 /** What an interceptor sees of one call. */
@@ -22,6 +23,8 @@ export interface InterceptedCall {
   readonly oneway: boolean;
   /** Client side: the call's timeout and AbortSignal, if any (an interceptor may replace them). */
   readonly options?: CallOptions;
+  /** Server side: the request's info headers and the reply's (THeader); absent on other transports. */
+  readonly context?: ServerCallContext;
 }
 
 /** The rest of the chain: resolves with the call's result, rejects with its error. */

@@ -24,6 +24,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
+import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -49,6 +50,8 @@ export interface ClientOptions {
    * bytes are handed to the duplex.
    */
   sendOneway?: (message: Uint8Array, options: CallOptions | undefined) => Promise<void>;
+  /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
+  header?: ClientHeaderOptions;
 }
 
 /** Lifecycle of a client connection. */
@@ -70,6 +73,8 @@ interface Pending {
   readonly deadline: number;
   /** A per-call timer or abort listener to remove when it settles. */
   cleanup: (() => void) | undefined;
+  /** Takes the reply's THeader info headers. */
+  readonly onHeaders: ((headers: Readonly<Record<string, string>>) => void) | undefined;
 }
 
 const MAX_SEQID = 0x7fffffff;
@@ -122,13 +127,19 @@ export class ThriftClient implements Closable {
   private chain: CallNext | undefined;
   /** The sequence id an interceptor chain already showed for the call its innermost link is making, else 0. */
   private reserved = 0;
+  /** THeader wrapping, when the client speaks it. */
+  private readonly header: HeaderWire | undefined;
 
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
     this.service = service;
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
+    this.header = options.header === undefined ? undefined : new HeaderWire(this.protocol, options.header, options.maxMessageSize);
+    if (this.header !== undefined && options.transport !== undefined && options.transport !== 'framed') {
+      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(options.transport)}`);
+    }
     this.channel = new MessageChannel(conn, {
-      framing: options.transport ?? 'buffered',
+      framing: this.header !== undefined ? 'framed' : options.transport ?? 'buffered',
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
@@ -200,6 +211,13 @@ export class ThriftClient implements Closable {
     } catch (e) {
       return Promise.reject(e);
     }
+    if (this.header !== undefined) {
+      try {
+        bytes = this.header.wrap(bytes, seqid, options?.headers);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     if (entry.fn.oneway) {
       if (this.sendOneway !== undefined) return this.sendOneway(bytes, options).then(() => undefined);
       // No reply will come: the call is done once the bytes are handed to the transport.
@@ -219,6 +237,7 @@ export class ThriftClient implements Closable {
         reject,
         deadline: !own && timeout > 0 ? Date.now() + timeout : 0,
         cleanup: undefined,
+        onHeaders: options?.onHeaders,
       };
       if (own) p.cleanup = this.watch(seqid, p, timeout, signal);
       else if (timeout > 0 && this.timer === undefined) this.arm(p.deadline);
@@ -280,6 +299,12 @@ export class ThriftClient implements Closable {
   }
 
   private receive(message: Uint8Array): void {
+    let headers: Readonly<Record<string, string>> | undefined;
+    if (this.header !== undefined) {
+      const frame = this.header.unwrap(message);
+      message = frame.payload;
+      headers = frame.headers;
+    }
     const r = this.decoder;
     r.reset(message);
     // A header that cannot be read means the stream is out of step: fail the connection (the loop catches).
@@ -294,6 +319,14 @@ export class ThriftClient implements Closable {
       return;
     }
     this.settled(seqid, p);
+    if (headers !== undefined && p.onHeaders !== undefined) {
+      try {
+        p.onHeaders(headers);
+      } catch (e) {
+        p.reject(e);
+        return;
+      }
+    }
     if (type === MessageType.EXCEPTION) {
       try {
         p.reject(decodeAppError(this.protocol, r));

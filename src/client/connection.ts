@@ -1,9 +1,10 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connect, type ConnectOptions } from '../node/index.js';
+import { connect, nodeZlibCodec, type ConnectOptions } from '../node/index.js';
 import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
+import type { ClientHeaderOptions } from './header-wire.js';
 import type { Interceptor } from '../call/index.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
@@ -18,8 +19,10 @@ export interface ConnectionOptions {
   tls?: ConnectOptions['tls'];
   /** A zlib stream under the protocol, as Apache's TZlibTransport (true, or options such as the level). */
   zlib?: boolean | ZlibOptions;
-  /** Wire framing; default 'buffered', as Apache Thrift. */
-  transport?: Exclude<Framing, 'message'>;
+  /** Wire framing; default 'buffered', as Apache Thrift. 'header' is THeader (HeaderFormat.md) around `protocol`. */
+  transport?: Exclude<Framing, 'message'> | 'header';
+  /** THeader settings (transport 'header'): the zlib transform, info headers sent with every call, limits. */
+  header?: ClientHeaderOptions;
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Per-call timeout in ms (TimeoutError); also bounds connecting unless connectTimeout is given. */
@@ -43,7 +46,9 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
   assertService('createConnection', service);
   const protocol = resolveProtocol(options.protocol);
   const framing = options.transport ?? 'buffered';
-  if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
+  if (framing !== 'buffered' && framing !== 'framed' && framing !== 'header') {
+    throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered', 'framed' or 'header'`);
+  }
   const socket = await connect({
     host: options.host,
     port: options.port,
@@ -55,7 +60,8 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
   const conn = options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket;
   return createClient(service, conn, {
     protocol,
-    transport: framing,
+    transport: framing === 'header' ? 'framed' : framing,
+    header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec } : undefined,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

@@ -1,6 +1,7 @@
 /** The client layer: connections, the pool, and clients over hand-assembled chains. */
 export { ThriftClient, createClient, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
 export { createConnection, type ConnectionOptions } from './connection.js';
+export { type ClientHeaderOptions } from './header-wire.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';
 export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';

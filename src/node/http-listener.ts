@@ -37,7 +37,15 @@ export interface HttpListenOptions {
   contentType?: string;
   /** Serve HTTPS with these node:tls options. */
   tls?: TlsOptions;
+  /**
+   * Answers POSTs to paths below `path` (`<path>/<route>`; the server's JSON calls),
+   * with the same CORS, size limit and close() tracking; without it they get 404.
+   */
+  routes?: HttpRoutes;
 }
+
+/** Answers a POST to `<path>/<route>`: the route, the request's Content-Type, the body. */
+export type HttpRoutes = (route: string, contentType: string | undefined, body: Uint8Array) => Promise<{ status: number; contentType: string; body: string }>;
 
 /** One POST: a duplex that reads the request message once and answers with what is written to it. */
 export interface HttpExchange extends DuplexStream {
@@ -122,6 +130,19 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
     for (const c of chunks) res.write(c);
     res.end();
     this.chunks.length = 0;
+  }
+
+  /** Answers with a body of its own (a routed request's), unless answered already. */
+  respond(status: number, contentType: string, body: string): void {
+    if (this.answered) return;
+    this.answered = true;
+    const res = this.response;
+    res.statusCode = status;
+    if (status !== 204) {
+      res.setHeader('Content-Type', contentType);
+      res.setHeader('Content-Length', Buffer.byteLength(body));
+    }
+    res.end(status === 204 ? undefined : body);
   }
 
   destroy(error?: Error): void {
@@ -235,7 +256,8 @@ class NodeHttpListener implements HttpListener {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    if (pathname !== this.path) {
+    const route = this.options.routes === undefined ? undefined : routeBelow(this.path, pathname);
+    if (pathname !== this.path && route === undefined) {
       refuse(res, 404, `no Thrift service at ${pathname}`);
       return;
     }
@@ -266,6 +288,10 @@ class NodeHttpListener implements HttpListener {
     readBody(req, res, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE).then(
       (body) => {
         if (body === undefined) return;
+        if (route !== undefined) {
+          this.routed(route, req, res, body);
+          return;
+        }
         if (body.byteLength === 0) {
           refuse(res, 400, 'empty request body: expected one Thrift message');
           return;
@@ -285,6 +311,17 @@ class NodeHttpListener implements HttpListener {
     } catch (error) {
       exchange.destroy(error instanceof Error ? error : new TransportError(`onExchange threw ${String(error)}`));
     }
+  }
+
+  private routed(route: string, req: IncomingMessage, res: ServerResponse, body: Uint8Array): void {
+    // Tracked as an exchange, so close() waits for it and destroy() answers it.
+    const exchange = new NodeHttpExchange(req, res, body, '');
+    this.open.add(exchange);
+    void exchange.done.then(() => this.forget(exchange));
+    this.options.routes!(route, req.headers['content-type'], body).then(
+      (answer) => exchange.respond(answer.status, answer.contentType, answer.body),
+      (error: unknown) => exchange.destroy(error instanceof Error ? error : new TransportError(String(error))),
+    );
   }
 
   private forget(exchange: NodeHttpExchange): void {
@@ -314,6 +351,12 @@ class NodeHttpListener implements HttpListener {
     for (const exchange of this.open) exchange.destroy(new ConnectionClosedError('server destroyed'));
     this.server.closeAllConnections();
   }
+}
+
+/** The part of `pathname` below `base` (`/rpc` + `/add` → `add`), or undefined when it is not below it. */
+function routeBelow(base: string, pathname: string): string | undefined {
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  return pathname.length > prefix.length && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : undefined;
 }
 
 /** @internal The bound address of a node:http server. */

@@ -18,7 +18,7 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
-import { composeInterceptors, type CallNext, type InterceptedCall, type Interceptor } from '../call/index.js';
+import { composeInterceptors, withCallContext, type CallNext, type InterceptedCall, type Interceptor, type ServerCallContext } from '../call/index.js';
 
 /** An object with one method per service function; methods may return values or promises. */
 export type Handler = object;
@@ -55,8 +55,8 @@ export type ProcessResult = Uint8Array | undefined;
 export interface MessageProcessor {
   /** The protocol requests and replies use. */
   readonly protocol: Protocol;
-  /** Handles one request message; throws only when its header cannot be read. */
-  process(message: Uint8Array): ProcessResult | Promise<ProcessResult>;
+  /** Handles one request message (with its transport's call context, if any); throws only when its header cannot be read. */
+  process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult>;
 }
 
 /** Serves one service: turns request messages into reply messages. */
@@ -107,18 +107,18 @@ export class Processor implements MessageProcessor {
    * itself cannot be read: then the stream is not trustworthy and the caller
    * should drop the connection.
    */
-  process(message: Uint8Array): ProcessResult | Promise<ProcessResult> {
+  process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult> {
     const r = this.reader;
     r.reset(message);
     const { name, type, seqid } = r.readMessageBegin();
-    return this.dispatch(name, type, seqid, r);
+    return this.dispatch(name, type, seqid, r, context);
   }
 
   /**
    * Handles a request whose header was already read from `r` (positioned at the
    * arguments): what a multiplexing processor calls with the service prefix removed.
    */
-  dispatch(name: string, type: number, seqid: number, r: ProtocolReader): ProcessResult | Promise<ProcessResult> {
+  dispatch(name: string, type: number, seqid: number, r: ProtocolReader, context?: ServerCallContext): ProcessResult | Promise<ProcessResult> {
     if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
       return this.appError(name, seqid, AppErrorType.INVALID_MESSAGE_TYPE, `invalid message type ${type}`);
     }
@@ -141,10 +141,10 @@ export class Processor implements MessageProcessor {
     if (typeof method !== 'function') {
       return oneway ? undefined : this.appError(name, seqid, AppErrorType.UNKNOWN_METHOD, `handler does not implement ${name}`);
     }
-    if (this.chain !== undefined) return this.dispatchIntercepted(entry, seqid, oneway, args);
+    if (this.chain !== undefined) return this.dispatchIntercepted(entry, seqid, oneway, args, context);
     let result: unknown;
     try {
-      result = method.apply(this.handler, args);
+      result = context === undefined ? method.apply(this.handler, args) : withCallContext(context, () => method.apply(this.handler, args));
     } catch (e) {
       return oneway ? this.onewayFailed(e, name) : this.failure(entry, seqid, e);
     }
@@ -162,11 +162,11 @@ export class Processor implements MessageProcessor {
   }
 
   /** The handler call, run through the interceptors; replies once the chain settles. */
-  private dispatchIntercepted(entry: Entry, seqid: number, oneway: boolean, args: unknown[]): ProcessResult | Promise<ProcessResult> {
+  private dispatchIntercepted(entry: Entry, seqid: number, oneway: boolean, args: unknown[], context: ServerCallContext | undefined): ProcessResult | Promise<ProcessResult> {
     const name = entry.fn.name;
     let out: Promise<unknown>;
     try {
-      out = this.chain!({ side: 'server', service: this.serviceName, method: name, args, seqid, oneway });
+      out = this.chain!({ side: 'server', service: this.serviceName, method: name, args, seqid, oneway, context });
     } catch (e) {
       out = Promise.reject(e);
     }
@@ -185,7 +185,7 @@ export class Processor implements MessageProcessor {
     try {
       const method = this.handler[call.method];
       if (typeof method !== 'function') throw new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `handler does not implement ${call.method}`);
-      return Promise.resolve(method.apply(this.handler, call.args));
+      return Promise.resolve(withCallContext(call.context, () => method.apply(this.handler, call.args)));
     } catch (e) {
       return Promise.reject(e);
     }

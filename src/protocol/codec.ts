@@ -20,8 +20,8 @@ interface Slot {
   dec: StructDecoder;
 }
 
-/** Helpers the generated code calls on its cold paths (errors). */
-const helpers = {
+/** Helpers the generated code calls on its cold paths (errors); the simple JSON codecs share them. */
+export const helpers = {
   invalid(type: string, value: unknown): ProtocolError {
     return new ProtocolError(`expected ${type}, got ${describe(value)}`, ProtocolErrorType.INVALID_DATA);
   },

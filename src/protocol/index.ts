@@ -34,6 +34,7 @@ export { compactProtocol } from './compact.js';
 export { CompactWriter, CType } from './compact-writer.js';
 export { CompactReader, measureCompact } from './compact-reader.js';
 export { jsonProtocol, JsonReader, JsonWriter, measureJson } from './json.js';
+export { fromSimpleJson, measureSimpleJson, SimpleJsonReader, simpleJsonProtocol, SimpleJsonWriter, toSimpleJson, type SchemaClass } from './simple-json.js';
 export { CodecCache, type StructDecoder, type StructEncoder } from './codec.js';
 export { APP_EXCEPTION, decodeAppError, encodeAppError, encodeMessage } from './message.js';
 export { resolveProtocol, type ProtocolName } from './registry.js';

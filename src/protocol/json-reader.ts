@@ -758,7 +758,7 @@ export class JsonReader implements ProtocolReader {
 }
 
 /** Decodes standard base64 in b[start..end); padding is optional, as Java writes none. */
-function decodeBase64(b: Uint8Array, start: number, end: number): Uint8Array {
+export function decodeBase64(b: Uint8Array, start: number, end: number): Uint8Array {
   let n = end - start;
   if (n > 0 && b[end - 1] === 0x3d) n--;
   if (n > 0 && b[start + n - 1] === 0x3d) n--;

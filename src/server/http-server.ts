@@ -5,7 +5,8 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { serveOn, type ThriftServer } from './server.js';
+import { serveOn, serveWith, type ThriftServer } from './server.js';
+import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   onError?: (error: unknown) => void;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
+  /** Answer `POST <path>/<method>` with simple JSON (docs/simple-json.md); default true. */
+  json?: boolean;
 }
 
 /** Options of a multiplexed HTTP server. */
@@ -56,11 +59,12 @@ export async function createHttpServer(
 ): Promise<ThriftServer> {
   const { processor, options } = processorFor('createHttpServer', first, second, third);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
   // One request is one "connection" of one message: the same loop as a socket's answers it.
-  return serveOn((accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept), processor, {
-    transport: 'message',
-    maxMessageSize,
-    onError: options.onError,
-  }, options.closeTimeout);
+  return serveOn(
+    (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),
+    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError }),
+    options.closeTimeout,
+  );
 }
 

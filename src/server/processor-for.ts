@@ -8,7 +8,7 @@ export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]
 
 /** The options every server shares for building its processor. */
 export interface ProcessorChoice {
-  protocol?: ProtocolName | Protocol;
+  protocol?: ProtocolName | Protocol | 'auto';
   maxDepth?: number;
   onError?: (error: unknown) => void;
   interceptors?: readonly Interceptor[];
@@ -18,17 +18,20 @@ export interface ProcessorChoice {
 
 /**
  * Reads the (service, handler, options) or (services, options) arguments of a
- * server factory named `caller` and builds its processor; bad arguments are a TypeError.
+ * server factory named `caller` and builds its processor (for `protocolOverride` when given, else the
+ * options' protocol); bad arguments are a TypeError.
  */
 export function processorFor<O extends ProcessorChoice>(
   caller: string,
   first: ServiceDesc | ServiceMap,
   second: Handler | O | undefined,
   third: O | undefined,
+  protocolOverride?: Protocol,
 ): { processor: MessageProcessor; options: O } {
   const multiplexed = !isService(first);
   const options = ((multiplexed ? second : third) ?? {}) as O;
-  const protocol = resolveProtocol(options.protocol);
+  if (protocolOverride === undefined && options.protocol === 'auto') throw new TypeError(`${caller}: protocol 'auto' is for socket servers (createServer); name the protocol`);
+  const protocol = protocolOverride ?? resolveProtocol(options.protocol as ProtocolName | Protocol | undefined);
   const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError, interceptors: options.interceptors };
   if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
   if (first === null || typeof first !== 'object') {

@@ -3,13 +3,14 @@ import { ConnectionClosedError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
 import type { Handler } from '../processor/index.js';
-import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, type Listener, type ListenOptions } from '../node/index.js';
+import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
-import { zlib, type DuplexStream, type Framing, type ZlibOptions } from '../transport/index.js';
+import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
+import { serveDetected, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
@@ -28,10 +29,15 @@ export interface ServerOptions {
   zlib?: boolean | ZlibOptions;
   /** Register in ZooKeeper (ephemeral node under `path`) once listening; close() leaves it before draining. */
   zookeeper?: RegistrationOptions;
-  /** Wire framing; default 'buffered', as Apache Thrift's servers. */
-  transport?: Exclude<Framing, 'message'>;
-  /** Wire protocol; default 'binary'. */
-  protocol?: ProtocolName | Protocol;
+  /**
+   * Wire framing: 'auto' (default) recognises buffered, framed and THeader per
+   * connection from its first bytes (docs/detection.md); a pinned value refuses the others.
+   */
+  transport?: ServerTransport;
+  /** Wire protocol: 'auto' (default) recognises binary, compact and JSON per connection; a pinned value refuses the others. */
+  protocol?: 'auto' | ProtocolName | Protocol;
+  /** THeader limits (header size, header count) and the zlib codec (default node:zlib's). */
+  header?: HeaderOptions;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
   idleTimeout?: number;
   /** Largest frame or unframed message accepted, in bytes; default 16_384_000. */
@@ -61,7 +67,8 @@ export class ThriftServer implements Closable {
   /** Resolves once the server has closed, with the error given to destroy() if any (never rejects). */
   readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly listener: Listener;
-  private readonly served = new Set<ServedConnection>();
+  /** Served connections (and connections still being recognised), each with its own lifecycle. */
+  private readonly served = new Set<Closable>();
   private readonly closeTimeout: number;
   /** @internal The ZooKeeper entry, when the server registered itself. */
   registration: ServerRegistration | undefined;
@@ -88,7 +95,7 @@ export class ThriftServer implements Closable {
   }
 
   /** @internal */
-  track(conn: ServedConnection): void {
+  track(conn: Closable): void {
     this.served.add(conn);
     void conn.closed.then(() => this.served.delete(conn));
   }
@@ -153,24 +160,39 @@ export async function createServer(
   second?: Handler | MultiplexedServerOptions,
   third?: ServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third);
-  const framing = options.transport ?? 'buffered';
-  if (framing !== 'buffered' && framing !== 'framed') throw new TypeError(`unknown transport ${JSON.stringify(framing)}: use 'buffered' or 'framed'`);
+  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, binaryOr(third ?? second));
+  const transport = options.transport ?? 'auto';
+  if (!['auto', 'buffered', 'framed', 'header'].includes(transport)) {
+    throw new TypeError(`unknown transport ${JSON.stringify(transport)}: use 'auto', 'buffered', 'framed' or 'header'`);
+  }
+  // One processor per protocol a connection may speak, built when first needed.
+  const processors = new Map<Protocol, MessageProcessor>([[processor.protocol, processor]]);
+  const processorForProtocol = (protocol: Protocol): MessageProcessor => {
+    let p = processors.get(protocol);
+    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
+    return p;
+  };
   const zlibOptions = options.zlib;
+  const header = { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec };
   const server = await serveOn(
     (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections }, accept),
-    processor,
-    {
-      transport: framing,
-      maxMessageSize: options.maxMessageSize,
-      maxDepth: options.maxDepth,
-      maxInflight: options.maxInflight,
-      messageTimeout: options.messageTimeout,
-      closeTimeout: options.closeTimeout,
-      idleTimeout: options.idleTimeout,
-      onError: options.onError,
-      wrap: zlibOptions ? (socket) => zlib(socket, zlibOptions === true ? undefined : zlibOptions) : undefined,
-    },
+    (socket, destroy) =>
+      serveDetected(zlibOptions ? zlib(socket, zlibOptions === true ? undefined : zlibOptions) : socket, {
+        transport,
+        protocol: options.protocol ?? 'auto',
+        processorFor: processorForProtocol,
+        header,
+        serve: {
+          maxMessageSize: options.maxMessageSize,
+          maxDepth: options.maxDepth,
+          maxInflight: options.maxInflight,
+          messageTimeout: options.messageTimeout,
+          closeTimeout: options.closeTimeout,
+          idleTimeout: options.idleTimeout,
+          onError: options.onError,
+          destroy,
+        },
+      }),
     options.closeTimeout,
   );
   if (options.zookeeper !== undefined) {
@@ -187,33 +209,42 @@ export async function createServer(
 /** A connection a listener accepted: a duplex the server can also tear down. */
 type Accepted = DuplexStream & { destroy(error?: Error): void };
 
-/** Options of {@link serveOn}: the served connections' options, and an optional layer under them (zlib). */
-export interface ServeOnOptions<C extends Accepted> extends Omit<ServeConnectionOptions, 'destroy'> {
-  /** Wraps each accepted connection before it is served (e.g. in zlib). */
-  wrap?: (conn: C) => DuplexStream;
-}
+/**
+ * Starts serving one accepted connection; `destroy` tears down the connection the
+ * listener accepted (under any layer the server put on it). Returns what the server tracks.
+ */
+export type ServeAccepted = (conn: DuplexStream, destroy: (error?: Error) => void) => Closable;
 
 /**
  * @internal The one accept loop of every server (socket, HTTP, WebSocket): starts
- * `listen`, serves each accepted connection with `processor` while the server is
- * open, refuses it once the server is closing, and returns the server tracking them;
- * `closeTimeout` bounds the server's close() (default 10_000 ms).
+ * `listen`, hands each accepted connection to `serve` while the server is open,
+ * refuses it once the server is closing, and returns the server tracking what
+ * `serve` returned; `closeTimeout` bounds the server's close() (default 10_000 ms).
  */
 export async function serveOn<C extends Accepted>(
   listen: (accept: (conn: C) => void) => Promise<Listener>,
-  processor: MessageProcessor,
-  options: ServeOnOptions<C>,
+  serve: ServeAccepted,
   closeTimeout = 10_000,
 ): Promise<ThriftServer> {
-  const { wrap, ...served } = options;
   let server: ThriftServer | undefined;
   const listener = await listen((conn) => {
     if (server === undefined || server.state !== 'open') {
       conn.destroy(new ConnectionClosedError('the server is closing'));
       return;
     }
-    server.track(new ServedConnection(wrap === undefined ? conn : wrap(conn), processor, { ...served, destroy: (e) => conn.destroy(e) }));
+    server.track(serve(conn, (e) => conn.destroy(e)));
   });
   server = new ThriftServer(listener, closeTimeout);
   return server;
+}
+
+/** The one-processor case of {@link ServeAccepted}: every connection is a {@link ServedConnection} with `options`. */
+export function serveWith(processor: MessageProcessor, options: Omit<ServeConnectionOptions, 'destroy'>): ServeAccepted {
+  return (conn, destroy) => new ServedConnection(conn, processor, { ...options, destroy });
+}
+
+/** The protocol to build the first processor with: binary under 'auto', else the option's own. */
+function binaryOr(options: unknown): Protocol | undefined {
+  const protocol = (options as { protocol?: unknown } | undefined)?.protocol;
+  return protocol === undefined || protocol === 'auto' ? binaryProtocol : undefined;
 }

@@ -5,7 +5,7 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { serveOn, type ThriftServer } from './server.js';
+import { serveOn, serveWith, type ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
 export interface WebSocketServerOptions {
@@ -59,10 +59,9 @@ export async function createWebSocketServer(
   const processor = built.processor;
   const options = built.options as MultiplexedWebSocketServerOptions;
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
-  return serveOn((accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept), processor, {
-    transport: 'message',
-    maxMessageSize,
-    idleTimeout: options.idleTimeout,
-    onError: options.onError,
-  }, options.closeTimeout);
+  return serveOn(
+    (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept),
+    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError }),
+    options.closeTimeout,
+  );
 }

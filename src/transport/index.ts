@@ -15,3 +15,6 @@ export { createHttpTransport, type FetchLike, type HttpRequestOptions, type Http
 export { HttpStatusError } from '../errors.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
 export { zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
+export { HeaderCodec, HeaderProtocolId, HeaderTransformId, HEADER_MAGIC, INFO_KEYVALUE, MAX_HEADER_FRAME_SIZE, type HeaderFrame, type HeaderMeta, type HeaderOptions, type ZlibCodec } from './header.js';
+export { detectWire, showBytes, unknownBytes, DETECT_WINDOW, type Detection, type WireFraming, type WireKind, type WireProtocol } from './detect.js';
+export { peekStream, type Peeked, type PeekOptions } from './peek.js';

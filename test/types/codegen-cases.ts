@@ -6,7 +6,7 @@
  */
 
 /** Imports every case shares; generated echo.ts, ThriftTest.ts and the includes are in gen/ and inc/. */
-const prelude = `import { createBalancedClient, createConnection, createHttpServer, createPool, createReconnectingConnection, createServer, createWebSocketServer, load, type ServiceClient } from '%RT%';
+const prelude = `import { createBalancedClient, createConnection, createHttpServer, createPool, createReconnectingConnection, createServer, createWebSocketServer, fromSimpleJson, load, toSimpleJson, type ServiceClient } from '%RT%';
 import { ANSWER, Bag, Color, Echo, NotFound, Point, type EchoClient, type EchoHandler, type Id } from './gen/echo.js';
 import * as tt from './gen/ThriftTest.js';
 import { Level } from './inc/common.js';
@@ -106,6 +106,12 @@ export async function usage(): Promise<void> {
   const viaHosts: string = await hostsPool.use((c) => c.echoString('x'));
   void [viaBalanced, viaRedial, viaHosts];
   await createHttpServer(Echo, full, { port: 0 });
+  await createHttpServer(Echo, full, { port: 0, json: false });
+  const xjson: string = toSimpleJson(new tt.Xtruct({ i64_thing: 1n }));
+  const xback: tt.Xtruct = fromSimpleJson(tt.Xtruct, xjson);
+  const xi64: bigint | undefined = fromSimpleJson(tt.Xtruct, xjson).i64_thing;
+  const pointBack: Point = fromSimpleJson(Point, new TextEncoder().encode('{"x":1,"y":2}'));
+  void [xback, xi64, pointBack];
   await createWebSocketServer({ Echo: [Echo, full], Loose: [loose.Echo, {}] }, { port: 0 });
   void [sum, sum2, color, label, tags, nested, e, set, map, bin, nothing, closing, shadowed, id, answer, typed, viaUse, n, anything, x, insane, s];
 }
@@ -251,6 +257,18 @@ export const negatives: readonly NegativeCase[] = [
     code: `const err = new NotFound({ code: 1 });\nconst code: number = err.code; // !`,
     error: 'TS2322',
     message: /'number \| undefined' is not assignable to type 'number'/,
+  },
+  {
+    name: 'simple JSON: fromSimpleJson returns the instance type of the class it is given',
+    code: `const p: Point = fromSimpleJson(tt.Xtruct, '{}'); // !`,
+    error: 'TS2739',
+    message: /Type 'Xtruct' is missing the following properties from type 'Point'/,
+  },
+  {
+    name: 'simple JSON: toSimpleJson takes a struct instance, not a primitive',
+    code: `toSimpleJson('{}'); // !`,
+    error: 'TS2345',
+    message: /'string' is not assignable to parameter of type 'object'/,
   },
   {
     name: 'ThriftTest: map argument key types',

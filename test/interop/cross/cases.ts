@@ -69,8 +69,8 @@ export type PeerName = 'python' | 'node';
 export type ServerKind = 'thrift-streams' | PeerName;
 /** Protocols of the matrix. */
 export type ProtocolName = 'binary' | 'compact' | 'json';
-/** Transports of the matrix. */
-export type TransportName = 'buffered' | 'framed';
+/** Transports of the matrix: THeader (binary or compact inside) with and without the zlib transform. */
+export type TransportName = 'buffered' | 'framed' | 'header' | 'header-zlib';
 
 /** Where a list of checks runs: it decides which documented peer quirks apply. */
 export interface CellContext {

@@ -1,4 +1,8 @@
-/** Runs the checks of cases.ts with thrift-streams' client against a ThriftTest server. */
+/**
+ * Runs the checks of cases.ts with thrift-streams' client against a ThriftTest
+ * server. Over THeader every call carries the info header x-check (the check's
+ * name) and fails unless the reply carries it back as echo-x-check.
+ */
 import { createConnection, ThriftAppError, type ServiceClient, type ThriftModule } from '../../../src/index.js';
 import type { Call, Check, ProtocolName, TransportName } from './cases.js';
 import { mismatch, show, toOurs } from './values.js';
@@ -28,7 +32,8 @@ export async function runOurClient(
       conn = await createConnection(mod[service], {
         host: '127.0.0.1',
         port: opts.port,
-        transport: opts.transport,
+        transport: opts.transport === 'header-zlib' ? 'header' : opts.transport,
+        header: opts.transport === 'header-zlib' ? { zlib: true } : undefined,
         protocol: opts.protocol,
         timeout: CALL_TIMEOUT_MS,
         service: opts.multiplexed ? service : undefined,
@@ -50,7 +55,7 @@ export async function runOurClient(
           const conn = await connection(c.service);
           const started = performance.now();
           try {
-            await runCall(mod, conn, c);
+            await runCall(mod, conn, c, opts.transport.startsWith('header') ? check.name : undefined);
           } finally {
             slowestMs = Math.max(slowestMs, performance.now() - started);
           }
@@ -72,15 +77,26 @@ class CheckFailed extends Error {
   override name = 'CheckFailed';
 }
 
-async function runCall(mod: ThriftModule, conn: ServiceClient, c: Call): Promise<void> {
+async function runCall(mod: ThriftModule, conn: ServiceClient, c: Call, headerCheck: string | undefined): Promise<void> {
   const what = `${c.method}(${c.args.map((a) => show(a)).join(', ').slice(0, 80)})`;
   const fn = (conn as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[c.method];
   if (typeof fn !== 'function') throw new CheckFailed(`the client has no method ${c.method}`);
   const args = c.args.map((a) => toOurs(mod, a));
   let value: unknown;
+  let echoed: string | undefined;
+  const verifyHeaders = () => {
+    if (headerCheck !== undefined && !('oneway' in c.expect) && echoed !== headerCheck) {
+      throw new CheckFailed(`${what}: the reply carried echo-x-check ${JSON.stringify(echoed)}, expected ${JSON.stringify(headerCheck)}`);
+    }
+  };
   try {
-    value = await fn.apply(conn, args);
+    value = headerCheck === undefined
+      ? await fn.apply(conn, args)
+      : await conn.call(c.method, args, { headers: { 'x-check': headerCheck }, onHeaders: (h) => (echoed = h['echo-x-check']) });
   } catch (err) {
+    if (err instanceof CheckFailed) throw err;
+    // An expected error is a reply too, and carries the echo; anything else is reported as it is.
+    if ('throws' in c.expect || 'appError' in c.expect) verifyHeaders();
     if ('throws' in c.expect) {
       const m = mismatch(mod, err, c.expect.throws, 'error');
       if (m) throw new CheckFailed(`${what}: ${m}`, { cause: err });
@@ -95,6 +111,7 @@ async function runCall(mod: ThriftModule, conn: ServiceClient, c: Call): Promise
     }
     throw err;
   }
+  verifyHeaders();
   if ('throws' in c.expect) throw new CheckFailed(`${what}: expected ${c.expect.throws.struct}, got ${show(value)}`);
   if ('appError' in c.expect) throw new CheckFailed(`${what}: expected a ThriftAppError, got ${show(value)}`);
   if ('oneway' in c.expect) {

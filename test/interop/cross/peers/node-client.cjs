@@ -6,8 +6,11 @@
  * `{"passed":N,"failed":N,"total":N,"failures":[{"name","error"}],"slowestMs":N}`.
  *
  *   node node-client.cjs --port N --protocol binary|compact|json
- *                        --transport buffered|framed --gen <dir> --cases <file>
+ *                        --transport buffered|framed|header --gen <dir> --cases <file>
  *                        [--multiplexed]
+ *
+ * With header, every call carries the info header x-check (the check's name)
+ * and fails unless the reply carries it back as echo-x-check.
  *
  * Exits 0 whenever it could report, non-zero only if the harness itself broke.
  */
@@ -19,7 +22,7 @@ const args = parsePeerArgs({ port: { type: 'string' }, cases: { type: 'string' }
 const port = Number(args.port);
 if (!Number.isInteger(port) || port <= 0) throw new Error(`--port must be a port number, got ${args.port}`);
 const { checks, structFields } = JSON.parse(fs.readFileSync(args.cases, 'utf8'));
-const { thrift, ThriftTest, SecondService, types, transport, protocol } = loadApache(args.gen, args.transport, args.protocol);
+const { thrift, ThriftTest, SecondService, types, transport, protocol, protocolId, headerState } = loadApache(args.gen, args.transport, args.protocol);
 const { Int64 } = thrift;
 const { TApplicationException } = thrift.Thrift;
 
@@ -60,6 +63,7 @@ class Session {
     } else {
       this.clients = { ThriftTest: thrift.createClient(ThriftTest, conn) };
     }
+    if (headerState) for (const client of Object.values(this.clients)) client.output.setProtocolId(protocolId);
   }
 
   /** Calls `service.method` in the callback style. */
@@ -183,7 +187,20 @@ function mismatch(actual, expected, path = 'value') {
   return undefined;
 }
 
-async function runCall(session, c) {
+/** runCallChecked, with the THeader x-check round trip around it. */
+async function runCall(session, c, name) {
+  if (!headerState) return runCallChecked(session, c);
+  session.open();
+  const client = session.clients[c.service];
+  if (client) client.output.setWriteHeader('x-check', name);
+  headerState.lastReadHeaders = {};
+  await runCallChecked(session, c);
+  if (c.expect.oneway) return;
+  const echoed = headerState.lastReadHeaders['echo-x-check'];
+  if (echoed !== name) throw new Error(`${c.method}: the reply carried echo-x-check ${JSON.stringify(echoed)}, expected ${JSON.stringify(name)}`);
+}
+
+async function runCallChecked(session, c) {
   const what = `${c.method}(${c.args.map((a) => JSON.stringify(a)).join(', ').slice(0, 80)})`;
   let value;
   try {
@@ -223,7 +240,7 @@ async function main() {
       for (const c of check.calls) {
         const started = performance.now();
         try {
-          await runCall(session, c);
+          await runCall(session, c, check.name);
         } finally {
           slowestMs = Math.max(slowestMs, performance.now() - started);
         }

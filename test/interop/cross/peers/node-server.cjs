@@ -3,7 +3,7 @@
  * Apache Thrift's Node server for ThriftTest (test/idl/fixtures/ThriftTest.thrift), and
  * SecondService beside it when multiplexed.
  *
- *   node node-server.cjs --protocol binary|compact|json --transport buffered|framed
+ *   node node-server.cjs --protocol binary|compact|json --transport buffered|framed|header
  *                        --gen <dir> [--multiplexed]
  *
  * Listens on 127.0.0.1, an ephemeral port; prints `LISTENING <port>` on stdout
@@ -12,7 +12,7 @@
 const { parsePeerArgs, loadApache } = require('./node-common.cjs');
 
 const args = parsePeerArgs();
-const { thrift, ThriftTest, SecondService, types, transport, protocol } = loadApache(args.gen, args.transport, args.protocol);
+const { thrift, ThriftTest, SecondService, types, transport, protocol } = loadApache(args.gen, args.transport, args.protocol, 'server');
 
 /**
  * The reference semantics (the IDL's comments, lib/nodejs/test/test_handler.js).

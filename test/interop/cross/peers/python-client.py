@@ -4,7 +4,12 @@ cross/peers.ts (the list of cases.ts, as tagged values) and prints one JSON line
 {"passed":N,"failed":N,"total":N,"failures":[{"name","error"}],"slowestMs":N}.
 
     /usr/bin/python3 python-client.py --port N --protocol binary|compact|json
-        --transport buffered|framed --gen <dir> --cases <file> [--multiplexed]
+        --transport buffered|framed|header|header-zlib --gen <dir> --cases <file> [--multiplexed]
+
+With header (THeaderProtocol around binary or compact; header-zlib adds the zlib
+transform) every call carries the info header x-check (the check's name) and
+fails unless the reply carries it back as echo-x-check, as the servers of the
+suite answer.
 
 Exits 0 whenever it could report, non-zero only if the harness itself broke.
 """
@@ -17,7 +22,7 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument('--port', type=int, required=True)
 parser.add_argument('--protocol', choices=['binary', 'compact', 'json'], required=True)
-parser.add_argument('--transport', choices=['buffered', 'framed'], required=True)
+parser.add_argument('--transport', choices=['buffered', 'framed', 'header', 'header-zlib'], required=True)
 parser.add_argument('--gen', required=True)
 parser.add_argument('--cases', required=True)
 parser.add_argument('--multiplexed', action='store_true')
@@ -26,6 +31,8 @@ sys.path.insert(0, args.gen)
 
 from thrift.Thrift import TApplicationException  # noqa: E402
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
+from thrift.protocol.THeaderProtocol import THeaderProtocol  # noqa: E402
+from thrift.transport.THeaderTransport import THeaderClientType, THeaderSubprotocolID, THeaderTransformID  # noqa: E402
 from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 from ThriftTest import SecondService, ThriftTest, ttypes  # noqa: E402
@@ -45,20 +52,33 @@ PROTOCOLS = {
 }
 
 
+HEADER = args.transport.startswith('header')
+HEADER_PROTOCOLS = {'binary': THeaderSubprotocolID.BINARY, 'compact': THeaderSubprotocolID.COMPACT}
+
+
 class Session:
     """One connection at a time with a client per service on it, replaced after a failed check."""
 
     def __init__(self):
         self.transport = None
         self.clients = None
+        self.header = None
 
     def client(self, service):
         if self.transport is None:
             sock = TSocket.TSocket('127.0.0.1', args.port)
             sock.setTimeout(CALL_TIMEOUT_MS)
-            transport = TTransport.TFramedTransport(sock) if args.transport == 'framed' else TTransport.TBufferedTransport(sock)
-            transport.open()
-            proto = PROTOCOLS[args.protocol](transport)
+            if HEADER:
+                transport = sock
+                transport.open()
+                proto = THeaderProtocol(sock, [THeaderClientType.HEADERS], HEADER_PROTOCOLS[args.protocol])
+                if args.transport == 'header-zlib':
+                    proto.add_transform(THeaderTransformID.ZLIB)
+                self.header = proto
+            else:
+                transport = TTransport.TFramedTransport(sock) if args.transport == 'framed' else TTransport.TBufferedTransport(sock)
+                transport.open()
+                proto = PROTOCOLS[args.protocol](transport)
             if args.multiplexed:
                 self.clients = {
                     'ThriftTest': ThriftTest.Client(TMultiplexedProtocol(proto, 'ThriftTest')),
@@ -190,10 +210,24 @@ class CheckFailed(Exception):
     pass
 
 
-def run_call(session, c):
+def run_call(session, c, name):
     what = '%s(%s)' % (c['method'], ', '.join(json.dumps(a) for a in c['args'])[:80])
     expect = c['expect']
     method = getattr(session.client(c['service']), c['method'])
+    if session.header is not None:
+        session.header.set_header(b'x-check', name.encode('utf-8'))
+    try:
+        run_checked(method, c, what, expect)
+    finally:
+        if session.header is not None:
+            session.header.clear_headers()
+    if session.header is not None and 'oneway' not in expect:
+        got = session.header.get_headers().get(b'echo-x-check')
+        if got != name.encode('utf-8'):
+            raise CheckFailed('%s: the reply carried echo-x-check %r, expected %r' % (what, got, name))
+
+
+def run_checked(method, c, what, expect):
     try:
         value = method(*[to_python(a) for a in c['args']])
     except TApplicationException as err:
@@ -233,7 +267,7 @@ def main():
             for c in check['calls']:
                 started = time.monotonic()
                 try:
-                    run_call(session, c)
+                    run_call(session, c, check['name'])
                 finally:
                     slowest = max(slowest, time.monotonic() - started)
         except Exception as err:

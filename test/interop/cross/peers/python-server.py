@@ -2,7 +2,12 @@
 test/idl/fixtures/ThriftTest.thrift, and SecondService beside it when multiplexed.
 
     /usr/bin/python3 python-server.py --protocol binary|compact|json
-        --transport buffered|framed --gen <dir of thrift --gen py> [--multiplexed]
+        --transport buffered|framed|header|header-zlib --gen <dir of thrift --gen py> [--multiplexed]
+
+With header (or header-zlib, the same server: the client picks the transform),
+a THeaderProtocolFactory server that also takes framed and unframed binary and
+compact clients, as Apache's; every reply carries the request's info headers
+back as echo-<key>.
 
 A TThreadedServer (one thread per connection, as the suite opens several at
 once) on 127.0.0.1, an ephemeral port; prints `LISTENING <port>` once it
@@ -15,7 +20,7 @@ import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument('--protocol', choices=['binary', 'compact', 'json'], required=True)
-parser.add_argument('--transport', choices=['buffered', 'framed'], required=True)
+parser.add_argument('--transport', choices=['buffered', 'framed', 'header', 'header-zlib'], required=True)
 parser.add_argument('--gen', required=True)
 parser.add_argument('--multiplexed', action='store_true')
 args = parser.parse_args()
@@ -24,6 +29,8 @@ sys.path.insert(0, args.gen)
 from thrift.Thrift import TException  # noqa: E402
 from thrift.TMultiplexedProcessor import TMultiplexedProcessor  # noqa: E402
 from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
+from thrift.protocol.THeaderProtocol import THeaderProtocol, THeaderProtocolFactory  # noqa: E402
+from thrift.transport.THeaderTransport import THeaderClientType  # noqa: E402
 from thrift.server import TServer  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 from ThriftTest import SecondService, ThriftTest  # noqa: E402
@@ -131,7 +138,25 @@ if args.multiplexed:
 else:
     processor = ThriftTest.Processor(Handler())
 
-protocol_factory = {
+class EchoHeadersProtocol(THeaderProtocol):
+    """Puts each request's info headers on its reply as echo-<key> (Python's servers echo none)."""
+
+    def readMessageBegin(self):
+        begin = super().readMessageBegin()
+        for key, value in self.get_headers().items():
+            self.set_header(b'echo-' + key, value)
+        return begin
+
+
+class EchoHeadersProtocolFactory(THeaderProtocolFactory):
+    def getProtocol(self, trans):
+        return EchoHeadersProtocol(trans, self.allowed_client_types, self.default_protocol)
+
+
+protocol_factory = EchoHeadersProtocolFactory(allowed_client_types=(
+    THeaderClientType.HEADERS, THeaderClientType.FRAMED_BINARY, THeaderClientType.UNFRAMED_BINARY,
+    THeaderClientType.FRAMED_COMPACT, THeaderClientType.UNFRAMED_COMPACT,
+)) if args.transport.startswith('header') else {
     'binary': TBinaryProtocol.TBinaryProtocolFactory,
     'compact': TCompactProtocol.TCompactProtocolFactory,
     'json': TJSONProtocol.TJSONProtocolFactory,
@@ -139,6 +164,9 @@ protocol_factory = {
 transport_factory = {
     'buffered': TTransport.TBufferedTransportFactory,
     'framed': TTransport.TFramedTransportFactory,
+    # THeaderTransport does its own framing on the raw socket.
+    'header': TTransport.TTransportFactoryBase,
+    'header-zlib': TTransport.TTransportFactoryBase,
 }[args.transport]()
 
 server_socket = ListeningSocket(host='127.0.0.1', port=0)
