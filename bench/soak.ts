@@ -37,7 +37,7 @@ async function serve(port: number, transport: Transport): Promise<void> {
   const server = await createServer(mod.Echo, handler, {
     port,
     transport,
-    timeout: 1000,
+    idleTimeout: 1000,
     maxMessageSize: 1 << 20,
     maxConnections: 500,
     closeTimeout: 1000,

@@ -22,9 +22,8 @@ export async function bundleBrowser({ minify = true } = {}) {
     minify,
     legalComments: 'none',
     logLevel: 'warning',
-    // Reached only from Node-side code (sockets, HTTP and WebSocket servers), which
-    // tree-shaking drops; the bundle test proves none of these names survive.
-    external: ['node:*', 'ws'],
+    // No `external`: the browser entry's module graph reaches no Node built-in by
+    // construction (test/layers.test.ts), so a user's bundler needs no flags either.
   });
   return result.outputFiles[0].text;
 }

@@ -1,15 +1,18 @@
 /**
  * thrift-streams for browsers (and workers, Deno, any runtime with fetch and web
- * streams): everything that needs no Node built-in. IDL comes in as text through
- * loadSource(); calls go out over HTTP (fetch) or WebSocket. scripts/bundle.mjs
- * builds it into one ESM file, and a test checks that file names no `node:` module.
+ * streams): the universal subset of src/index.ts. Its module graph reaches no Node
+ * built-in by construction (test/layers.test.ts walks it), so bundlers need no
+ * flags; `import 'thrift-streams'` resolves here under the `browser` condition.
+ * IDL comes in as text through loadSource(); calls go out over HTTP (fetch) or WebSocket.
  */
 export {
   AbortError,
   AppErrorType,
   ConnectionClosedError,
   FrameTooLargeError,
+  HttpStatusError,
   IdlError,
+  MissingDependencyError,
   PoolClosedError,
   ProtocolError,
   ProtocolErrorType,
@@ -17,54 +20,73 @@ export {
   ThriftError,
   TimeoutError,
   TransportError,
+  WireMismatchError,
   type ErrorCode,
 } from './errors.js';
-// The IDL files are named one by one: idl/index.ts also carries load(), which reads the file system.
-export { loadSource, type LoadOptions, type LoadSourceOptions } from './idl/load-source.js';
-export { schemaOf, type ThriftModule } from './idl/module.js';
-// What code from `thrift-streams gen --runtime thrift-streams/browser` imports.
-export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
-export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
-export { createClient, ThriftClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
-export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
-export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';
-export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
+export type { Closable, LifecycleState } from './lifecycle.js';
 export {
+  callContext,
   CallMetrics,
-  MultiplexedProcessor,
-  Processor,
   timingInterceptor,
   type CallNext,
+  type CallOptions,
   type CallRecord,
-  type Handler,
   type InterceptedCall,
   type Interceptor,
-  type MessageProcessor,
   type MethodMetrics,
-  type ProcessorOptions,
+  type ServerCallContext,
   type TimingOptions,
-} from './processor/index.js';
-export type { ClientCall, ClientInterceptor, ClientNext } from './client/interceptor.js';
+} from './call/index.js';
 export {
   binaryProtocol,
   compactProtocol,
   createBinaryProtocol,
+  fromSimpleJson,
   jsonProtocol,
+  simpleJsonProtocol,
+  toSimpleJson,
+  type ClientOf,
+  type HandlerOf,
   type Protocol,
   type ProtocolName,
+  type SchemaClass,
   type ServiceDesc,
   type StructDesc,
+  type TypedService,
 } from './protocol/index.js';
-export { fromSimpleJson, simpleJsonProtocol, toSimpleJson, type SchemaClass } from './protocol/index.js';
-export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './transport/http.js';
-export { HttpStatusError } from './transport/http-status-error.js';
 export {
+  buffered,
   connectWebSocket,
+  createHttpTransport,
+  createMemoryPair,
+  detectWire,
+  framed,
   fromWebSocket,
-  type WebSocketConnectOptions,
+  HeaderCodec,
+  MessageChannel,
+  useStreams,
+  type DuplexStream,
+  type FetchLike,
+  type Framing,
+  type HeaderOptions,
+  type HttpRequestOptions,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type StreamClasses,
   type WebSocketConnection,
+  type WebSocketConnectOptions,
   type WebSocketConstructor,
   type WebSocketLike,
   type WebSocketStreamOptions,
-} from './transport/websocket.js';
-export { buffered, createMemoryPair, framed, MessageChannel, useStreams, type DuplexStream, type Framing, type StreamClasses } from './transport/index.js';
+  type WireKind,
+  type ZlibCodec,
+} from './transport/index.js';
+// What code from `thrift-streams gen --runtime thrift-streams/browser` imports, and loadSource for IDL text.
+export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+// server/ and client/ also hold Node-only factories (sockets, listeners), so their universal files are named one by one.
+export { serveConnection, ServedConnection, type ServeConnectionOptions } from './server/serve-connection.js';
+export { createClient, ThriftClient, type ClientOptions, type ClientState, type ServiceClient } from './client/client.js';
+export type { ClientHeaderOptions } from './client/header-wire.js';
+export { createHttpConnection, type HttpConnectionOptions } from './client/http-connection.js';
+export { createWebSocketConnection, type WebSocketConnectionOptions } from './client/websocket-connection.js';

@@ -1,6 +1,9 @@
 /**
- * One error hierarchy for every layer. Each class carries a stable string `code`
- * so callers can branch without `instanceof` across bundle boundaries.
+ * One error hierarchy for every layer. Each class carries its own stable string
+ * `code` and a fixed `name` (a string literal, so minified bundles still print
+ * `ConnectionClosedError`). `instanceof` also holds between two copies of the
+ * library (the ESM and CommonJS builds, or two bundles): each class carries a
+ * brand under a `Symbol.for` key, and `Symbol.hasInstance` compares brands.
  * This file is a leaf: it imports nothing, every layer may import it.
  */
 
@@ -12,25 +15,51 @@ export type ErrorCode =
   | 'ABORTED'
   | 'APPLICATION'
   | 'PROTOCOL'
+  | 'WIRE_MISMATCH'
   | 'TRANSPORT'
   | 'FRAME_TOO_LARGE'
+  | 'HTTP_STATUS'
+  | 'MISSING_DEPENDENCY'
   | 'IDL';
+
+/** The registry-wide key every copy of this file shares, so brands match across builds. */
+const BRAND: unique symbol = Symbol.for('thrift-streams.error');
+
+/** The brand a class declares itself (inherited statics do not count). */
+function ownBrand(cls: object): string | undefined {
+  return Object.prototype.hasOwnProperty.call(cls, BRAND) ? (cls as { [BRAND]: string })[BRAND] : undefined;
+}
 
 /** Base class of every error thrown by thrift-streams. */
 export class ThriftError extends Error {
+  /** @internal The class's name, fixed here rather than read from the (minifiable) constructor. */
+  static readonly [BRAND]: string = 'ThriftError';
   /** Stable machine-readable code. */
   readonly code: ErrorCode;
   constructor(message: string, code: ErrorCode, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+    // Not enumerable, like Error's own message; a user's subclass without a brand keeps its class name.
+    Object.defineProperty(this, 'name', { value: ownBrand(new.target) ?? new.target.name, writable: true, configurable: true });
   }
-  override get name(): string {
-    return this.constructor.name;
+
+  /** `instanceof` by brand, so an error made by another copy of the library (ESM vs CommonJS) still matches. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const brand = ownBrand(this);
+    if (brand === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (typeof value !== 'object' || value === null) return false;
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? proto.constructor : undefined;
+      if (ctor != null && ownBrand(ctor) === brand) return true;
+    }
+    return false;
   }
 }
 
 /** The connection closed (or failed) before the call settled. */
 export class ConnectionClosedError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ConnectionClosedError';
   constructor(message = 'connection closed', options?: { cause?: unknown }) {
     super(message, 'CONNECTION_CLOSED', options);
   }
@@ -38,6 +67,8 @@ export class ConnectionClosedError extends ThriftError {
 
 /** The pool was closed; no more connections can be acquired from it. */
 export class PoolClosedError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'PoolClosedError';
   constructor(message = 'pool closed', options?: { cause?: unknown }) {
     super(message, 'POOL_CLOSED', options);
   }
@@ -45,6 +76,8 @@ export class PoolClosedError extends ThriftError {
 
 /** A call or connect attempt did not settle within its timeout. */
 export class TimeoutError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'TimeoutError';
   constructor(message = 'timed out', options?: { cause?: unknown }) {
     super(message, 'TIMEOUT', options);
   }
@@ -52,6 +85,8 @@ export class TimeoutError extends ThriftError {
 
 /** The caller's AbortSignal fired before the call settled. */
 export class AbortError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'AbortError';
   constructor(message = 'aborted', options?: { cause?: unknown }) {
     super(message, 'ABORTED', options);
   }
@@ -89,6 +124,8 @@ export const AppErrorType = {
 
 /** A TApplicationException: sent by the server, or raised locally for the same cases. */
 export class ThriftAppError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ThriftAppError';
   /** The numeric TApplicationException type (see {@link AppErrorType}). */
   readonly type: number;
   constructor(type: number, message = '', options?: { cause?: unknown }) {
@@ -110,23 +147,29 @@ export const ProtocolErrorType = {
 
 /** Bytes that do not decode (or values that do not encode) under the protocol. */
 export class ProtocolError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'ProtocolError';
   /** The numeric TProtocolException type (see {@link ProtocolErrorType}). */
   readonly type: number;
-  constructor(message: string, type: number = ProtocolErrorType.INVALID_DATA, options?: { cause?: unknown }) {
-    super(message, 'PROTOCOL', options);
+  constructor(message: string, type: number = ProtocolErrorType.INVALID_DATA, options?: { cause?: unknown }, code: 'PROTOCOL' | 'WIRE_MISMATCH' = 'PROTOCOL') {
+    super(message, code, options);
     this.type = type;
   }
 }
 
 /** A byte-stream failure: bad framing, a socket error. */
 export class TransportError extends ThriftError {
-  constructor(message: string, code: 'TRANSPORT' | 'FRAME_TOO_LARGE' = 'TRANSPORT', options?: { cause?: unknown }) {
+  /** @internal */
+  static override readonly [BRAND]: string = 'TransportError';
+  constructor(message: string, code: 'TRANSPORT' | 'FRAME_TOO_LARGE' | 'HTTP_STATUS' = 'TRANSPORT', options?: { cause?: unknown }) {
     super(message, code, options);
   }
 }
 
 /** A frame (or unframed message) larger than the configured maximum. */
 export class FrameTooLargeError extends TransportError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'FrameTooLargeError';
   /** The size announced or accumulated. */
   readonly size: number;
   /** The configured maximum. */
@@ -138,8 +181,37 @@ export class FrameTooLargeError extends TransportError {
   }
 }
 
+/** The server answered a Thrift POST with a status other than 200 or 204 (no Thrift reply in it). */
+export class HttpStatusError extends TransportError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'HttpStatusError';
+  /** The HTTP status code, e.g. 404 or 503. */
+  readonly status: number;
+  /** The URL that answered. */
+  readonly url: string;
+  constructor(url: string, status: number, statusText = '') {
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''} from ${url}`, 'HTTP_STATUS');
+    this.status = status;
+    this.url = url;
+  }
+}
+
+/** An optional peer dependency a feature needs is not installed; the message names the package. */
+export class MissingDependencyError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'MissingDependencyError';
+  /** The npm package to install. */
+  readonly packageName: string;
+  constructor(packageName: string, feature: string, options?: { cause?: unknown }) {
+    super(`${feature} needs the optional package ${packageName}: npm install ${packageName}`, 'MISSING_DEPENDENCY', options);
+    this.packageName = packageName;
+  }
+}
+
 /** An IDL file that does not parse or resolve; names the place. */
 export class IdlError extends ThriftError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'IdlError';
   /** File path (or `<source>` for loadSource). */
   readonly file: string;
   /** 1-based line. */
@@ -158,15 +230,17 @@ export class IdlError extends ThriftError {
  * The first bytes of a connection are not what the server speaks: an HTTP
  * request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
  * transport, or (on a server pinned to one framing and protocol) another
- * framing or protocol. Code 'PROTOCOL'.
+ * framing or protocol. A {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
  */
 export class WireMismatchError extends ProtocolError {
+  /** @internal */
+  static override readonly [BRAND]: string = 'WireMismatchError';
   /** What the server expected, e.g. "framed binary", or "a Thrift message" for auto-detection. */
   readonly expected: string;
   /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "a TLS handshake". */
   readonly received: string;
   constructor(message: string, expected: string, received: string) {
-    super(message, ProtocolErrorType.INVALID_DATA);
+    super(message, ProtocolErrorType.INVALID_DATA, undefined, 'WIRE_MISMATCH');
     this.expected = expected;
     this.received = received;
   }

@@ -1,10 +1,15 @@
-/** thrift-streams: Apache Thrift RPC on WHATWG streams. The public API, by name. */
+/**
+ * thrift-streams: Apache Thrift RPC on WHATWG streams. The public API of the Node
+ * entry, one statement per layer; src/browser.ts is the universal subset.
+ */
 export {
   AbortError,
   AppErrorType,
   ConnectionClosedError,
   FrameTooLargeError,
+  HttpStatusError,
   IdlError,
+  MissingDependencyError,
   PoolClosedError,
   ProtocolError,
   ProtocolErrorType,
@@ -12,61 +17,113 @@ export {
   ThriftError,
   TimeoutError,
   TransportError,
+  WireMismatchError,
   type ErrorCode,
 } from './errors.js';
-export { load, loadSource, schemaOf, type LoadOptions, type ThriftModule } from './idl/index.js';
-export { defineIdlModule, type IdlModuleSpec, type StructClass } from './idl/codegen-runtime.js';
-export type { ClientOf, HandlerOf, TypedService } from './protocol/schema.js';
-export { createServer, serveConnection, ServedConnection, ThriftServer, type ServerOptions } from './server/index.js';
+export type { Closable, LifecycleState } from './lifecycle.js';
 export {
-  createClient,
-  createConnection,
-  createPool,
-  ThriftClient,
-  ThriftPool,
-  type AcquireOptions,
-  type CallOptions,
-  type ClientOptions,
-  type ConnectionOptions,
-  type PoolOptions,
-  type ServiceClient,
-  type ClientCall,
-  type ClientInterceptor,
-  createReconnectingConnection,
-  ReconnectingClient,
-  type ReconnectingOptions,
-  type RetryOptions,
-  createBalancedClient,
-  BalancedClient,
-  type BalancedOptions,
-  type HostAddress,
-  type HostStatus,
-  createDiscoveryClient,
-  DiscoveryClient,
-  type DiscoveryOptions,
-} from './client/index.js';
-export {
+  callContext,
   CallMetrics,
-  Processor,
   timingInterceptor,
   type CallNext,
+  type CallOptions,
   type CallRecord,
-  type Handler,
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,
-  type ProcessorOptions,
+  type ServerCallContext,
   type TimingOptions,
-} from './processor/index.js';
-export { binaryProtocol, createBinaryProtocol, type Protocol, type ServiceDesc, type StructDesc } from './protocol/index.js';
-export { fromSimpleJson, simpleJsonProtocol, toSimpleJson, type SchemaClass } from './protocol/index.js';
-export { connect, framed, buffered, listen, MessageChannel, createMemoryPair, useStreams, type DuplexStream, type Framing } from './transport/index.js';
-export { zlib, zlibTransforms, type ZlibOptions } from './transport/index.js';
-export type { RegistrationOptions } from './server/index.js';
-export { createHttpServer, createWebSocketServer, type HttpServerOptions, type WebSocketServerOptions } from './server/index.js';
-export { createHttpConnection, createWebSocketConnection, type HttpConnectionOptions, type WebSocketConnectionOptions } from './client/index.js';
-export { createHttpTransport, connectWebSocket, HttpStatusError, type HttpTransport, type WebSocketConnection } from './transport/index.js';
-export { WireMismatchError } from './errors.js';
-export { callContext, type ServerCallContext } from './processor/index.js';
-export { HeaderCodec, detectWire, type HeaderOptions, type ZlibCodec, type WireKind } from './transport/index.js';
-export type { ClientHeaderOptions } from './client/index.js';
+} from './call/index.js';
+export {
+  binaryProtocol,
+  compactProtocol,
+  createBinaryProtocol,
+  fromSimpleJson,
+  jsonProtocol,
+  simpleJsonProtocol,
+  toSimpleJson,
+  type ClientOf,
+  type HandlerOf,
+  type Protocol,
+  type ProtocolName,
+  type SchemaClass,
+  type ServiceDesc,
+  type StructDesc,
+  type TypedService,
+} from './protocol/index.js';
+export {
+  buffered,
+  connectWebSocket,
+  createHttpTransport,
+  createMemoryPair,
+  detectWire,
+  framed,
+  fromWebSocket,
+  HeaderCodec,
+  MessageChannel,
+  useStreams,
+  zlib,
+  zlibTransforms,
+  type DuplexStream,
+  type FetchLike,
+  type Framing,
+  type HeaderOptions,
+  type HttpRequestOptions,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type StreamClasses,
+  type WebSocketConnection,
+  type WebSocketConnectOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketStreamOptions,
+  type WireKind,
+  type ZlibCodec,
+  type ZlibOptions,
+} from './transport/index.js';
+export { connect, listen, load, nodeZlibCodec } from './node/index.js';
+export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
+export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export {
+  createHttpServer,
+  createServer,
+  createWebSocketServer,
+  serveConnection,
+  ServedConnection,
+  ThriftServer,
+  type HttpServerOptions,
+  type RegistrationOptions,
+  type ServeConnectionOptions,
+  type ServerOptions,
+  type WebSocketServerOptions,
+} from './server/index.js';
+export {
+  BalancedClient,
+  createBalancedClient,
+  createClient,
+  createConnection,
+  createDiscoveryClient,
+  createHttpConnection,
+  createPool,
+  createReconnectingConnection,
+  createWebSocketConnection,
+  DiscoveryClient,
+  ReconnectingClient,
+  ThriftClient,
+  ThriftPool,
+  type AcquireOptions,
+  type BalancedOptions,
+  type ClientHeaderOptions,
+  type ClientOptions,
+  type ClientState,
+  type ConnectionOptions,
+  type DiscoveryOptions,
+  type HostAddress,
+  type HostStatus,
+  type HttpConnectionOptions,
+  type PoolOptions,
+  type ReconnectingOptions,
+  type RetryOptions,
+  type ServiceClient,
+  type WebSocketConnectionOptions,
+} from './client/index.js';

@@ -1,19 +1,26 @@
 /** Layers import downward only (client/server → processor → protocol → transport; idl → protocol). */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const src = new URL('../src/', import.meta.url).pathname;
 
-/** What each folder may import besides itself and ../errors.js. */
+/** Leaf modules at the root of src/ that every layer may import. */
+const leaves = ['errors', 'deadline', 'lifecycle'];
+
+/** What each folder may import besides itself and the leaves. */
 const allowed: Record<string, string[]> = {
   transport: [],
   protocol: [],
+  call: [],
+  discovery: [],
   idl: ['protocol'],
-  processor: ['protocol'],
-  server: ['processor', 'protocol', 'transport'],
-  client: ['protocol', 'transport'],
+  processor: ['protocol', 'call'],
+  node: ['transport', 'idl'],
+  server: ['processor', 'protocol', 'transport', 'call', 'discovery', 'node'],
+  client: ['protocol', 'transport', 'call', 'discovery', 'node'],
 };
 
 function importsOf(file: string): string[] {
@@ -29,7 +36,7 @@ test('each layer imports only the layers below it', () => {
       for (const spec of importsOf(join(src, layer, name))) {
         if (spec.startsWith('./')) continue;
         const target = /^\.\.\/([^/]+)/.exec(spec)?.[1]?.replace(/\.js$/, '');
-        if (target === 'errors' || (target !== undefined && deps.includes(target))) continue;
+        if ((target !== undefined && leaves.includes(target)) || (target !== undefined && deps.includes(target))) continue;
         violations.push(`${layer}/${name} imports ${spec}`);
       }
     }
@@ -44,6 +51,64 @@ test('only src/index.ts imports the client and server layers', () => {
     for (const name of readdirSync(join(src, layer))) {
       if (!name.endsWith('.ts')) continue;
       if (importsOf(join(src, layer, name)).some((s) => /\.\.\/(client|server)\//.test(s))) offenders.push(`${layer}/${name}`);
+    }
+  }
+  assert.equal(offenders, []);
+});
+
+/** Folders that run anywhere (browsers, workers, Deno, Node): no Node built-in, no Node-only folder. */
+const universal = ['call', 'transport', 'protocol', 'processor', 'idl'];
+/** Folders that only Node runs; reached only from src/index.ts. */
+const nodeOnly = ['node', 'discovery'];
+
+/** Every module specifier a file names: static imports, re-exports and dynamic import(). */
+function specifiersOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
+}
+
+/** The module graph from `entry`: each src file reached, and the bare specifiers named on the way. */
+function graphOf(entry: string): { files: Map<string, string>; bare: string[] } {
+  const files = new Map<string, string>();
+  const bare: string[] = [];
+  const walk = (file: string, from: string): void => {
+    if (files.has(file)) return;
+    files.set(file, from);
+    for (const spec of specifiersOf(file)) {
+      if (spec.startsWith('.')) walk(resolve(dirname(file), spec.replace(/\.js$/, '.ts')), file);
+      else bare.push(`${spec} (from ${relative(src, file)})`);
+    }
+  };
+  walk(join(src, entry), '');
+  return { files, bare };
+}
+
+const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
+
+for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
+  test(`the module graph of src/${entry} reaches no Node built-in, no package and no Node-only folder`, () => {
+    const { files, bare } = graphOf(entry);
+    assert.ok(files.size > 3, 'the walk found the entry\'s modules');
+    assert.equal(bare, [], 'universal code imports no package and no Node built-in');
+    const reached = [...files.keys()].map((f) => relative(src, f)).filter((f) => nodeOnly.includes(f.split('/')[0]) || f === 'index.ts' || f === 'cli.ts');
+    assert.equal(reached, []);
+  });
+}
+
+test('the walk sees Node-only code: the main entry reaches node: modules and src/node/', () => {
+  const { files, bare } = graphOf('index.ts');
+  assert.ok(bare.some((b) => b.startsWith('node:net')), 'node:net is reached from src/index.ts');
+  assert.ok([...files.keys()].some((f) => relative(src, f).startsWith('node/')));
+});
+
+test('universal folders name no Node built-in', () => {
+  const offenders: string[] = [];
+  for (const layer of universal) {
+    for (const name of readdirSync(join(src, layer))) {
+      if (!name.endsWith('.ts')) continue;
+      for (const spec of specifiersOf(join(src, layer, name))) if (isBuiltin(spec)) offenders.push(`${layer}/${name} imports ${spec}`);
     }
   }
   assert.equal(offenders, []);

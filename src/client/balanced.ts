@@ -7,9 +7,11 @@
  * fails with ConnectionClosedError and is never re-sent.
  */
 import { ConnectionClosedError } from '../errors.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { CallOptions, ServiceClient } from './client.js';
+import type { CallOptions } from '../call/index.js';
+import type { ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
@@ -44,7 +46,7 @@ export interface HostStatus {
 }
 
 /** Lifecycle of a balanced client. */
-export type BalancedState = 'open' | 'closing' | 'closed';
+export type BalancedState = LifecycleState;
 
 /** @internal One address and its connection. */
 class Slot {
@@ -63,11 +65,12 @@ class Slot {
 }
 
 /** A client over several addresses; one method per service function (see {@link createBalancedClient}). */
-export class BalancedClient {
+export class BalancedClient implements Closable {
   /** The service this client calls. */
   readonly service: ServiceDesc;
-  /** 'open', 'closing' while calls in flight finish, 'closed'. */
-  state: BalancedState = 'open';
+  private readonly life = new Lifecycle();
+  /** Resolves once closed, with the error given to destroy() if any (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly options: BalancedOptions;
   private readonly balance: BalanceStrategy;
   private readonly threshold: number;
@@ -156,24 +159,29 @@ export class BalancedClient {
     }
   }
 
-  /** Stops taking calls, lets calls in flight finish, closes every connection. */
-  async close(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
-    const slots = this.slots;
-    this.slots = [];
-    await Promise.all(slots.map((s) => this.retire(s)));
-    this.state = 'closed';
+  /** 'open', 'closing' while calls in flight finish, 'closed'. */
+  get state(): BalancedState {
+    return this.life.state;
+  }
+
+  /** Stops taking calls, lets calls in flight finish, closes every connection; the same promise on every call. */
+  close(): Promise<void> {
+    return this.life.close(() => {
+      const slots = this.slots;
+      this.slots = [];
+      return Promise.all(slots.map((s) => this.retire(s)));
+    });
   }
 
   /** Closes every connection now; calls in flight fail with ConnectionClosedError. */
   destroy(error?: Error): void {
-    this.state = 'closed';
+    if (this.state === 'closed') return;
     for (const s of this.slots.splice(0)) {
       s.removed = true;
       if (s.probe !== undefined) clearInterval(s.probe);
       s.conn?.destroy(error);
     }
+    this.life.end(error);
   }
 
   /** Alias of close(), for `await using`. */

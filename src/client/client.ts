@@ -4,6 +4,8 @@
  * number of calls may be in flight and replies may arrive in any order.
  */
 import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
   binaryProtocol,
   decodeAppError,
@@ -21,15 +23,15 @@ import {
 import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
+import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
-import { composeClientInterceptors, type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
   /** How messages sit on the byte stream; default 'buffered'. */
-  framing?: Framing;
+  transport?: Framing;
   /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
@@ -40,8 +42,8 @@ export interface ClientOptions {
   onClose?: (error?: Error) => void;
   /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
   service?: string;
-  /** Wrapped around every call, first outermost (see {@link ClientInterceptor}); none costs nothing. */
-  interceptors?: readonly ClientInterceptor[];
+  /** Wrapped around every call, first outermost (see {@link Interceptor}); none costs nothing. */
+  interceptors?: readonly Interceptor[];
   /**
    * Sends an encoded oneway call and settles when the transport says it was
    * delivered (HTTP: the server answered the POST). Default: settle once the
@@ -52,20 +54,8 @@ export interface ClientOptions {
   header?: ClientHeaderOptions;
 }
 
-/** Per-call options. */
-export interface CallOptions {
-  /** Overrides the client's timeout for this call (ms). */
-  timeout?: number;
-  /** Cancels the call: it rejects with the signal's reason (an AbortError if none). */
-  signal?: AbortSignal;
-  /** THeader info headers sent with this call (added to the client's own). */
-  headers?: Readonly<Record<string, string>>;
-  /** Called with the reply's THeader info headers before the call settles. */
-  onHeaders?: (headers: Readonly<Record<string, string>>) => void;
-}
-
 /** Lifecycle of a client connection. */
-export type ClientState = 'open' | 'closing' | 'closed';
+export type ClientState = LifecycleState;
 
 interface Entry {
   readonly fn: FunctionDesc;
@@ -111,13 +101,12 @@ function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> 
 }
 
 /** A client connection: `execute(name, ...args)`, plus one method per service function (see {@link createClient}). */
-export class ThriftClient {
+export class ThriftClient implements Closable {
   /** The service this client calls. */
   readonly service: ServiceDesc;
-  /** 'open' while calls may be made; 'closing' while the last replies arrive; 'closed' after. */
-  state: ClientState = 'open';
-  /** Resolves when the connection has closed (never rejects). */
-  readonly closed: Promise<void>;
+  private readonly life = new Lifecycle();
+  /** Resolves when the connection has closed, with the error if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly protocol: Protocol;
   private readonly table: Map<string, Entry>;
   private readonly channel: MessageChannel;
@@ -132,11 +121,10 @@ export class ThriftClient {
   private wrapped = false;
   private readonly prefix: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private resolveClosed!: () => void;
   private drained: (() => void) | undefined;
   private readonly sweepBound = this.sweep.bind(this);
   /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
-  private chain: ClientNext | undefined;
+  private chain: CallNext | undefined;
   /** The sequence id an interceptor chain already showed for the call its innermost link is making, else 0. */
   private reserved = 0;
   /** THeader wrapping, when the client speaks it. */
@@ -147,11 +135,11 @@ export class ThriftClient {
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
     this.header = options.header === undefined ? undefined : new HeaderWire(this.protocol, options.header, options.maxMessageSize);
-    if (this.header !== undefined && options.framing !== undefined && options.framing !== 'framed') {
-      throw new TypeError(`THeader frames are length-prefixed: framing must be 'framed', got ${JSON.stringify(options.framing)}`);
+    if (this.header !== undefined && options.transport !== undefined && options.transport !== 'framed') {
+      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(options.transport)}`);
     }
     this.channel = new MessageChannel(conn, {
-      framing: this.header !== undefined ? 'framed' : options.framing ?? 'buffered',
+      framing: this.header !== undefined ? 'framed' : options.transport ?? 'buffered',
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
@@ -163,10 +151,9 @@ export class ThriftClient {
     this.onClose = options.onClose;
     this.sendOneway = options.sendOneway;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
-      this.chain = composeClientInterceptors(interceptors, (c: ClientCall) => {
+      this.chain = composeInterceptors(interceptors, (c: InterceptedCall) => {
         this.reserved = c.seqid;
         return ThriftClient.prototype.call.call(this, c.method, c.args, c.options);
       });
@@ -181,6 +168,11 @@ export class ThriftClient {
         this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
       },
     );
+  }
+
+  /** 'open' while calls may be made; 'closing' while the last replies arrive; 'closed' after. */
+  get state(): ClientState {
+    return this.life.state;
   }
 
   /** Calls in flight. */
@@ -265,7 +257,7 @@ export class ThriftClient {
       this.seqid = 0;
       this.wrapped = true;
     }
-    const call: ClientCall = {
+    const call: InterceptedCall = {
       side: 'client',
       service: this.service.name,
       method: name,
@@ -283,16 +275,15 @@ export class ThriftClient {
 
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
+    return this.life.close(() => {
       const finish = (): void => {
         void this.channel.close();
         this.shutdown(new ConnectionClosedError('connection closed'));
       };
       if (this.pending.size === 0) finish();
       else this.drained = finish;
-    }
-    return this.closed;
+      return this.closed;
+    });
   }
 
   /** Forceful close: every call in flight rejects with ConnectionClosedError now. */
@@ -389,21 +380,14 @@ export class ThriftClient {
     }
   }
 
-  /** A per-call timer and abort listener, for calls with their own options. */
+  /** A per-call deadline (see armDeadline), for calls with their own options. */
   private watch(seqid: number, p: Pending, timeout: number, signal: AbortSignal | undefined): () => void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const fail = (error: unknown): void => {
       if (this.pending.get(seqid) !== p) return;
       this.settled(seqid, p);
       p.reject(error);
     };
-    const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
-    if (timeout > 0) timer = setTimeout(() => fail(new TimeoutError(`${p.entry.fn.name} timed out after ${timeout} ms`)), timeout);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
+    return armDeadline({ timeout, signal, timeoutMessage: `${p.entry.fn.name} timed out after ${timeout} ms`, abortMessage: 'call aborted' }, fail);
   }
 
   /**
@@ -429,8 +413,7 @@ export class ThriftClient {
   }
 
   private shutdown(error: ConnectionClosedError, cause?: Error): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const calls = [...this.pending.values()];
@@ -441,7 +424,6 @@ export class ThriftClient {
     }
     this.channel.stopReading();
     this.onClose?.(cause);
-    this.resolveClosed();
   }
 }
 

@@ -1,10 +1,11 @@
 /** createConnection: dial a socket, frame it, and put a client on it. */
 import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connect, platformZlibCodec, zlib, type ConnectOptions, type Framing, type ZlibOptions } from '../transport/index.js';
+import { connect, nodeZlibCodec, type ConnectOptions } from '../node/index.js';
+import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientHeaderOptions } from './header-wire.js';
-import type { ClientInterceptor } from './interceptor.js';
+import type { Interceptor } from '../call/index.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
 export interface ConnectionOptions {
@@ -37,7 +38,7 @@ export interface ConnectionOptions {
   /** The service's name on a multiplexed server (calls go out as `service:method`). */
   service?: string;
   /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
-  interceptors?: readonly ClientInterceptor[];
+  interceptors?: readonly Interceptor[];
 }
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
@@ -59,8 +60,8 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
   const conn = options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket;
   return createClient(service, conn, {
     protocol,
-    framing: framing === 'header' ? 'framed' : framing,
-    header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? platformZlibCodec() } : undefined,
+    transport: framing === 'header' ? 'framed' : framing,
+    header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec } : undefined,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

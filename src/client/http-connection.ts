@@ -1,29 +1,18 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
-import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { createHttpTransport, type FetchLike } from '../transport/index.js';
-import { createClient, type ServiceClient } from './client.js';
+import type { ServiceClient } from './client.js';
+import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from './message-connection.js';
 
 /** Options for {@link createHttpConnection}. */
-export interface HttpConnectionOptions {
-  /** The service URL, e.g. 'http://127.0.0.1:8080/thrift'. */
-  url: string | URL;
-  /** Wire protocol; default 'binary'. */
-  protocol?: ProtocolName | Protocol;
-  /** Per-call timeout in ms (TimeoutError). */
-  timeout?: number;
+export interface HttpConnectionOptions extends UrlConnectionOptions {
   /** Extra request headers (authorization, tracing...). */
   headers?: Record<string, string>;
   /** Credentials mode for browsers ('same-origin' by default, as fetch has it). */
   credentials?: RequestCredentials;
   /** The fetch to use; default `globalThis.fetch`. */
   fetch?: FetchLike;
-  /** Largest reply accepted, in bytes; default 16_384_000. */
-  maxMessageSize?: number;
-  /** Deepest struct/container nesting accepted in replies; default 64. */
-  maxDepth?: number;
-  /** The service's name on a multiplexed server (calls go out as `service:method`). */
-  service?: string;
 }
 
 /**
@@ -36,11 +25,7 @@ export interface HttpConnectionOptions {
  * Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  assertService('createHttpConnection', service);
-  if (options === null || typeof options !== 'object' || options.url === undefined) {
-    throw new TypeError("createHttpConnection: options.url is required, e.g. { url: 'http://127.0.0.1:8080/' }");
-  }
-  const protocol = resolveProtocol(options.protocol);
+  const protocol = assertUrlOptions('createHttpConnection', service, options, 'http://127.0.0.1:8080/');
   const transport = createHttpTransport({
     url: options.url,
     headers: options.headers,
@@ -48,16 +33,8 @@ export async function createHttpConnection<S extends ServiceDesc>(service: S, op
     fetch: options.fetch,
     maxMessageSize: options.maxMessageSize,
   });
-  const client = createClient(service, transport, {
-    protocol,
-    framing: 'message',
-    maxMessageSize: options.maxMessageSize,
-    timeout: options.timeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    onClose: (error) => (error ? transport.destroy(error) : transport.close()),
-    // The server's answer to the POST says a oneway call was delivered: settle on it.
-    sendOneway: (bytes, call) => transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal }).then(() => undefined),
-  });
-  return client;
+  // The server's answer to the POST says a oneway call was delivered: settle on it.
+  return createMessageClient(service, transport, protocol, options, (bytes, call) =>
+    transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal }).then(() => undefined),
+  );
 }

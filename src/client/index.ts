@@ -1,9 +1,8 @@
 /** The client layer: connections, the pool, and clients over hand-assembled chains. */
-export { ThriftClient, createClient, type CallOptions, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
+export { ThriftClient, createClient, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
 export { createConnection, type ConnectionOptions } from './connection.js';
 export { type ClientHeaderOptions } from './header-wire.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';
-export { type ClientCall, type ClientInterceptor, type ClientNext } from './interceptor.js';
 export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
 export { createReconnectingConnection, ReconnectingClient, backoffDelay, type ReconnectingOptions, type ReconnectingServiceClient, type ReconnectingState, type RetryOptions } from './reconnecting.js';

@@ -4,9 +4,12 @@
  * release() returns it (or drops it when closed); close() closes them all.
  */
 import { abortReason, PoolClosedError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { CallOptions, ServiceClient } from './client.js';
+import type { CallOptions } from '../call/index.js';
+import type { ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { backoffDelay, validateRetry, type Retry, type RetryOptions } from './reconnecting.js';
@@ -38,7 +41,7 @@ export interface AcquireOptions {
 }
 
 /** Lifecycle of a pool. */
-export type PoolState = 'open' | 'closing' | 'closed';
+export type PoolState = LifecycleState;
 
 interface Waiter<Methods extends object> {
   resolve(conn: ServiceClient<Methods>): void;
@@ -46,18 +49,21 @@ interface Waiter<Methods extends object> {
 }
 
 /** A pool of connections to one server; `Methods` types its clients (see ServiceClient). */
-export class ThriftPool<Methods extends object = { [method: string]: any }> {
+export class ThriftPool<Methods extends object = { [method: string]: any }> implements Closable {
   /** Fewest connections kept open. */
   readonly minsize: number;
   /** Most connections open at once. */
   readonly maxsize: number;
-  /** 'open'; 'closing' while close() runs; 'closed' after. */
-  state: PoolState = 'open';
+  private readonly life = new Lifecycle();
+  /** Resolves once the pool has closed, with the error given to destroy() if any (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly service: ServiceDesc;
   private readonly options: ConnectionOptions;
   private readonly free: ServiceClient<Methods>[] = [];
   private readonly used = new Set<ServiceClient<Methods>>();
   private readonly waiters: Waiter<Methods>[] = [];
+  /** Connections that were checked out when the pool stopped: giving them back is no error. */
+  private readonly handedOut = new Set<ServiceClient<Methods>>();
   private creating = 0;
   private readonly targets: readonly HostTarget[];
   private cursor = 0;
@@ -86,6 +92,11 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     }
     this.targets = hosts === undefined ? [{}] : hosts.map((h) => parseHost(h).target);
     this.options = connection;
+  }
+
+  /** 'open'; 'closing' while close() runs; 'closed' after. */
+  get state(): PoolState {
+    return this.life.state;
   }
 
   /** Connections open or opening: free, in use, and being created. */
@@ -117,18 +128,17 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter<Methods> = { resolve, reject };
       if (signal !== undefined) {
-        const onAbort = (): void => {
+        const disarm = armDeadline({ signal, timeoutMessage: '', abortMessage: 'acquire aborted' }, (error) => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(abortReason(signal, 'acquire aborted'));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
+          reject(error);
+        });
         waiter.resolve = (c) => {
-          signal.removeEventListener('abort', onAbort);
+          disarm();
           resolve(c);
         };
         waiter.reject = (e) => {
-          signal.removeEventListener('abort', onAbort);
+          disarm();
           reject(e);
         };
       }
@@ -138,7 +148,11 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
 
   /** Returns a connection taken with acquire(); a closed one is dropped. */
   release(conn: ServiceClient<Methods>): void {
-    if (!this.used.delete(conn)) throw new Error('release: this connection was not acquired from this pool');
+    if (!this.used.delete(conn)) {
+      // close() already closed what was handed out; giving one back afterwards is fine.
+      if (this.state !== 'open' && this.handedOut.delete(conn)) return;
+      throw new Error('release: this connection was not acquired from this pool');
+    }
     if (conn.state !== 'open' || this.state !== 'open') {
       if (conn.state === 'open') void conn.close();
       this.replace();
@@ -208,18 +222,33 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> {
     for (const c of this.free.splice(0)) void c.close();
   }
 
-  /** Closes free and in-use connections and refuses further acquires with PoolClosedError. */
-  async close(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
+  /**
+   * Graceful close: refuses further acquires with PoolClosedError and closes free and
+   * in-use connections, each after its calls in flight got their replies. A connection
+   * still handed out may be released afterwards without error. Every call returns the
+   * same promise, settled once every connection has closed.
+   */
+  close(): Promise<void> {
+    return this.life.close(() => Promise.all(this.stop().map((c) => c.close())));
+  }
+
+  /** Hard stop: waiters reject with PoolClosedError, every connection is destroyed with `error`. */
+  destroy(error?: Error): void {
+    if (this.state === 'closed') return;
+    for (const c of this.stop()) c.destroy(error);
+    this.life.end(error);
+  }
+
+  /** Stops acquiring and refilling; returns every connection, which the caller closes or destroys. */
+  private stop(): ServiceClient<Methods>[] {
     const error = new PoolClosedError();
     for (const w of this.waiters.splice(0)) w.reject(error);
     if (this.refillTimer !== undefined) clearTimeout(this.refillTimer);
     this.refillTimer = undefined;
     const all = [...this.free.splice(0), ...this.used];
+    for (const c of this.used) this.handedOut.add(c);
     this.used.clear();
-    await Promise.all(all.map((c) => c.close()));
-    this.state = 'closed';
+    return all;
   }
 
   /** Alias of close(), for `await using`. */

@@ -5,10 +5,13 @@
  * calls made while redialing wait in a bounded queue, each still bounded by its
  * timeout and AbortSignal.
  */
-import { abortReason, ConnectionClosedError, TimeoutError } from '../errors.js';
+import { abortReason, ConnectionClosedError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { CallOptions, ServiceClient } from './client.js';
+import type { CallOptions } from '../call/index.js';
+import type { ServiceClient } from './client.js';
 import { createConnection, type ConnectionOptions } from './connection.js';
 import { withServiceMethods } from './service-methods.js';
 
@@ -39,7 +42,7 @@ export interface ReconnectingOptions extends ConnectionOptions {
 }
 
 /** Lifecycle of a reconnecting client. */
-export type ReconnectingState = 'open' | 'closing' | 'closed';
+export type ReconnectingState = LifecycleState;
 
 interface Queued {
   readonly name: string;
@@ -88,13 +91,12 @@ export function backoffDelay(retry: Required<Pick<RetryOptions, 'initialDelay' |
 }
 
 /** A client over a connection that is redialed when lost; one method per service function (see {@link createReconnectingConnection}). */
-export class ReconnectingClient {
+export class ReconnectingClient implements Closable {
   /** The service this client calls. */
   readonly service: ServiceDesc;
-  /** 'open' (connected or redialing), 'closing', 'closed'. */
-  state: ReconnectingState = 'open';
-  /** Resolves when the client has closed for good (never rejects). */
-  readonly closed: Promise<void>;
+  private readonly life = new Lifecycle();
+  /** Resolves when the client has closed for good, with the error if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   /** Redials made since the client was created. */
   reconnects = 0;
   private readonly options: ReconnectingOptions;
@@ -104,15 +106,18 @@ export class ReconnectingClient {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dialing: AbortController | undefined;
-  private resolveClosed!: () => void;
 
   /** @internal use {@link createReconnectingConnection} */
   constructor(service: ServiceDesc, options: ReconnectingOptions, first: ServiceClient) {
     this.service = service;
     this.options = options;
     this.retry = validateRetry(options.retry);
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.adopt(first);
+  }
+
+  /** 'open' (connected or redialing), 'closing', 'closed'. */
+  get state(): ReconnectingState {
+    return this.life.state;
   }
 
   /** True while a socket is up. */
@@ -155,37 +160,27 @@ export class ReconnectingClient {
         q.cleanup?.();
         reject(error);
       };
-      const timer = timeout > 0 ? setTimeout(() => fail(new TimeoutError(`${name} timed out after ${timeout} ms waiting for a reconnect`)), timeout) : undefined;
-      const onAbort = (): void => fail(abortReason(signal!, 'call aborted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      q.cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
+      q.cleanup = armDeadline({ timeout, signal, timeoutMessage: `${name} timed out after ${timeout} ms waiting for a reconnect`, abortMessage: 'call aborted' }, fail);
       this.queue.push(q);
     });
   }
 
   /** Graceful close: stops redialing, fails queued calls, lets calls in flight finish, closes the socket. */
-  async close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
+  close(): Promise<void> {
+    return this.life.close(() => {
       this.stopDialing();
       this.failQueue(new ConnectionClosedError('client closed while reconnecting'));
-      await this.current?.close();
-      this.finish();
-    }
-    return this.closed;
+      return this.current?.close();
+    });
   }
 
   /** Forceful close: everything in flight or queued fails now. */
   destroy(error?: Error): void {
     if (this.state === 'closed') return;
-    this.state = 'closing';
     this.stopDialing();
     this.failQueue(new ConnectionClosedError(error ? `client destroyed: ${error.message}` : 'client destroyed', { cause: error }));
     this.current?.destroy(error);
-    this.finish();
+    this.life.end(error);
   }
 
   /** Alias of close(), for `await using`. */
@@ -263,11 +258,6 @@ export class ReconnectingClient {
     this.timer = undefined;
     this.dialing?.abort(new ConnectionClosedError('client closed'));
     this.dialing = undefined;
-  }
-
-  private finish(): void {
-    this.state = 'closed';
-    this.resolveClosed();
   }
 }
 

@@ -1,6 +1,6 @@
 /** Per-service subclasses carrying one method per service function, for client-like classes built on call(). */
 import { serviceFunctions, type ServiceDesc } from '../protocol/index.js';
-import type { CallOptions } from './client.js';
+import type { CallOptions } from '../call/index.js';
 
 /** Anything calls can be made on by name. */
 export interface Callable {

@@ -6,7 +6,7 @@
  */
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../transport/zookeeper.js';
+import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../discovery/zookeeper.js';
 import { BalancedClient, type BalancedOptions } from './balanced.js';
 import type { HostAddress } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';

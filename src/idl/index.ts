@@ -1,8 +1,7 @@
 /**
- * The IDL layer: load a .thrift file into schema descriptors and runtime
- * classes. `loadSource` and `schemaOf` have no node:* dependency; `load`
- * reads from disk.
+ * The IDL layer: .thrift source into schema descriptors and runtime classes.
+ * Universal: `load`, which reads from disk, lives in src/node/load.ts.
  */
-export { load } from './load.js';
 export { loadSource, type LoadOptions, type LoadSourceOptions } from './load-source.js';
 export { schemaOf, type ThriftModule } from './module.js';
+export { defineIdlModule, type IdlModuleSpec, type StructClass } from './codegen-runtime.js';

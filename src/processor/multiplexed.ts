@@ -5,7 +5,7 @@
  */
 import { AppErrorType } from '../errors.js';
 import { binaryProtocol, MessageType, type Protocol, type ProtocolReader, type ServiceDesc } from '../protocol/index.js';
-import type { ServerCallContext } from './call-context.js';
+import type { ServerCallContext } from '../call/index.js';
 import { Processor, type Handler, type MessageProcessor, type ProcessorOptions, type ProcessResult } from './processor.js';
 
 /** The separator Apache's TMultiplexedProtocol puts between service and method. */

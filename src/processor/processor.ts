@@ -18,8 +18,7 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
-import { withCallContext, type ServerCallContext } from './call-context.js';
-import { composeInterceptors, type CallNext, type InterceptedCall, type Interceptor } from './interceptor.js';
+import { composeInterceptors, withCallContext, type CallNext, type InterceptedCall, type Interceptor, type ServerCallContext } from '../call/index.js';
 
 /** An object with one method per service function; methods may return values or promises. */
 export type Handler = object;

@@ -4,12 +4,14 @@ export type {
   Annotations,
   BaseKind,
   BaseTypeDesc,
+  ClientOf,
   ConstDesc,
   EnumDesc,
   EnumTypeDesc,
   EnumValueDesc,
   FieldDesc,
   FunctionDesc,
+  HandlerOf,
   ListTypeDesc,
   MapTypeDesc,
   ProgramDesc,
@@ -21,6 +23,7 @@ export type {
   StructTypeDesc,
   TypeDesc,
   TypedefDesc,
+  TypedService,
 } from './schema.js';
 export type { MessageHeader, Protocol, ProtocolReader, ProtocolWriter, ReaderLimits } from './types.js';
 export { BinaryWriter } from './binary-writer.js';

@@ -5,7 +5,8 @@
  * request's protocol id, transforms, flags and sequence id, as Apache's servers do.
  */
 import { AppErrorType, ThriftAppError } from '../errors.js';
-import type { MessageProcessor, ProcessResult, ServerCallContext } from '../processor/index.js';
+import type { ServerCallContext } from '../call/index.js';
+import type { MessageProcessor, ProcessResult } from '../processor/index.js';
 import { binaryProtocol, encodeAppError, type Protocol, type ProtocolWriter } from '../protocol/index.js';
 import { HeaderProtocolId, type HeaderCodec, type HeaderMeta } from '../transport/index.js';
 

@@ -1,12 +1,11 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
-import { ThriftError } from '../errors.js';
-import type { Handler, Interceptor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenHttp, type HttpListenOptions } from '../transport/index.js';
-import { ServedConnection } from './serve-connection.js';
+import { listenHttp, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ThriftServer } from './server.js';
+import { serveOn, serveWith, type ThriftServer } from './server.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
@@ -59,35 +58,13 @@ export async function createHttpServer(
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
   const { processor, options } = processorFor('createHttpServer', first, second, third);
-  let server: ThriftServer | undefined;
-  const listener = await listenHttp(
-    {
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      maxMessageSize: options.maxMessageSize,
-      maxConnections: options.maxConnections,
-      origins: options.origins,
-      tls: options.tls,
-      routes: options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth)),
-    },
-    (exchange) => {
-      if (server === undefined || server.state !== 'open') {
-        exchange.destroy(new ThriftError('the server is closing', 'CONNECTION_CLOSED'));
-        return;
-      }
-      // One request is one "connection" of one message: the same loop as a socket's answers it.
-      server.track(
-        new ServedConnection(exchange, processor, {
-          framing: 'message',
-          maxMessageSize: options.maxMessageSize,
-          onError: options.onError,
-          destroy: (e) => exchange.destroy(e),
-        }),
-      );
-    },
+  const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
+  // One request is one "connection" of one message: the same loop as a socket's answers it.
+  return serveOn(
+    (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),
+    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError }),
+    options.closeTimeout,
   );
-  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
-  return server;
 }
 

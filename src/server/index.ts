@@ -3,4 +3,4 @@ export { createServer, ThriftServer, type MultiplexedServerOptions, type ServerO
 export { serveConnection, ServedConnection, type ConnectionState, type ServeConnectionOptions } from './serve-connection.js';
 export { createHttpServer, type HttpServerOptions, type MultiplexedHttpServerOptions } from './http-server.js';
 export { createWebSocketServer, type MultiplexedWebSocketServerOptions, type WebSocketServerOptions } from './websocket-server.js';
-export { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
+export type { RegistrationOptions } from '../discovery/registration.js';

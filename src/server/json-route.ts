@@ -7,6 +7,7 @@
  * translated back. See docs/simple-json.md for the statuses and examples.
  */
 import { AppErrorType, ProtocolError } from '../errors.js';
+import type { HttpRoutes } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
 import {
   decodeAppError,
@@ -96,7 +97,7 @@ export function createJsonRoute(services: ServiceDesc | Readonly<Record<string, 
 }
 
 /** A JSON route as the HTTP listener's `routes` hook: JSON answers. */
-export function jsonRoutes(route: JsonRoute): (route: string, contentType: string | undefined, body: Uint8Array) => Promise<{ status: number; contentType: string; body: string }> {
+export function jsonRoutes(route: JsonRoute): HttpRoutes {
   return async (path, contentType, body) => {
     const answer = await route(path, contentType, body);
     return { status: answer.status, contentType: 'application/json', body: answer.body };

@@ -1,5 +1,6 @@
 /** How every server entry point turns its arguments into a processor: one service, or a multiplexed map. */
-import { MultiplexedProcessor, Processor, type Handler, type Interceptor, type MessageProcessor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { isService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 
 /** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */

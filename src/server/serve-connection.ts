@@ -8,6 +8,7 @@
  * `maxInflight` calls run; the rest of the current chunk waits in a backlog (views
  * into the chunk, no copies) and the socket is not read again until it is drained.
  */
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
@@ -15,7 +16,7 @@ import { MessageChannel, type DuplexStream, type Framing } from '../transport/in
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
   /** How messages sit on the byte stream; default 'buffered'. */
-  framing?: Framing;
+  transport?: Framing;
   /** Largest request accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest nesting accepted while finding unframed message ends; give the processor's limit (default 64). */
@@ -35,22 +36,20 @@ export interface ServeConnectionOptions {
 }
 
 /** Lifecycle of a served connection. */
-export type ConnectionState = 'open' | 'closing' | 'closed';
+export type ConnectionState = LifecycleState;
 
 /** One client connection being served. */
-export class ServedConnection {
-  /** 'open' while serving; 'closing' while draining; 'closed' at the end. */
-  state: ConnectionState = 'open';
+export class ServedConnection implements Closable {
+  private readonly life = new Lifecycle();
   /** Calls received and not yet answered. */
   inflight = 0;
-  /** Resolves when the connection has closed (never rejects). */
-  readonly closed: Promise<void>;
+  /** Resolves when the connection has closed, with the error if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly channel: MessageChannel;
   private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
   private readonly maxInflight: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private resolveClosed!: () => void;
   /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. */
   private readonly waiting: (() => void)[] = [];
   /** Requests read but not started (a cursor into the array, which is reset when drained). */
@@ -64,19 +63,23 @@ export class ServedConnection {
     this.options = options;
     this.maxInflight = options.maxInflight ?? 256;
     this.channel = new MessageChannel(conn, {
-      framing: options.framing ?? 'buffered',
+      framing: options.transport ?? 'buffered',
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
       messageTimeout: options.messageTimeout ?? 30_000,
       onError: this.failBound,
     });
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     if (options.idleTimeout !== undefined && options.idleTimeout > 0) {
       this.idleTimer = setTimeout(this.onIdle.bind(this), options.idleTimeout);
       this.idleTimer.unref?.();
     }
     this.channel.read(this.receive.bind(this), this.pause.bind(this)).then(this.peerEnded.bind(this), this.failBound);
+  }
+
+  /** 'open' while serving; 'closing' while draining; 'closed' at the end. */
+  get state(): ConnectionState {
+    return this.life.state;
   }
 
   /**
@@ -88,24 +91,23 @@ export class ServedConnection {
   }
 
   private closeWithin(limit: number): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
-      void this.finish(limit);
-    }
-    return this.closed;
+    return this.life.close(() => this.finish(limit));
+  }
+
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Closes now; calls in flight get no reply (their clients see the connection close). */
   destroy(error?: Error): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (!this.life.end(error)) return;
     this.clearIdle();
     this.backlog.length = 0;
     this.backlogHead = 0;
     this.options.destroy?.(error);
     this.channel.abort(error);
     this.wakeUp();
-    this.resolveClosed();
   }
 
   private receive(message: Uint8Array): void {
@@ -153,10 +155,8 @@ export class ServedConnection {
   }
 
   private peerEnded(): void {
-    if (this.state !== 'open') return;
     // The peer finished sending: answer what is in flight, then close.
-    this.state = 'closing';
-    void this.finish(this.options.closeTimeout ?? 10_000);
+    if (this.state === 'open') void this.close();
   }
 
   private send(reply: Uint8Array | undefined): void {
@@ -190,9 +190,7 @@ export class ServedConnection {
     } finally {
       clearTimeout(timer);
     }
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.resolveClosed();
+    this.life.end();
   }
 
   private fail(error: unknown): void {

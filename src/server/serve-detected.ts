@@ -7,6 +7,7 @@
  * with a WireMismatchError naming both.
  */
 import { WireMismatchError, type ThriftError } from '../errors.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../protocol/index.js';
 import {
@@ -30,16 +31,6 @@ import { ServedConnection, type ServeConnectionOptions } from './serve-connectio
 /** Server transport choices: detected per connection, or pinned. */
 export type ServerTransport = 'auto' | WireFraming;
 
-/** What a server tracks per connection: the served-connection lifecycle. */
-export interface Served {
-  /** Resolves when the connection has closed (never rejects). */
-  readonly closed: Promise<void>;
-  /** Graceful close. */
-  close(): Promise<void>;
-  /** Forceful close. */
-  destroy(error?: Error): void;
-}
-
 /** How a server answers its connections. */
 export interface WirePlan {
   /** 'auto' or the pinned framing. */
@@ -50,7 +41,7 @@ export interface WirePlan {
   processorFor: (protocol: Protocol) => MessageProcessor;
   /** THeader limits and zlib codec. */
   header?: HeaderOptions;
-  /** The served-connection options (framing is set per connection). */
+  /** The served-connection options (the transport is set per connection); `destroy` tears down the socket. */
   serve: ServeConnectionOptions;
 }
 
@@ -80,27 +71,31 @@ function agrees(plan: WirePlan, kind: WireKind): boolean {
 }
 
 /**
- * Starts serving `socket` per `plan`; returns at once with a handle the server
- * tracks. Refusals go to `plan.serve.onError` and close the socket.
+ * Starts serving `socket` per `plan`; returns at once with the connection's
+ * lifecycle, which the server tracks. Refusals go to `plan.serve.onError` and
+ * close the socket (through `plan.serve.destroy`).
  */
-export function serveDetected(socket: DuplexStream, plan: WirePlan, destroySocket: (error?: Error) => void): Served {
-  return new DetectedConnection(socket, plan, destroySocket);
+export function serveDetected(socket: DuplexStream, plan: WirePlan): Closable {
+  return new DetectedConnection(socket, plan);
 }
 
-/** A connection whose chain is built once its first bytes are known. */
-class DetectedConnection implements Served {
-  readonly closed: Promise<void>;
-  private resolveClosed!: () => void;
+/**
+ * A connection whose chain is built once its first bytes are known: until then
+ * its own lifecycle, after that the {@link ServedConnection}'s, which it follows.
+ */
+class DetectedConnection implements Closable {
+  private readonly life = new Lifecycle();
+  /** Resolves once closed, with the error that closed it (a refusal, a failure), if any. */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
   private inner: ServedConnection | undefined;
+  /** Set once the chain is built or the connection ended without one. */
   private done = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly socket: DuplexStream,
     private readonly plan: WirePlan,
-    private readonly destroySocket: (error?: Error) => void,
   ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const name = protocolName(plan.protocol);
     // A custom Protocol object pinned with a pinned framing: nothing to recognise, serve at once.
     if (name === undefined && plan.transport !== 'auto') {
@@ -115,16 +110,28 @@ class DetectedConnection implements Served {
     void this.detect();
   }
 
-  close(): Promise<void> {
-    // Nothing has been read as a request yet: closing costs no call its reply.
-    if (this.inner === undefined) this.finish();
-    else void this.inner.close();
-    return this.closed;
+  /** 'open' while detecting or serving; 'closing' while the served connection drains; 'closed' after. */
+  get state(): LifecycleState {
+    return this.inner !== undefined && this.life.state !== 'closed' ? this.inner.state : this.life.state;
   }
 
+  /** Graceful close: a connection still being recognised has no call to answer and ends now. */
+  close(): Promise<void> {
+    return this.life.close(() => (this.inner === undefined ? this.finish() : this.inner.close()));
+  }
+
+  /** Hard stop, of the served connection or of the socket still being recognised. */
   destroy(error?: Error): void {
     if (this.inner === undefined) this.finish(error);
-    else this.inner.destroy(error);
+    else {
+      this.inner.destroy(error);
+      this.life.end(error);
+    }
+  }
+
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private async detect(): Promise<void> {
@@ -204,8 +211,8 @@ class DetectedConnection implements Served {
       processor = plan.processorFor(pinnedProtocol ?? BY_NAME[kind.protocol ?? 'binary']);
     }
     this.done = true;
-    this.inner = new ServedConnection(conn, processor, { ...plan.serve, framing: kind.framing === 'header' ? 'framed' : kind.framing });
-    void this.inner.closed.then(this.resolveClosed);
+    this.inner = new ServedConnection(conn, processor, { ...plan.serve, transport: kind.framing === 'header' ? 'framed' : kind.framing });
+    void this.inner.closed.then((error) => this.life.end(error));
   }
 
   private refuse(error: Error | ThriftError): void {
@@ -219,7 +226,7 @@ class DetectedConnection implements Served {
     if (this.done) return;
     this.done = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    this.destroySocket(error);
-    this.resolveClosed();
+    this.plan.serve.destroy?.(error);
+    this.life.end(error);
   }
 }

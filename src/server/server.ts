@@ -1,12 +1,17 @@
 /** createServer: a socket server that serves one service with a handler. */
-import { ThriftError } from '../errors.js';
-import type { Handler, Interceptor, MessageProcessor } from '../processor/index.js';
-import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { ConnectionClosedError } from '../errors.js';
+import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, platformZlibCodec, zlib, type HeaderOptions, type ListenOptions, type SocketServer, type ZlibOptions } from '../transport/index.js';
+import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
+import type { MessageProcessor } from '../processor/index.js';
+import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { serveDetected, type Served, type ServerTransport } from './serve-detected.js';
-import { ServerRegistration, type RegistrationOptions } from './zookeeper-registration.js';
+import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
+import { serveDetected, type ServerTransport } from './serve-detected.js';
+import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
 
@@ -31,10 +36,10 @@ export interface ServerOptions {
   transport?: ServerTransport;
   /** Wire protocol: 'auto' (default) recognises binary, compact and JSON per connection; a pinned value refuses the others. */
   protocol?: 'auto' | ProtocolName | Protocol;
-  /** THeader limits (header size, header count) and the zlib codec for platforms without node:zlib. */
+  /** THeader limits (header size, header count) and the zlib codec (default node:zlib's). */
   header?: HeaderOptions;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
-  timeout?: number;
+  idleTimeout?: number;
   /** Largest frame or unframed message accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted; default 64. */
@@ -54,28 +59,34 @@ export interface ServerOptions {
 }
 
 /** Lifecycle of a server. */
-export type ServerState = 'open' | 'closing' | 'closed';
+export type ServerState = LifecycleState;
 
 /** A running Thrift server. */
-export class ThriftServer {
-  /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
-  state: ServerState = 'open';
-  private readonly socketServer: SocketServer;
-  private readonly served = new Set<Served>();
+export class ThriftServer implements Closable {
+  private readonly life = new Lifecycle();
+  /** Resolves once the server has closed, with the error given to destroy() if any (never rejects). */
+  readonly closed: Promise<Error | undefined> = this.life.closed;
+  private readonly listener: Listener;
+  /** Served connections (and connections still being recognised), each with its own lifecycle. */
+  private readonly served = new Set<Closable>();
   private readonly closeTimeout: number;
-  private closing: Promise<void> | undefined;
   /** @internal The ZooKeeper entry, when the server registered itself. */
   registration: ServerRegistration | undefined;
 
   /** @internal use {@link createServer} */
-  constructor(socketServer: SocketServer, closeTimeout: number) {
-    this.socketServer = socketServer;
+  constructor(listener: Listener, closeTimeout: number) {
+    this.listener = listener;
     this.closeTimeout = closeTimeout;
+  }
+
+  /** 'open' while accepting; 'closing' while draining; 'closed' at the end. */
+  get state(): ServerState {
+    return this.life.state;
   }
 
   /** What the server is bound to (the real port when 0 was asked for). */
   get address(): { host: string; port: number } {
-    return this.socketServer.address;
+    return this.listener.address;
   }
 
   /** Open client connections. */
@@ -84,7 +95,7 @@ export class ThriftServer {
   }
 
   /** @internal */
-  track(conn: Served): void {
+  track(conn: Closable): void {
     this.served.add(conn);
     void conn.closed.then(() => this.served.delete(conn));
   }
@@ -94,38 +105,34 @@ export class ThriftServer {
    * closes every connection. Connections still busy after `closeTimeout` are destroyed.
    */
   close(): Promise<void> {
-    if (this.closing) return this.closing;
-    const registration = this.registration;
-    // A registered server leaves the registry first and keeps serving while clients see it go.
-    this.closing = registration === undefined ? this.stop() : registration.leave().then(() => this.stop(), () => this.stop());
-    return this.closing;
+    return this.life.close(() => {
+      const registration = this.registration;
+      // A registered server leaves the registry first and keeps serving while clients see it go.
+      return registration === undefined ? this.stop() : registration.leave().then(() => this.stop(), () => this.stop());
+    });
   }
 
   private stop(): Promise<void> {
-    this.state = 'closing';
-    const stopped = this.socketServer.close();
+    const stopped = this.listener.close();
     const drained = Promise.all([...this.served].map((c) => c.close()));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        for (const c of this.served) c.destroy(new ThriftError('server closed before the call finished', 'CONNECTION_CLOSED'));
+        for (const c of this.served) c.destroy(new ConnectionClosedError('server closed before the call finished'));
         resolve();
       }, this.closeTimeout);
     });
     return Promise.race([drained, deadline])
       .then(() => stopped)
-      .finally(() => {
-        clearTimeout(timer);
-        this.state = 'closed';
-      });
+      .finally(() => clearTimeout(timer));
   }
 
   /** Closes every connection now; in-flight calls get no reply. */
-  destroy(): void {
-    this.state = 'closed';
+  destroy(error?: Error): void {
+    if (!this.life.end(error)) return;
     this.registration?.destroy();
     for (const c of this.served) c.destroy();
-    this.socketServer.destroy();
+    this.listener.destroy();
   }
 
   /** Alias of close(), for `await using`. */
@@ -165,41 +172,29 @@ export async function createServer(
     if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
     return p;
   };
-  const zlibCodec = platformZlibCodec();
-  let server: ThriftServer | undefined;
-  const socketServer = await listen(
-    { host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections },
-    (socket) => {
-      if (server === undefined || server.state !== 'open') {
-        socket.destroy();
-        return;
-      }
-      const destroy = (e?: Error) => socket.destroy(e);
-      server.track(
-        serveDetected(
-          options.zlib ? zlib(socket, options.zlib === true ? undefined : options.zlib) : socket,
-          {
-            transport,
-            protocol: options.protocol ?? 'auto',
-            processorFor: processorForProtocol,
-            header: { ...options.header, zlibCodec: options.header?.zlibCodec ?? zlibCodec },
-            serve: {
-              maxMessageSize: options.maxMessageSize,
-              maxDepth: options.maxDepth,
-              maxInflight: options.maxInflight,
-              messageTimeout: options.messageTimeout,
-              closeTimeout: options.closeTimeout,
-              idleTimeout: options.timeout,
-              onError: options.onError,
-              destroy,
-            },
-          },
+  const zlibOptions = options.zlib;
+  const header = { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec };
+  const server = await serveOn(
+    (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections }, accept),
+    (socket, destroy) =>
+      serveDetected(zlibOptions ? zlib(socket, zlibOptions === true ? undefined : zlibOptions) : socket, {
+        transport,
+        protocol: options.protocol ?? 'auto',
+        processorFor: processorForProtocol,
+        header,
+        serve: {
+          maxMessageSize: options.maxMessageSize,
+          maxDepth: options.maxDepth,
+          maxInflight: options.maxInflight,
+          messageTimeout: options.messageTimeout,
+          closeTimeout: options.closeTimeout,
+          idleTimeout: options.idleTimeout,
+          onError: options.onError,
           destroy,
-        ),
-      );
-    },
+        },
+      }),
+    options.closeTimeout,
   );
-  server = new ThriftServer(socketServer, options.closeTimeout ?? 10_000);
   if (options.zookeeper !== undefined) {
     try {
       server.registration = await ServerRegistration.start(options.zookeeper, server.address);
@@ -211,6 +206,42 @@ export async function createServer(
   return server;
 }
 
+/** A connection a listener accepted: a duplex the server can also tear down. */
+type Accepted = DuplexStream & { destroy(error?: Error): void };
+
+/**
+ * Starts serving one accepted connection; `destroy` tears down the connection the
+ * listener accepted (under any layer the server put on it). Returns what the server tracks.
+ */
+export type ServeAccepted = (conn: DuplexStream, destroy: (error?: Error) => void) => Closable;
+
+/**
+ * @internal The one accept loop of every server (socket, HTTP, WebSocket): starts
+ * `listen`, hands each accepted connection to `serve` while the server is open,
+ * refuses it once the server is closing, and returns the server tracking what
+ * `serve` returned; `closeTimeout` bounds the server's close() (default 10_000 ms).
+ */
+export async function serveOn<C extends Accepted>(
+  listen: (accept: (conn: C) => void) => Promise<Listener>,
+  serve: ServeAccepted,
+  closeTimeout = 10_000,
+): Promise<ThriftServer> {
+  let server: ThriftServer | undefined;
+  const listener = await listen((conn) => {
+    if (server === undefined || server.state !== 'open') {
+      conn.destroy(new ConnectionClosedError('the server is closing'));
+      return;
+    }
+    server.track(serve(conn, (e) => conn.destroy(e)));
+  });
+  server = new ThriftServer(listener, closeTimeout);
+  return server;
+}
+
+/** The one-processor case of {@link ServeAccepted}: every connection is a {@link ServedConnection} with `options`. */
+export function serveWith(processor: MessageProcessor, options: Omit<ServeConnectionOptions, 'destroy'>): ServeAccepted {
+  return (conn, destroy) => new ServedConnection(conn, processor, { ...options, destroy });
+}
 
 /** The protocol to build the first processor with: binary under 'auto', else the option's own. */
 function binaryOr(options: unknown): Protocol | undefined {

@@ -1,11 +1,11 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
-import type { Handler, Interceptor } from '../processor/index.js';
+import type { Interceptor } from '../call/index.js';
+import type { Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenWebSocket, type WebSocketListenOptions } from '../transport/index.js';
+import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { ServedConnection } from './serve-connection.js';
-import { ThriftServer } from './server.js';
+import { serveOn, serveWith, type ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
 export interface WebSocketServerOptions {
@@ -18,7 +18,7 @@ export interface WebSocketServerOptions {
   /** Wire protocol; default 'binary'. */
   protocol?: ProtocolName | Protocol;
   /** Close a connection idle (no request, nothing in flight) this many ms. */
-  timeout?: number;
+  idleTimeout?: number;
   /** Largest message accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted; default 64. */
@@ -58,33 +58,10 @@ export async function createWebSocketServer(
   const built = processorFor('createWebSocketServer', first, second, third);
   const processor = built.processor;
   const options = built.options as MultiplexedWebSocketServerOptions;
-  let server: ThriftServer | undefined;
-  const listener = await listenWebSocket(
-    {
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      maxMessageSize: options.maxMessageSize,
-      maxConnections: options.maxConnections,
-      origins: options.origins,
-      tls: options.tls,
-    },
-    (conn) => {
-      if (server === undefined || server.state !== 'open') {
-        conn.destroy();
-        return;
-      }
-      server.track(
-        new ServedConnection(conn, processor, {
-          framing: 'message',
-          maxMessageSize: options.maxMessageSize,
-          idleTimeout: options.timeout,
-          onError: options.onError,
-          destroy: (e) => conn.destroy(e),
-        }),
-      );
-    },
+  const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  return serveOn(
+    (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept),
+    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError }),
+    options.closeTimeout,
   );
-  server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
-  return server;
 }

@@ -10,7 +10,7 @@
  * synchronous codec, because messages are handed over synchronously as each
  * chunk arrives (see channel.ts) and CompressionStream can only answer
  * asynchronously; so the codec is injected ({@link HeaderOptions.zlibCodec}).
- * The socket client and server pass node:zlib's (zlib.ts, platformZlibCodec);
+ * The socket client and server pass node:zlib's (src/node/zlib-codec.ts);
  * elsewhere pass one (for example fflate's `zlibSync`/`unzlibSync`), or frames
  * asking for zlib fail with INVALID_TRANSFORM.
  */

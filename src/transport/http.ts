@@ -6,8 +6,8 @@
  * replies are matched by sequence id above this layer. Uses only `fetch`, so it
  * runs in browsers, Node, Deno and workers alike.
  */
-import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
-import { HttpStatusError } from './http-status-error.js';
+import { abortReason, ConnectionClosedError, FrameTooLargeError, HttpStatusError, TransportError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
 import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
@@ -116,23 +116,21 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
     const controller = new AbortController();
     this.direct.add(controller);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped: unknown;
-    const stop = (reason: unknown): void => {
-      stopped ??= reason;
-      controller.abort(reason);
-    };
-    const onAbort = (): void => stop(abortReason(signal!, 'request aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeout !== undefined && timeout > 0) timer = setTimeout(() => stop(new TimeoutError(`HTTP request to ${this.url} timed out after ${timeout} ms`)), timeout);
+    const disarm = armDeadline(
+      { timeout, signal, timeoutMessage: `HTTP request to ${this.url} timed out after ${timeout} ms`, abortMessage: 'request aborted' },
+      (reason) => {
+        stopped = reason;
+        controller.abort(reason);
+      },
+    );
     return this.exchange(message, controller.signal)
       .catch((e: unknown) => {
         throw stopped ?? e;
       })
       .finally(() => {
         this.direct.delete(controller);
-        signal?.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
+        disarm();
       });
   }
 

@@ -1,4 +1,7 @@
-/** The transport layer: byte streams, framing and sockets. Imports nothing above `../errors.js`. */
+/**
+ * The transport layer: byte streams, framing, HTTP (fetch) and WebSocket clients.
+ * Universal (no Node built-in): sockets and the HTTP/WebSocket listeners are in src/node/.
+ */
 export type { DuplexStream } from './types.js';
 export type { StreamClasses } from './streams.js';
 export { useStreams, streams } from './streams.js';
@@ -6,16 +9,12 @@ export type { FramedOptions, FrameSink } from './framed.js';
 export { createFrameDecoder, createFrameEncoder, framed, FrameDecoder, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE } from './framed.js';
 export type { MeasureFn, MeasureLimits, BufferedOptions } from './buffered.js';
 export { createMessageSplitter, buffered, MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
-export type { SocketConnection, ConnectOptions, ListenOptions, SocketServer } from './socket.js';
-export { connect, fromSocket, listen } from './socket.js';
 export { createMemoryPair } from './memory.js';
 export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
-export { HttpStatusError } from './http-status-error.js';
-export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions } from './http-server.js';
+export { HttpStatusError } from '../errors.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
-export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js';
-export { platformZlibCodec, zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
+export { zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';
 export { HeaderCodec, HeaderProtocolId, HeaderTransformId, HEADER_MAGIC, INFO_KEYVALUE, MAX_HEADER_FRAME_SIZE, type HeaderFrame, type HeaderMeta, type HeaderOptions, type ZlibCodec } from './header.js';
 export { detectWire, showBytes, unknownBytes, DETECT_WINDOW, type Detection, type WireFraming, type WireKind, type WireProtocol } from './detect.js';
 export { peekStream, type Peeked, type PeekOptions } from './peek.js';

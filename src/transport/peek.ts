@@ -3,7 +3,7 @@
  * decision can be made, then hands back a readable that yields every byte
  * again, those read first included. What server-side detection builds on.
  */
-import { TimeoutError } from '../errors.js';
+import { armDeadline, type Disarm } from '../deadline.js';
 import { streams } from './streams.js';
 
 /** What {@link peekStream} resolves with. */
@@ -35,8 +35,8 @@ export async function peekStream<T>(readable: ReadableStream<Uint8Array>, decide
   const chunks: Uint8Array[] = [];
   let seen: Uint8Array = new Uint8Array(0);
   let result: T | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut: TimeoutError | undefined;
+  let disarm: Disarm | undefined;
+  let timedOut: unknown;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -48,12 +48,13 @@ export async function peekStream<T>(readable: ReadableStream<Uint8Array>, decide
         seen = value;
         options.onFirstBytes?.();
         const ms = options.timeout ?? 0;
-        if (ms > 0) {
-          timer = setTimeout(() => {
-            timedOut = new TimeoutError(`the first message did not show its transport and protocol within ${ms} ms`);
-            reader.cancel(timedOut).catch(() => {});
-          }, ms);
-        }
+        disarm = armDeadline(
+          { timeout: ms, timeoutMessage: `the first message did not show its transport and protocol within ${ms} ms`, abortMessage: 'detection aborted' },
+          (error) => {
+            timedOut = error;
+            reader.cancel(error).catch(() => {});
+          },
+        );
       } else {
         // Only the few bytes detection needs are ever joined.
         const joined = new Uint8Array(seen.length + value.length);
@@ -68,7 +69,7 @@ export async function peekStream<T>(readable: ReadableStream<Uint8Array>, decide
     reader.releaseLock();
     throw e;
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    disarm?.();
   }
   if (timedOut !== undefined) throw timedOut;
   return { result, seen, readable: replay(chunks, reader) };

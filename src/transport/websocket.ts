@@ -5,7 +5,8 @@
  * Only the WHATWG WebSocket API is used, so the same code runs on the browser's
  * WebSocket and on the `ws` package's (which implements that API in Node).
  */
-import { abortReason, ConnectionClosedError, FrameTooLargeError, TimeoutError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, FrameTooLargeError, TransportError } from '../errors.js';
+import { armDeadline } from '../deadline.js';
 import { DuplexEnds } from './duplex-ends.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
@@ -230,13 +231,11 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
   }
   socket.binaryType = 'arraybuffer';
   return new Promise<WebSocketConnection>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const cleanup = (): void => {
       socket.removeEventListener('open', onOpen);
       socket.removeEventListener('error', onError);
       socket.removeEventListener('close', onError);
-      signal?.removeEventListener('abort', onAbort);
-      if (timer !== undefined) clearTimeout(timer);
+      disarm();
     };
     const giveUp = (error: unknown): void => {
       cleanup();
@@ -253,13 +252,12 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
       const detail = typeof event?.code === 'number' ? ` (close code ${event.code})` : '';
       giveUp(new TransportError(`WebSocket to ${url} failed to open${detail}`));
     };
-    const onAbort = (): void => giveUp(abortReason(signal!, 'connect aborted'));
     socket.addEventListener('open', onOpen);
     socket.addEventListener('error', onError);
     socket.addEventListener('close', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (connectTimeout !== undefined) {
-      timer = setTimeout(() => giveUp(new TimeoutError(`WebSocket to ${url} did not open within ${connectTimeout} ms`)), connectTimeout);
-    }
+    const disarm = armDeadline(
+      { timeout: connectTimeout, signal, timeoutMessage: `WebSocket to ${url} did not open within ${connectTimeout} ms`, abortMessage: 'connect aborted' },
+      giveUp,
+    );
   });
 }

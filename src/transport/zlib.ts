@@ -11,8 +11,7 @@
  * are used, whose compressed output only leaves when the stream closes (good
  * for one request per stream, such as a one-shot HTTP body).
  */
-import { FrameTooLargeError, ProtocolError, TransportError } from '../errors.js';
-import type { ZlibCodec } from './header.js';
+import { TransportError } from '../errors.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -33,8 +32,6 @@ export interface ZlibTransforms {
 interface NodeZlib {
   createDeflate(options: object): NodeZStream;
   createInflate(options: object): NodeZStream;
-  deflateSync(bytes: Uint8Array): Uint8Array;
-  inflateSync(bytes: Uint8Array, options: { maxOutputLength: number }): Uint8Array;
   constants: { Z_SYNC_FLUSH: number };
 }
 
@@ -118,27 +115,4 @@ export function zlib(conn: DuplexStream, options?: ZlibOptions): DuplexStream {
     // The socket's own error reaches the reader through the readable side.
   });
   return { readable: conn.readable.pipeThrough(inflate), writable: deflate.writable };
-}
-
-/**
- * node:zlib's one-shot deflate and inflate as the THeader zlib transform's codec
- * (zlib.compress / zlib.decompress in Apache's Python), or undefined where the
- * platform has no node:zlib.
- */
-export function platformZlibCodec(): ZlibCodec | undefined {
-  const z = nodeZlib();
-  if (z === undefined) return undefined;
-  const plain = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    deflate: (bytes) => plain(z.deflateSync(bytes)),
-    inflate: (bytes, maxOutputLength) => {
-      try {
-        return plain(z.inflateSync(bytes, { maxOutputLength }));
-      } catch (e) {
-        // node:zlib reports output past maxOutputLength as a RangeError.
-        if (e instanceof RangeError) throw new FrameTooLargeError(maxOutputLength + 1, maxOutputLength);
-        throw new ProtocolError(`THeader zlib payload does not inflate: ${(e as Error).message}`, undefined, { cause: e });
-      }
-    },
-  };
 }

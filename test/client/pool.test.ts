@@ -1,9 +1,9 @@
 /** Pool semantics (aiothrift's): sizes, waiting, release and drop, close, over a real server. */
 import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
-import { createPool, createServer, load, PoolClosedError, type ThriftServer } from '../../src/index.js';
+import { ConnectionClosedError, createPool, createServer, load, PoolClosedError, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
-import { rejection, within } from '../helpers/wait.js';
+import { rejection, signal, within } from '../helpers/wait.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 const test = suite('pool');
@@ -112,6 +112,60 @@ test('close() closes every connection and rejects waiters and later acquires', a
   assert.instance(await rejection(pool.acquire()), PoolClosedError);
   assert.is(a.state, 'closed');
   assert.is(pool.state, 'closed');
+});
+
+/** A server whose `delayed` call answers only when the test opens the gate. */
+async function gatedServer() {
+  const gate = signal<number>();
+  const entered = signal();
+  const gated = await createServer(mod.Echo, { ...echoHandler(mod), delayed: () => (entered.resolve(), gate.promise) }, { port: 0 });
+  return { gated, gate, entered };
+}
+
+test('close() while use() is in flight: the call finishes, use() resolves, every close() settles after it', async () => {
+  const { gated, gate, entered } = await gatedServer();
+  try {
+    const pool = await createPool(mod.Echo, { port: gated.address.port, minsize: 1, maxsize: 1 });
+    const events: string[] = [];
+    const used = pool.use(async (c) => {
+      const value = await c.delayed(7, 0);
+      events.push('call');
+      return value;
+    });
+    await within(entered.promise, 5000, 'the handler to start');
+    const first = pool.close();
+    const second = pool.close();
+    assert.is(first, second, 'close() returns the same promise every time');
+    assert.is(pool.state, 'closing');
+    void first.then(() => events.push('close 1'));
+    void second.then(() => events.push('close 2'));
+    gate.resolve(7);
+    assert.is(await within(used, 5000, 'use()'), 7);
+    await within(first, 5000, 'close()');
+    assert.equal(events, ['call', 'close 1', 'close 2']);
+    assert.is(pool.state, 'closed');
+    assert.is(await pool.closed, undefined);
+  } finally {
+    await gated.close();
+  }
+});
+
+test('destroy() while use() is in flight: the call and use() reject with ConnectionClosedError', async () => {
+  const { gated, gate, entered } = await gatedServer();
+  try {
+    const pool = await createPool(mod.Echo, { port: gated.address.port, minsize: 1, maxsize: 1 });
+    const used = pool.use((c) => c.delayed(7, 0));
+    await within(entered.promise, 5000, 'the handler to start');
+    const failure = new Error('shutting down');
+    pool.destroy(failure);
+    assert.instance(await rejection(used), ConnectionClosedError);
+    assert.is(pool.state, 'closed');
+    assert.is(await pool.closed, failure);
+    assert.instance(await rejection(pool.acquire()), PoolClosedError);
+  } finally {
+    gate.resolve(0);
+    await gated.close();
+  }
 });
 
 test('bad sizes are rejected', async () => {

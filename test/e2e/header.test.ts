@@ -10,9 +10,10 @@ import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import { AppErrorType, callContext, createConnection, createServer, load, type Interceptor, type ThriftServer } from '../../src/index.js';
 import { binaryProtocol, compactProtocol, decodeAppError, MessageType } from '../../src/protocol/index.js';
-import { HeaderCodec, HeaderProtocolId, HeaderTransformId, platformZlibCodec } from '../../src/transport/index.js';
+import { HeaderCodec, HeaderProtocolId, HeaderTransformId } from '../../src/transport/index.js';
+import { nodeZlibCodec } from '../../src/node/index.js';
 
-const zlibCodec = platformZlibCodec();
+const zlibCodec = nodeZlibCodec;
 import { echoHandler } from '../helpers/echo-handler.js';
 import { within } from '../helpers/wait.js';
 import { raw, request } from '../hardening/net.js';

@@ -244,7 +244,7 @@ lifecycle('a server killed mid-call: pending calls reject with ConnectionClosedE
 
 lifecycle('an idle connection is closed after the server timeout', async () => {
   // Long enough that a GC pause cannot close the connection before its first call is answered.
-  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, timeout: 1000 });
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, idleTimeout: 1000 });
   try {
     const conn = await createConnection(mod.Echo, { port: server.address.port });
     assert.is(await conn.echoI32(1), 1);

@@ -93,7 +93,7 @@ test('an async handler: the server stops reading a client that does not read, an
 test('the idle timeout closes a connection whose client stopped reading replies', async () => {
   let reported!: (e: unknown) => void;
   const dropped = new Promise<unknown>((resolve) => (reported = resolve));
-  const server = await createServer(mod.Echo, { echoString: () => REPLY }, { port: 0, transport: 'framed', timeout: 200, onError: reported });
+  const server = await createServer(mod.Echo, { echoString: () => REPLY }, { port: 0, transport: 'framed', idleTimeout: 200, onError: reported });
   const r = await raw(server.address.port);
   try {
     r.socket.pause();

@@ -18,7 +18,7 @@ import {
   TimeoutError,
   type ThriftServer,
 } from '../../src/index.js';
-import { connect, fromSocket } from '../../src/transport/index.js';
+import { connect, fromSocket } from '../../src/node/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 import { mod } from './net.js';

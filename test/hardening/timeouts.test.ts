@@ -53,7 +53,7 @@ for (const transport of ['buffered', 'framed'] as const) {
   const t = suite(`timeouts over ${transport}`);
   t.before(async () => {
     // Long enough that a GC pause between connecting and the first call cannot close a good client.
-    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, timeout: 1000 });
+    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, idleTimeout: 1000 });
   });
   t.after(() => server?.destroy());
 

@@ -14,8 +14,8 @@ test('generated code on the browser entry: a client and a processor over a memor
     const browser = await import('../../src/browser.js');
     const { createMemoryPair } = await import('../../src/transport/memory.js');
     const [a, b] = createMemoryPair();
-    browser.serveConnection(b, new browser.Processor(echo.Echo, { echoPoint: (p: unknown) => p, version: () => '1.0' }), { framing: 'framed' });
-    const client = browser.createClient(echo.Echo, a, { framing: 'framed', timeout: 5000 });
+    browser.serveConnection(b, new browser.Processor(echo.Echo, { echoPoint: (p: unknown) => p, version: () => '1.0' }), { transport: 'framed' });
+    const client = browser.createClient(echo.Echo, a, { transport: 'framed', timeout: 5000 });
     const p = await client.echoPoint(new echo.Point({ x: 1, y: 2 }));
     assert.instance(p, echo.Point);
     assert.is(p.color, echo.Color.GREEN);

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load, schemaOf } from '../../src/idl/index.js';
+import { schemaOf } from '../../src/idl/index.js';
+import { load } from '../../src/node/load.js';
 import type { FieldDesc, ProgramDesc, TypeDesc } from '../../src/protocol/schema.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { load, loadSource, schemaOf } from '../../src/idl/index.js';
+import { loadSource, schemaOf } from '../../src/idl/index.js';
+import { load } from '../../src/node/load.js';
 import { rejects, throwsIdl } from './helpers.js';
 
 const dir = fileURLToPath(new URL('./fixtures/includes/', import.meta.url));

@@ -138,13 +138,13 @@ export function bufferedTests(label: string, classes: StreamClasses): void {
     const lw = left.writable.getWriter();
     const rr = right.readable.getReader();
     // Written as one blob, read back as messages: the boundaries come from measure.
-    await within(lw.write(wire), 'the write');
+    await within(lw.write(wire), 5000, 'the write');
     for (const m of messages) {
-      const { value } = await within(rr.read(), 'a message');
+      const { value } = await within(rr.read(), 5000, 'a message');
       assert.equal(Array.from(value!), Array.from(m));
     }
     await lw.close();
-    assert.is((await within(rr.read(), 'end of stream')).done, true);
+    assert.is((await within(rr.read(), 5000, 'end of stream')).done, true);
   });
 
   test.run();

@@ -136,11 +136,11 @@ export function framedTests(label: string, classes: StreamClasses): void {
     // A pending read lifts the transform's backpressure so the write reaches it.
     const read = decoder.readable.getReader().read().catch(() => ({ done: true }));
     const before = process.memoryUsage().arrayBuffers;
-    await within(writer.write(header), 'the header write');
+    await within(writer.write(header), 5000, 'the header write');
     const grown = process.memoryUsage().arrayBuffers - before;
     assert.ok(grown < 1024 * 1024, `arrayBuffers grew by ${grown} bytes`);
     await writer.abort();
-    await within(read, 'the read to end');
+    await within(read, 5000, 'the read to end');
   });
 
   test('a negative length (high bit set) errors with TransportError', async () => {
@@ -176,17 +176,17 @@ export function framedTests(label: string, classes: StreamClasses): void {
     const right = framed(b);
     const lw = left.writable.getWriter();
     const rr = right.readable.getReader();
-    for (const p of payloads) await within(lw.write(p), 'a framed write');
+    for (const p of payloads) await within(lw.write(p), 5000, 'a framed write');
     for (const p of payloads) {
-      const { value } = await within(rr.read(), 'a framed read');
+      const { value } = await within(rr.read(), 5000, 'a framed read');
       assert.equal(Array.from(value!), Array.from(p));
     }
     const rw = right.writable.getWriter();
     const lr = left.readable.getReader();
     await rw.write(pattern(3, 5));
-    assert.equal(Array.from((await within(lr.read(), 'the reply')).value!), [5, 6, 7]);
+    assert.equal(Array.from((await within(lr.read(), 5000, 'the reply')).value!), [5, 6, 7]);
     await lw.close();
-    assert.is((await within(rr.read(), 'end of stream')).done, true);
+    assert.is((await within(rr.read(), 5000, 'end of stream')).done, true);
   });
 
   test.run();

@@ -8,9 +8,10 @@ import { deflateSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppErrorType, FrameTooLargeError, ProtocolError, ProtocolErrorType, ThriftAppError } from '../../src/errors.js';
-import { FrameDecoder, HeaderCodec, HeaderProtocolId, HeaderTransformId, platformZlibCodec } from '../../src/transport/index.js';
+import { FrameDecoder, HeaderCodec, HeaderProtocolId, HeaderTransformId } from '../../src/transport/index.js';
+import { nodeZlibCodec } from '../../src/node/index.js';
 
-const zlibCodec = platformZlibCodec();
+const zlibCodec = nodeZlibCodec;
 
 interface Golden {
   name: string;

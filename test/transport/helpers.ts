@@ -1,5 +1,9 @@
 /** Shared test helpers for the transport layer: feeding transforms and bounding waits. */
 import type { StreamClasses } from '../../src/transport/index.js';
+import { within } from '../helpers/wait.js';
+
+// One within() for every test: test/helpers/wait.ts's (promise, ms, what).
+export { within };
 
 /** The runtime's own stream classes, to restore after a run with a polyfill. */
 export const nativeStreams: StreamClasses = {
@@ -7,15 +11,6 @@ export const nativeStreams: StreamClasses = {
   WritableStream: globalThis.WritableStream,
   TransformStream: globalThis.TransformStream,
 };
-
-/** Rejects if `promise` has not settled within `ms`: a hung wait fails the test instead of the run. */
-export function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Concatenates byte arrays. */
 export function concat(parts: Uint8Array[]): Uint8Array {
@@ -77,7 +72,7 @@ export async function feed(
   const out: Uint8Array[] = [];
   try {
     for (;;) {
-      const { done, value } = await within(reader.read(), 'the transform to emit');
+      const { done, value } = await within(reader.read(), 5000, 'the transform to emit');
       if (done) return { out, error: undefined };
       out.push(value);
     }

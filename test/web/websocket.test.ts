@@ -217,7 +217,7 @@ test('server destroy() closes connections now: calls in flight reject with Conne
 
 test('idle connections are closed after the server timeout', async () => {
   // Long enough that a GC pause cannot close the connection before its first call is answered.
-  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, timeout: 1000 });
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, idleTimeout: 1000 });
   try {
     const client = await createWebSocketConnection(mod.Echo, { url: urlOf(server), WebSocket: WS, timeout: 5000 });
     assert.is(await client.echoI32(1), 1);

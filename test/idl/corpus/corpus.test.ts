@@ -18,7 +18,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IdlError } from '../../../src/errors.js';
-import { load, schemaOf } from '../../../src/idl/index.js';
+import { schemaOf } from '../../../src/idl/index.js';
+import { load } from '../../../src/node/load.js';
 import { binaryProtocol, compactProtocol, type Protocol, type StructDesc, type TypeDesc } from '../../../src/protocol/index.js';
 import { apacheJson, Comparer } from './apache-json.js';
 

@@ -1,11 +1,11 @@
 /**
  * Not a test: measures 64-in-flight pings per second over loopback, with and without
  * interceptors, to check that an unconfigured interceptor hook costs nothing.
- * Usage: node --import tsx test/production/ping-bench.ts [none|client|server|both]
+ * Usage: node --import tsx test/call/ping-bench.ts [none|client|server|both]
  */
 import { createConnection, createServer, load } from '../../src/index.js';
-import { CallMetrics } from '../../src/processor/call-metrics.js';
-import type { Interceptor } from '../../src/processor/interceptor.js';
+import { CallMetrics } from '../../src/call/call-metrics.js';
+import type { Interceptor } from '../../src/call/interceptor.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);

@@ -8,8 +8,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
-import { addressOf, bindHttpServer } from './http-server.js';
-import { fromWebSocket, type WebSocketConnection, type WebSocketLike } from './websocket.js';
+import { addressOf, bindHttpServer } from './http-listener.js';
+import { fromWebSocket, type WebSocketConnection, type WebSocketLike } from '../transport/websocket.js';
+import type { Listener } from './listener.js';
 
 /** Where and how {@link listenWebSocket} accepts. */
 export interface WebSocketListenOptions {
@@ -30,7 +31,7 @@ export interface WebSocketListenOptions {
 }
 
 /** A listening WebSocket server; see {@link listenWebSocket}. */
-export interface WebSocketListener {
+export interface WebSocketListener extends Listener {
   /** What was bound. */
   readonly address: { host: string; port: number };
   /** Open WebSocket connections. */

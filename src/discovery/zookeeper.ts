@@ -1,13 +1,13 @@
 /**
  * A small promise API over ZooKeeper for service discovery, on the optional
- * dependency `node-zookeeper-client` (loaded only when used). A server's
+ * peer dependency `node-zookeeper-client` (loaded only when used). A server's
  * address is an ephemeral sequential node `member_…` under the service path,
  * holding JSON in the serverset layout (`{"serviceEndpoint":{"host","port"},
  * "additionalEndpoints":{},"status":"ALIVE"}`) that Finagle and Aurora use too;
  * ZooKeeper deletes it when the server's session ends.
  */
 import type { Client, Event as ZkEvent } from 'node-zookeeper-client';
-import { TimeoutError, TransportError } from '../errors.js';
+import { MissingDependencyError, TimeoutError, TransportError } from '../errors.js';
 
 /** Where the ZooKeeper ensemble is and how the session behaves. */
 export interface ZooKeeperOptions {
@@ -29,7 +29,7 @@ async function loadClient(): Promise<ZkModule> {
     const mod = (await import('node-zookeeper-client')) as ZkModule & { default?: ZkModule };
     return mod.default ?? mod;
   } catch (e) {
-    throw new TransportError('ZooKeeper discovery needs the optional dependency node-zookeeper-client: npm install node-zookeeper-client', 'TRANSPORT', { cause: e });
+    throw new MissingDependencyError('node-zookeeper-client', 'ZooKeeper discovery', { cause: e });
   }
 }
 

@@ -1,11 +1,11 @@
 /**
- * Interceptors: functions `(next) => (call) => …` wrapped around every call, on
+ * Interceptors, one type for both ends: functions `(next) => (call) => …` wrapped around every call, on
  * the client (around sending and awaiting the reply) and on the server (around
  * the handler). They see the service, method, arguments and sequence id, and the
  * result or error as what `next(call)` resolves or rejects with.
  */
-
 import type { ServerCallContext } from './call-context.js';
+import type { CallOptions } from './call-options.js';
 
 /** What an interceptor sees of one call. */
 export interface InterceptedCall {
@@ -21,6 +21,8 @@ export interface InterceptedCall {
   readonly seqid: number;
   /** A oneway call: it resolves once sent (client) or once the handler returned (server). */
   readonly oneway: boolean;
+  /** Client side: the call's timeout and AbortSignal, if any (an interceptor may replace them). */
+  readonly options?: CallOptions;
   /** Server side: the request's info headers and the reply's (THeader); absent on other transports. */
   readonly context?: ServerCallContext;
 }

@@ -5,10 +5,12 @@
  */
 import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
-import { abortReason, ConnectionClosedError, TimeoutError, TransportError } from '../errors.js';
-import { DuplexEnds } from './duplex-ends.js';
-import { streams } from './streams.js';
-import type { DuplexStream } from './types.js';
+import { ConnectionClosedError, TransportError } from '../errors.js';
+import { armDeadline, throwIfAborted } from '../deadline.js';
+import { DuplexEnds } from '../transport/duplex-ends.js';
+import { streams } from '../transport/streams.js';
+import type { DuplexStream } from '../transport/types.js';
+import type { Listener } from './listener.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {
@@ -51,7 +53,7 @@ export interface ListenOptions {
 }
 
 /** A listening server; see {@link listen}. */
-export interface SocketServer {
+export interface SocketServer extends Listener {
   /** What was bound (for a unix socket: the path as host, port 0). */
   readonly address: { host: string; port: number };
   /** Accepted connections not yet closed. */
@@ -264,9 +266,7 @@ function describe(options: { host?: string; port?: number; path?: string }): str
 export async function connect(options: ConnectOptions = {}): Promise<SocketConnection> {
   const { signal, connectTimeout } = options;
   const where = describe(options);
-  const checkAborted = (): void => {
-    if (signal?.aborted) throw abortReason(signal, `connect to ${where} aborted`);
-  };
+  const checkAborted = (): void => throwIfAborted(signal, `connect to ${where} aborted`);
   checkAborted();
   const target = options.path !== undefined
     ? { path: options.path }
@@ -285,12 +285,10 @@ export async function connect(options: ConnectOptions = {}): Promise<SocketConne
     readyEvent = 'connect';
   }
   return new Promise<SocketConnection>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const cleanup = (): void => {
       socket.removeListener(readyEvent, onReady);
       socket.removeListener('error', onError);
-      signal?.removeEventListener('abort', onAbort);
-      if (timer !== undefined) clearTimeout(timer);
+      disarm();
     };
     const onReady = (): void => {
       cleanup();
@@ -301,24 +299,19 @@ export async function connect(options: ConnectOptions = {}): Promise<SocketConne
       socket.destroy();
       reject(new TransportError(`connect to ${where} failed: ${error.message}`, 'TRANSPORT', { cause: error }));
     };
-    const onAbort = (): void => {
+    const giveUp = (error: unknown): void => {
       cleanup();
       // Keep a listener: destroying a connecting socket may still report an error.
       socket.on('error', ignore);
       socket.destroy();
-      reject(abortReason(signal!, `connect to ${where} aborted`));
+      reject(error);
     };
     socket.once(readyEvent, onReady);
     socket.on('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (connectTimeout !== undefined) {
-      timer = setTimeout(() => {
-        cleanup();
-        socket.on('error', ignore);
-        socket.destroy();
-        reject(new TimeoutError(`connect to ${where} timed out after ${connectTimeout} ms`));
-      }, connectTimeout);
-    }
+    const disarm = armDeadline(
+      { timeout: connectTimeout, signal, timeoutMessage: `connect to ${where} timed out after ${connectTimeout} ms`, abortMessage: `connect to ${where} aborted` },
+      giveUp,
+    );
   });
 }
 

@@ -14,7 +14,7 @@ import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '..
 import { echoHandler } from '../helpers/echo-handler.js';
 import { within } from '../helpers/wait.js';
 import { frame, raw, request } from '../hardening/net.js';
-import { makePki, type TestPki } from '../production/certs.js';
+import { makePki, type TestPki } from '../node/certs.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 const KINDS = [
@@ -107,7 +107,7 @@ for (const [what, bytes, message] of refusals) {
     const e = await errors.next();
     assert.instance(e, WireMismatchError);
     assert.match((e as Error).message, message);
-    assert.is((e as WireMismatchError).code, 'PROTOCOL');
+    assert.is((e as WireMismatchError).code, 'WIRE_MISMATCH');
     assert.is(r.received(), 0, 'nothing was answered');
     assert.is(await good.echoString('still here'), 'still here');
     good.destroy();
@@ -140,7 +140,7 @@ let timed: ThriftServer;
 let timedErrors = errorLog();
 slow.before(async () => {
   timedErrors = errorLog();
-  timed = await createServer(mod.Echo, echoHandler(mod), { port: 0, messageTimeout: 200, timeout: 200, onError: (e) => timedErrors.onError(e) });
+  timed = await createServer(mod.Echo, echoHandler(mod), { port: 0, messageTimeout: 200, idleTimeout: 200, onError: (e) => timedErrors.onError(e) });
 });
 slow.after(() => timed?.destroy());
 

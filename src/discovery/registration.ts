@@ -3,7 +3,7 @@
  * clients watch. Leaving removes the node first and keeps serving for
  * `deregisterDelay`, so clients stop sending before the server drains and closes.
  */
-import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../transport/zookeeper.js';
+import { ZooKeeperSession, type Member, type ZooKeeperOptions } from './zookeeper.js';
 
 /** The `zookeeper` option of createServer. */
 export interface RegistrationOptions extends ZooKeeperOptions {

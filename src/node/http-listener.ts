@@ -10,9 +10,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
-import { DuplexEnds } from './duplex-ends.js';
-import { streams } from './streams.js';
-import type { DuplexStream } from './types.js';
+import { DuplexEnds } from '../transport/duplex-ends.js';
+import { streams } from '../transport/streams.js';
+import type { DuplexStream } from '../transport/types.js';
+import type { Listener } from './listener.js';
 
 /** Where and how {@link listenHttp} accepts. */
 export interface HttpListenOptions {
@@ -60,7 +61,7 @@ export interface HttpExchange extends DuplexStream {
 }
 
 /** A listening HTTP server; see {@link listenHttp}. */
-export interface HttpListener {
+export interface HttpListener extends Listener {
   /** What was bound. */
   readonly address: { host: string; port: number };
   /** Requests received and not yet answered. */

@@ -7,7 +7,7 @@ import type { HostAddress } from '../../src/client/hosts.js';
 import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { TimeoutError } from '../../src/errors.js';
-import { encodeMember, parseMember, ZooKeeperSession } from '../../src/transport/zookeeper.js';
+import { encodeMember, parseMember, ZooKeeperSession } from '../../src/discovery/zookeeper.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 import { startZooKeeper, type TestZooKeeper } from './zookeeper-server.js';

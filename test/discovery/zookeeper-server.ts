@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZooKeeperSession } from '../../src/transport/zookeeper.js';
+import { ZooKeeperSession } from '../../src/discovery/zookeeper.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { AppErrorType, ConnectionClosedError, createServer, ThriftAppError, ThriftError, TimeoutError } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
-import { goodClient, mod, raw } from './net.js';
+import { goodClient, mod, raw } from '../hardening/net.js';
 
 const test = suite('server drain and misbehaving handlers');
 

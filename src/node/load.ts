@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IdlError } from '../errors.js';
-import { loadSource, programName, type LoadOptions } from './load-source.js';
-import type { ThriftModule } from './module.js';
+import { loadSource, programName, type LoadOptions } from '../idl/load-source.js';
+import type { ThriftModule } from '../idl/module.js';
 
 /** Loads a .thrift file (synchronously), resolving includes on disk. Throws IdlError for any bad input. */
 export function load(path: string, options: LoadOptions = {}): ThriftModule {

@@ -1,0 +1,79 @@
+/**
+ * One lifecycle for everything that opens and closes (a connection, a pool, the
+ * balanced and reconnecting clients, a server, a served connection), after
+ * undici's dispatcher-base: `close()` is graceful and idempotent (every call gets
+ * the same promise, settled once all work is done), `destroy(error?)` is the hard
+ * stop, and `closed` is state, resolving with the failure if there was one.
+ * A leaf next to errors.ts: every layer may import it.
+ */
+
+/** 'open' while work is accepted; 'closing' while work in flight finishes; 'closed' after. */
+export type LifecycleState = 'open' | 'closing' | 'closed';
+
+/** The surface every closable object shares. */
+export interface Closable {
+  /** Where it is in its lifecycle. */
+  readonly state: LifecycleState;
+  /** Resolves once closed, with the error that closed it if it failed (never rejects). */
+  readonly closed: Promise<Error | undefined>;
+  /** Graceful close: new work is refused, work in flight finishes; the same promise on every call. */
+  close(): Promise<void>;
+  /** Hard stop: work in flight fails now (with `error`, or a closed error). */
+  destroy(error?: Error): void;
+  /** Alias of close(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const noop = (): void => {};
+
+/** The state machine a {@link Closable} keeps: owners delegate to it and add their own draining. */
+export class Lifecycle {
+  /** Where it is; moves only forward. */
+  state: LifecycleState = 'open';
+  /** Resolves once {@link end} ran, with its error (never rejects). */
+  readonly closed: Promise<Error | undefined>;
+  private settle!: (error: Error | undefined) => void;
+  private closing: Promise<void> | undefined;
+
+  constructor() {
+    this.closed = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  /**
+   * Starts the graceful close once: moves to 'closing' and runs `drain`, then
+   * ends. Every call returns the same promise, settled when closed (whether the
+   * drain finished, or a destroy() cut it short).
+   */
+  close(drain: () => Promise<unknown> | void): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.closing = this.closed.then(noop);
+    if (this.state === 'open') {
+      this.state = 'closing';
+      let drained: Promise<unknown> | void;
+      try {
+        drained = drain();
+      } catch (e) {
+        this.end(asError(e));
+        return this.closing;
+      }
+      Promise.resolve(drained).then(
+        () => this.end(),
+        (e: unknown) => this.end(asError(e)),
+      );
+    }
+    return this.closing;
+  }
+
+  /** Moves to 'closed' and settles `closed` with `error`; false when it already was closed. */
+  end(error?: Error): boolean {
+    if (this.state === 'closed') return false;
+    this.state = 'closed';
+    this.settle(error);
+    return true;
+  }
+}
+
+/** Anything thrown, as an Error. */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

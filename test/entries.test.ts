@@ -1,0 +1,43 @@
+/** The two entries: the browser entry is a subset of the main entry, values and types alike. */
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as browser from '../src/browser.js';
+import * as main from '../src/index.js';
+
+/** Every name a file exports by `export { … }` or `export type { … }`, types included. */
+function exportedNames(file: string): string[] {
+  const text = readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8');
+  assert.not.match(text, /export \*/, `${file} lists its exports by name`);
+  const names: string[] = [];
+  for (const m of text.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+    for (const part of m[1].split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      if (name !== '') names.push(name);
+    }
+  }
+  return names;
+}
+
+test('every value the browser entry exports, the main entry exports too, as the same thing', () => {
+  const missing = Object.keys(browser).filter((name) => !(name in main));
+  assert.equal(missing, []);
+  const different = Object.keys(browser).filter((name) => (browser as Record<string, unknown>)[name] !== (main as Record<string, unknown>)[name]);
+  assert.equal(different, []);
+});
+
+test('every name (types included) the browser entry exports, the main entry exports too', () => {
+  const ours = new Set(exportedNames('index.ts'));
+  const browserNames = exportedNames('browser.ts');
+  assert.ok(browserNames.length > 50, 'the names were read');
+  assert.equal(browserNames.filter((name) => !ours.has(name)), []);
+});
+
+test('the main entry has one export statement per layer', () => {
+  const text = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8');
+  const sources = [...text.matchAll(/^export (?:type )?\{[^}]*\} from '([^']+)';/gm)].map((m) => m[1]);
+  assert.equal(sources.length, new Set(sources).size, 'no module named twice');
+  assert.equal(sources.filter((s) => s.split('/').length > 2 && !s.endsWith('/index.js')), [], 'layers export through their index');
+});
+
+test.run();
