@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { load, schemaOf, type ThriftModule } from '../../src/idl/index.js';
+import { schemaOf, type ThriftModule } from '../../src/idl/index.js';
+import { load } from '../../src/node/load.js';
 import {
   binaryProtocol, compactProtocol, encodeMessage, MessageType, serviceFunctions,
   type Protocol, type StructDesc, type TypeDesc,
