@@ -4,6 +4,8 @@
  * loadSource(); calls go out over HTTP (fetch) or WebSocket. scripts/bundle.mjs
  * builds it into one ESM file, and a test checks that file names no `node:` module.
  */
+// Declares Symbol.asyncDispose for consumers whose lib lacks it (see the file).
+import './disposable.js';
 export {
   AbortError,
   AppErrorType,

@@ -1,4 +1,6 @@
 /** thrift-streams: Apache Thrift RPC on WHATWG streams. The public API, by name. */
+// Declares Symbol.asyncDispose for consumers whose lib lacks it (see the file).
+import './disposable.js';
 export {
   AbortError,
   AppErrorType,
