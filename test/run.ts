@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PeerMissing, peerSkips, peersRequired } from './helpers/peers.js';
+import { PeerMissing, peerFailures, peerSkips, peersRequired } from './helpers/peers.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const filters = process.argv.slice(2);
@@ -65,8 +65,9 @@ for (const s of peerSkips) {
   const verdict = peersRequired ? 'FAILED (REQUIRE_PEERS=1)' : 'skipped';
   console.log(`${verdict} (needs ${s.peer}: ${s.install}): ${s.what}`);
 }
+for (const f of peerFailures) console.log(`FAILED: ${f}`);
 const skipped = peersRequired ? 0 : peerSkips.length;
-const failed = total - passed + (peersRequired ? peerSkips.length : 0);
+const failed = total - passed + (peersRequired ? peerSkips.length : 0) + peerFailures.length;
 console.log(`uvu: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 // uvu sets the exit code for failed tests but not for a suite whose before hook threw
 // (it then counts that suite's tests without running them): fail on any shortfall.

@@ -68,6 +68,9 @@ export interface PeerSkip {
 /** Every skip of this process, in order; test/run.ts prints and counts them. */
 export const peerSkips: PeerSkip[] = ((globalThis as Record<string, unknown>).__thriftStreamsPeerSkips ??= []) as PeerSkip[];
 
+/** Checks against a peer that failed outside any test (a stale golden fixture); test/run.ts prints and counts them. */
+export const peerFailures: string[] = ((globalThis as Record<string, unknown>).__thriftStreamsPeerFailures ??= []) as string[];
+
 /** Whether REQUIRE_PEERS=1 turns a missing peer into a failure. */
 export const peersRequired = process.env.REQUIRE_PEERS === '1';
 

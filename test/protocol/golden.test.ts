@@ -22,7 +22,8 @@ function pythonGolden(): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'thrift-golden-'));
   try {
     execFileSync('thrift', ['--gen', 'py', '-out', dir, idl]);
-    const out = execFileSync('/usr/bin/python3', [new URL('./golden.py', import.meta.url).pathname, dir], { encoding: 'utf8' });
+    // A fixed hash seed fixes Python's set order, so the committed bytes can be made again exactly.
+    const out = execFileSync('/usr/bin/python3', [new URL('./golden.py', import.meta.url).pathname, dir], { encoding: 'utf8', env: { ...process.env, PYTHONHASHSEED: '0' } });
     return JSON.parse(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
