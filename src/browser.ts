@@ -4,8 +4,8 @@
  * loadSource(); calls go out over HTTP (fetch) or WebSocket. scripts/bundle.mjs
  * builds it into one ESM file, and a test checks that file names no `node:` module.
  */
-// Declares Symbol.asyncDispose for consumers whose lib lacks it (see the file).
-import './disposable.js';
+// Type-only, so bundlers see no side-effect import; it also declares Symbol.asyncDispose for consumers whose lib lacks it.
+export type { AsyncDisposableLike } from './disposable.js';
 export {
   AbortError,
   AppErrorType,

@@ -2,8 +2,8 @@
  * `Symbol.asyncDispose`, declared for consumers whose TypeScript lib lacks it (lib
  * es2022 + dom, no @types/node): the clients' and the server's `[Symbol.asyncDispose]()`
  * in our .d.ts would not compile there. Same declaration as lib esnext.disposable and
- * @types/node, so it merges with theirs. The entry points import this file so every
- * consumer's program sees it.
+ * @types/node, so it merges with theirs. The entry points re-export a type from here
+ * (type-only, so bundlers see no side-effect import) and every consumer's program sees it.
  */
 declare global {
   interface SymbolConstructor {
@@ -12,4 +12,8 @@ declare global {
   }
 }
 
-export {};
+/** What `await using` accepts: connections, pools, the balanced and reconnecting clients and servers all are. */
+export interface AsyncDisposableLike {
+  /** Closes gracefully, as `close()` does. */
+  [Symbol.asyncDispose](): PromiseLike<void>;
+}

@@ -1,6 +1,6 @@
 /** thrift-streams: Apache Thrift RPC on WHATWG streams. The public API, by name. */
-// Declares Symbol.asyncDispose for consumers whose lib lacks it (see the file).
-import './disposable.js';
+// Type-only, so bundlers see no side-effect import; it also declares Symbol.asyncDispose for consumers whose lib lacks it.
+export type { AsyncDisposableLike } from './disposable.js';
 export {
   AbortError,
   AppErrorType,
