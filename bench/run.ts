@@ -8,7 +8,7 @@
  *
  * A full run of every family writes bench/results/latest.json; a quick or
  * partial run writes bench/results/partial.json unless --json says otherwise.
- * --readme puts the table into bench/README.md between its result markers.
+ * --readme puts the table into bench/README.md and docs/performance.md between their result markers.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -137,8 +137,8 @@ if (values.readme) {
     '',
     end,
   ].join('\n');
-  // The same table goes into bench/README.md and the project README.
-  for (const readme of [join(BENCH_DIR, 'README.md'), join(REPO_DIR, 'README.md')]) {
+  // The same table goes into bench/README.md and the user docs.
+  for (const readme of [join(BENCH_DIR, 'README.md'), join(REPO_DIR, 'docs', 'performance.md')]) {
     const text = readFileSync(readme, 'utf8');
     const i = text.indexOf(start);
     const j = text.indexOf(end);

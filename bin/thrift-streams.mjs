@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `thrift-streams` command: runs the built CLI (dist/esm/cli.js) when the
 // package is built, else the TypeScript source through tsx (a source checkout).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/esm/cli.js', import.meta.url);
@@ -18,4 +18,5 @@ if (existsSync(fileURLToPath(built))) {
   }
   cli = await import(new URL('../src/cli.ts', import.meta.url).href);
 }
-process.exitCode = cli.main(process.argv.slice(2));
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+process.exitCode = cli.main(process.argv.slice(2), undefined, version);

@@ -5,6 +5,8 @@
  * flags; `import 'thrift-streams'` resolves here under the `browser` condition.
  * IDL comes in as text through loadSource(); calls go out over HTTP (fetch) or WebSocket.
  */
+// Type-only, so bundlers see no side-effect import; it also declares Symbol.asyncDispose for consumers whose lib lacks it.
+export type { AsyncDisposableLike } from './disposable.js';
 export {
   AbortError,
   AppErrorType,

@@ -41,6 +41,7 @@ Options:
                           (import = require / export =, for CommonJS packages
                           compiled with verbatimModuleSyntax)
   -h, --help              show this help
+  -v, --version           print the version of thrift-streams
 
 Exit codes: 0 success, 1 invalid IDL or I/O error, 2 invalid usage.
 Example: npx thrift-streams gen idl/service.thrift -o src/gen
@@ -61,8 +62,11 @@ interface GenArgs {
   module: 'esm' | 'cjs';
 }
 
-/** Runs the command with `argv` (without node and the script) and returns the exit code. */
-export function main(argv: readonly string[], io: CliIo = consoleIo): number {
+/**
+ * Runs the command with `argv` (without node and the script) and returns the exit
+ * code; `version` is what `--version` prints (bin/thrift-streams.mjs reads it from package.json).
+ */
+export function main(argv: readonly string[], io: CliIo = consoleIo, version = 'unknown'): number {
   try {
     const [command, ...rest] = argv;
     if (command === undefined) {
@@ -71,6 +75,10 @@ export function main(argv: readonly string[], io: CliIo = consoleIo): number {
     }
     if (command === '-h' || command === '--help' || command === 'help') {
       io.out(USAGE);
+      return 0;
+    }
+    if (command === '-v' || command === '--version' || command === 'version') {
+      io.out(`${version}\n`);
       return 0;
     }
     if (command !== 'gen') throw new UsageError(`unknown command ${JSON.stringify(command)}`);

@@ -2,6 +2,8 @@
  * thrift-streams: Apache Thrift RPC on WHATWG streams. The public API of the Node
  * entry, one statement per layer; src/browser.ts is the universal subset.
  */
+// Type-only, so bundlers see no side-effect import; it also declares Symbol.asyncDispose for consumers whose lib lacks it.
+export type { AsyncDisposableLike } from './disposable.js';
 export {
   AbortError,
   AppErrorType,

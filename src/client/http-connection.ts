@@ -9,8 +9,11 @@ import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from
 export interface HttpConnectionOptions extends UrlConnectionOptions {
   /** Extra request headers (authorization, tracing...). */
   headers?: Record<string, string>;
-  /** Credentials mode for browsers ('same-origin' by default, as fetch has it). */
-  credentials?: RequestCredentials;
+  /**
+   * Credentials mode for browsers ('same-origin' by default, as fetch has it). Spelled
+   * out, not the DOM's RequestCredentials, so Node projects without lib dom compile our .d.ts.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
   /** The fetch to use; default `globalThis.fetch`. */
   fetch?: FetchLike;
 }

@@ -50,9 +50,10 @@ function validate(options: BufferedOptions): { measure: MeasureFn; max: number }
 /**
  * Splits a byte stream into messages; usable as a Transformer or directly. Whole messages inside a chunk leave as views
  * of it; only a message that crosses chunks is gathered into one contiguous buffer
- * that grows by doubling.
+ * that grows by doubling. It fits the Transformer shape structurally: naming the DOM's
+ * Transformer here would leak it into our .d.ts, where Node projects without lib dom lack it.
  */
-export class MessageSplitter implements Transformer<Uint8Array, Uint8Array> {
+export class MessageSplitter {
   private readonly measure: MeasureFn;
   private readonly max: number;
   private readonly limits: MeasureLimits;

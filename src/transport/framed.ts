@@ -43,9 +43,11 @@ export interface FrameSink {
  * Reassembles frames from arbitrarily split bytes; usable as a Transformer or,
  * without any stream in between, by calling transform() and flush() directly. Unconsumed input is kept as a
  * list of chunks plus a running byte count; a payload is copied only when it spans
- * chunks, otherwise it leaves as a subarray of the chunk it arrived in.
+ * chunks, otherwise it leaves as a subarray of the chunk it arrived in. It fits the
+ * Transformer shape structurally: naming the DOM's Transformer here would leak it into
+ * our .d.ts, where Node projects without lib dom lack it.
  */
-export class FrameDecoder implements Transformer<Uint8Array, Uint8Array> {
+export class FrameDecoder {
   private readonly maxFrameSize: number;
   private chunks: Uint8Array[] = [];
   /** Index of the first live chunk: a cursor, so consuming never shifts the array. */

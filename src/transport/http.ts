@@ -21,8 +21,11 @@ export interface HttpTransportOptions {
   url: string | URL;
   /** Extra request headers (authorization, tracing...). */
   headers?: Record<string, string>;
-  /** Credentials mode for browsers ('same-origin' by default, as fetch has it). */
-  credentials?: RequestCredentials;
+  /**
+   * Credentials mode for browsers ('same-origin' by default, as fetch has it). Spelled
+   * out, not the DOM's RequestCredentials, so Node projects without lib dom compile our .d.ts.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
   /** The fetch to use; default `globalThis.fetch`. */
   fetch?: FetchLike;
   /** Largest reply body accepted, in bytes; a larger one fails the connection. Default 16_384_000. */

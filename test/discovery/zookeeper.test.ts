@@ -11,6 +11,9 @@ import { encodeMember, parseMember, ZooKeeperSession } from '../../src/discovery
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 import { startZooKeeper, type TestZooKeeper } from './zookeeper-server.js';
+import { needs } from '../helpers/peers.js';
+
+needs('zookeeper', 'zookeeper discovery: register, follow and leave on a loopback ZooKeeper');
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 const test = suite('zookeeper discovery');

@@ -18,6 +18,7 @@ import {
 } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
+import { tsCommand } from '../helpers/runtime.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 
@@ -219,7 +220,8 @@ lifecycle('server close drains: a call in progress gets its reply, new connectio
 });
 
 lifecycle('a server killed mid-call: pending calls reject with ConnectionClosedError', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../helpers/echo-server-child.ts', import.meta.url).pathname, 'framed'], {
+  // The child runs in this test's runtime (Node, Bun or Deno: test/e2e/runtimes.test.ts).
+  const child = spawn(...tsCommand(new URL('../helpers/echo-server-child.ts', import.meta.url).pathname, ['framed']), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

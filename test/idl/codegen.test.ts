@@ -215,6 +215,14 @@ test('cli: --help prints the usage and exits 0; no arguments prints it to stderr
   assert.is(none.err, USAGE);
 });
 
+test('cli: --version and -v print the version given by the bin and exit 0', () => {
+  for (const flag of ['--version', '-v']) {
+    let out = '';
+    assert.is(main([flag], { out: (t) => (out += t), err: () => assert.unreachable('no error') }, '1.2.3'), 0);
+    assert.is(out, '1.2.3\n');
+  }
+});
+
 test('cli: bad usage exits 2 with a one-line reason', () => {
   for (const [argv, reason] of [
     [['gen', fixtures.echo], 'gen needs an output directory: -o <dir>'],

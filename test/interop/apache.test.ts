@@ -32,6 +32,9 @@ import {
   type TransportName,
 } from './apache-peers.js';
 import { startDripProxy } from './drip-proxy.js';
+import { needs } from '../helpers/peers.js';
+
+needs('thrift-compiler', "interop apache: Apache's Node library against ours (code from thrift --gen js:node)");
 
 const TRANSPORTS: readonly TransportName[] = ['buffered', 'framed'];
 /**

@@ -17,6 +17,9 @@ import * as assert from 'uvu/assert';
 import { createHttpConnection, createHttpServer, load, ThriftAppError, TimeoutError } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
+import { needs } from '../helpers/peers.js';
+
+needs('thrift-compiler', "interop http: Apache's Node HTTP client and server (code from thrift --gen js:node)");
 
 const root = new URL('../..', import.meta.url).pathname;
 const IDL = join(root, 'test/fixtures/echo.thrift');

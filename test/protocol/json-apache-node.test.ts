@@ -13,6 +13,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load, ProtocolError } from '../../src/index.js';
 import { encodeMessage, jsonProtocol, MessageType, type FunctionDesc } from '../../src/protocol/index.js';
+import { needs } from '../helpers/peers.js';
+
+needs('thrift-compiler', "json apache node: TJSONProtocol against Apache's Node library (code from thrift --gen js:node)");
 
 const idl = fileURLToPath(new URL('../fixtures/echo.thrift', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -17,6 +17,9 @@ import * as assert from 'uvu/assert';
 import { within } from '../helpers/wait.js';
 import { assertCallResults } from './expect.js';
 import { buildBundle, ECHO_IDL, startEchoServers, startStaticServer } from './servers.js';
+import { needs } from '../helpers/peers.js';
+
+needs('chromium', 'web browser: the bundle in headless chromium over HTTP and WebSocket');
 
 const CHROMIUM = '/usr/bin/chromium';
 // Flags for a quiet headless run as root: no sandbox (root), no GPU, and none of the

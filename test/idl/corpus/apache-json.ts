@@ -2,13 +2,15 @@
  * Compares our descriptors with Apache's compiler: runs `thrift --gen json`
  * and checks a ProgramDesc against its output, definition by definition.
  * Grown from test/idl/ground-truth.test.ts (same shapes, same value rules),
- * extended to includes, annotations and included types.
+ * extended to includes, annotations and included types. The compiler's output is
+ * committed (test/fixtures/golden/idl-corpus.json, rewritten by `npm run golden`).
  */
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { golden } from '../../helpers/golden.js';
 import type { Annotations, FieldDesc, ProgramDesc, StructDesc, TypeDesc } from '../../../src/protocol/schema.js';
 
 type Json = any;
@@ -16,8 +18,20 @@ type Json = any;
 /** What the compiler said about one file: its JSON description, or the reason it refused. */
 export type ApacheResult = { ok: true; json: Json } | { ok: false; message: string };
 
-/** Runs Apache's compiler; a missing compiler throws (the corpus test fails, it does not skip). */
+/** What Apache's compiler says about `file`: committed, and made again where the compiler is installed. */
 export function apacheJson(file: string, includeDirs: readonly string[] = []): ApacheResult {
+  // Keys and messages carry no machine's paths: the file's folder is written as {dir}/.
+  const dir = `${dirname(file)}/`;
+  const key = [file, ...includeDirs].map((p) => p.replaceAll(dir, '{dir}/')).join(' -I ');
+  const said = golden('idl-corpus', key, 'thrift-compiler', () => {
+    const r = compile(file, includeDirs);
+    return r.ok ? r : { ok: false as const, message: r.message.replaceAll(dir, '{dir}/') };
+  });
+  return said.ok ? { ok: true, json: parseGeneratorJson(said.text) } : { ok: false, message: said.message.replaceAll('{dir}/', dir) };
+}
+
+/** Runs Apache's compiler: its JSON text, or why it refused the file. */
+function compile(file: string, includeDirs: readonly string[]): { ok: true; text: string } | { ok: false; message: string } {
   const out = mkdtempSync(join(tmpdir(), 'thrift-corpus-'));
   try {
     try {
@@ -29,8 +43,7 @@ export function apacheJson(file: string, includeDirs: readonly string[] = []): A
       return { ok: false, message: (err.stderr?.toString() ?? err.message).trim() };
     }
     const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.thrift$/, '');
-    const text = readFileSync(join(out, `${base}.json`), 'utf8');
-    return { ok: true, json: parseGeneratorJson(text) };
+    return { ok: true, text: indentless(readFileSync(join(out, `${base}.json`), 'utf8')) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -355,4 +368,9 @@ function clean(j: Json): Json {
     return out;
   }
   return j;
+}
+
+/** The generator's text without its indentation (a third of the committed size); JSON strings hold no raw newline, so no value changes. */
+function indentless(text: string): string {
+  return text.replace(/\n[ \t]+/g, '\n');
 }

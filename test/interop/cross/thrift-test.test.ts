@@ -22,6 +22,9 @@ import { checksFor, type CellChecks, type PeerName, type ProtocolName, type Serv
 import { secondServiceHandler, thriftTestHandler } from './handler.js';
 import { runOurClient, type ClientReport } from './our-client.js';
 import { IDL_PATH, runPeerClient, startPeerServer, writeCasesFile, type PeerSettings } from './peers.js';
+import { needs } from '../../helpers/peers.js';
+
+needs(['thrift-compiler', 'python3-thrift'], 'cross suite: ThriftTest against Python and Apache Node, every protocol and transport');
 
 const PEERS: readonly PeerName[] = ['python', 'node'];
 const PROTOCOLS: readonly ProtocolName[] = ['binary', 'compact', 'json'];

@@ -7,12 +7,12 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 
 test('npm run build writes ESM, CommonJS and .d.ts that load through the exports map', () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'pipe' });
   const script = `
-    const fixture = ${JSON.stringify(new URL('./fixtures/echo.thrift', import.meta.url).pathname)};
+    const fixture = ${JSON.stringify(new URL('../fixtures/echo.thrift', import.meta.url).pathname)};
     const check = async (t, p, tr) => {
       const mod = t.load(fixture);
       const [a, b] = tr.createMemoryPair();
@@ -55,7 +55,7 @@ test('an error made by the CommonJS build is instanceof the ESM build\'s class, 
 
 test('error names survive minification', async () => {
   const { build } = await import('esbuild');
-  const result = await build({ entryPoints: [new URL('../src/errors.ts', import.meta.url).pathname], bundle: true, minify: true, format: 'cjs', write: false, platform: 'neutral' });
+  const result = await build({ entryPoints: [new URL('../../src/errors.ts', import.meta.url).pathname], bundle: true, minify: true, format: 'cjs', write: false, platform: 'neutral' });
   const errors = { exports: {} as Record<string, new (...a: any[]) => Error> };
   new Function('module', 'exports', result.outputFiles[0].text)(errors, errors.exports);
   const names = Object.entries(errors.exports).filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error);
