@@ -123,6 +123,7 @@ export {
   type HostAddress,
   type HostStatus,
   type HttpConnectionOptions,
+  type NodeHttpConnectionOptions,
   type PoolOptions,
   type ReconnectingOptions,
   type RetryOptions,

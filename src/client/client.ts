@@ -45,11 +45,12 @@ export interface ClientOptions {
   /** Wrapped around every call, first outermost (see {@link Interceptor}); none costs nothing. */
   interceptors?: readonly Interceptor[];
   /**
-   * Sends an encoded oneway call and settles when the transport says it was
-   * delivered (HTTP: the server answered the POST). Default: settle once the
-   * bytes are handed to the duplex.
+   * Sends each encoded call as its own exchange and resolves with its reply (empty
+   * for a oneway call): HTTP, where a request carries one call. The duplex is then
+   * only closed with the client. A failed exchange fails that call only; `timeout`
+   * is the call's effective one, which the exchange enforces.
    */
-  sendOneway?: (message: Uint8Array, options: CallOptions | undefined) => Promise<void>;
+  exchange?: (message: Uint8Array, timeout: number, signal: AbortSignal | undefined) => Promise<Uint8Array>;
   /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
   header?: ClientHeaderOptions;
 }
@@ -115,7 +116,7 @@ export class ThriftClient implements Closable {
   private readonly pending = new Map<number, Pending>();
   private readonly timeout: number;
   private readonly onClose: ((error?: Error) => void) | undefined;
-  private readonly sendOneway: ClientOptions['sendOneway'];
+  private readonly exchange: ClientOptions['exchange'];
   private seqid = 0;
   /** Sequence ids have wrapped around: an unknown one may be a late reply after all. */
   private wrapped = false;
@@ -149,7 +150,7 @@ export class ThriftClient implements Closable {
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
-    this.sendOneway = options.sendOneway;
+    this.exchange = options.exchange;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
@@ -218,8 +219,8 @@ export class ThriftClient implements Closable {
         return Promise.reject(e);
       }
     }
+    if (this.exchange !== undefined) return this.callExchange(seqid, entry, bytes, options);
     if (entry.fn.oneway) {
-      if (this.sendOneway !== undefined) return this.sendOneway(bytes, options).then(() => undefined);
       // No reply will come: the call is done once the bytes are handed to the transport.
       try {
         this.channel.send(bytes);
@@ -249,6 +250,51 @@ export class ThriftClient implements Closable {
         reject(new ConnectionClosedError('connection can no longer be written', { cause: e }));
       }
     });
+  }
+
+  /** A call made as its own exchange (HTTP): its failure is its own, the client stays open. */
+  private callExchange(seqid: number, entry: Entry, bytes: Uint8Array, options: CallOptions | undefined): Promise<any> {
+    const sent = this.exchange!(bytes, options?.timeout ?? this.timeout, options?.signal);
+    // Oneway: the server's answer says it was delivered.
+    if (entry.fn.oneway) return sent.then(() => undefined);
+    return new Promise((resolve, reject) => {
+      // Tracked so close() drains it and destroy() rejects it; the exchange owns the deadline.
+      const p: Pending = { entry, resolve, reject, deadline: 0, cleanup: undefined, onHeaders: options?.onHeaders };
+      this.pending.set(seqid, p);
+      sent.then(
+        (reply) => {
+          if (this.pending.get(seqid) !== p) return;
+          this.settled(seqid, p);
+          try {
+            this.replyTo(seqid, p, reply);
+          } catch (e) {
+            reject(e);
+          }
+        },
+        (error: unknown) => {
+          if (this.pending.get(seqid) !== p) return;
+          this.settled(seqid, p);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Settles an exchanged call with its own reply, which must carry its sequence id. */
+  private replyTo(seqid: number, p: Pending, message: Uint8Array): void {
+    let headers: Readonly<Record<string, string>> | undefined;
+    if (this.header !== undefined) {
+      const frame = this.header.unwrap(message);
+      message = frame.payload;
+      headers = frame.headers;
+    }
+    const r = this.decoder;
+    r.reset(message);
+    const begin = r.readMessageBegin();
+    if (begin.seqid !== seqid) {
+      throw new ThriftAppError(AppErrorType.BAD_SEQUENCE_ID, `reply to ${begin.name} has sequence id ${begin.seqid}, the call ${p.entry.fn.name} was sent with ${seqid}`);
+    }
+    this.complete(p, begin.name, begin.type, r, headers);
   }
 
   /** call() of a client with interceptors: the sequence id is taken first so they can see it. */
@@ -319,6 +365,11 @@ export class ThriftClient implements Closable {
       return;
     }
     this.settled(seqid, p);
+    this.complete(p, name, type, r, headers);
+  }
+
+  /** Settles a call with the reply whose header `r` has just read. */
+  private complete(p: Pending, name: string, type: number, r: ProtocolReader, headers: Readonly<Record<string, string>> | undefined): void {
     if (headers !== undefined && p.onHeaders !== undefined) {
       try {
         p.onHeaders(headers);

@@ -1,7 +1,7 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { createHttpTransport, type FetchLike } from '../transport/index.js';
+import { createHttpTransport, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
 import type { ServiceClient } from './client.js';
 import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from './message-connection.js';
 
@@ -20,24 +20,32 @@ export interface HttpConnectionOptions extends UrlConnectionOptions {
 
 /**
  * Creates a client that POSTs each call to `options.url` and reads the reply from
- * the response body (Apache's THttpClient semantics). Calls run concurrently. A
- * oneway call settles once the server has answered its POST (an empty 200 or 204),
- * so a failed delivery rejects it. An HTTP error status or a network failure
- * fails the connection as a socket error would: calls in flight reject with
- * ConnectionClosedError whose cause is the TransportError (HttpStatusError for a status).
- * Resolves at once (nothing is dialled); async to match createConnection.
+ * the response body (Apache's THttpClient semantics), on `fetch`. Calls run
+ * concurrently and each is independent: a refused connection, a network error or
+ * an HTTP error status rejects that call only (TransportError naming the cause,
+ * HttpStatusError for a status), and the next call tries again. A oneway call
+ * settles once the server has answered its POST (an empty 200 or 204), so a failed
+ * delivery rejects it. Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createHttpConnection', service, options, 'http://127.0.0.1:8080/');
+  return httpConnection('createHttpConnection', service, options, undefined);
+}
+
+/** @internal createHttpConnection on a given requester (the Node entry's); undefined: fetch. */
+export function httpConnection<S extends ServiceDesc>(
+  factory: string,
+  service: S,
+  options: HttpConnectionOptions,
+  requester: HttpRequesterFactory | undefined,
+): ServiceClient<ClientOf<S>> {
+  const protocol = assertUrlOptions(factory, service, options, 'http://127.0.0.1:8080/');
   const transport = createHttpTransport({
     url: options.url,
     headers: options.headers,
     credentials: options.credentials,
     fetch: options.fetch,
+    requester,
     maxMessageSize: options.maxMessageSize,
   });
-  // The server's answer to the POST says a oneway call was delivered: settle on it.
-  return createMessageClient(service, transport, protocol, options, (bytes, call) =>
-    transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal }).then(() => undefined),
-  );
+  return createMessageClient(service, transport, protocol, options, (bytes, timeout, signal) => transport.request(bytes, { timeout, signal }));
 }

@@ -3,7 +3,8 @@ export { ThriftClient, createClient, type ClientOptions, type ClientState, type 
 export { createConnection, type ConnectionOptions } from './connection.js';
 export { type ClientHeaderOptions } from './header-wire.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';
-export { createHttpConnection, type HttpConnectionOptions } from './http-connection.js';
+export type { HttpConnectionOptions } from './http-connection.js';
+export { createHttpConnection, type NodeHttpConnectionOptions } from './node-http-connection.js';
 export { createWebSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
 export { createReconnectingConnection, ReconnectingClient, backoffDelay, type ReconnectingOptions, type ReconnectingServiceClient, type ReconnectingState, type RetryOptions } from './reconnecting.js';
 export { createBalancedClient, BalancedClient, type BalancedOptions, type BalancedServiceClient, type BalancedState, type BalanceStrategy, type HostStatus } from './balanced.js';

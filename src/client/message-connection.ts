@@ -46,7 +46,7 @@ export function createMessageClient<S extends ServiceDesc>(
   duplex: MessageDuplex,
   protocol: Protocol,
   options: UrlConnectionOptions,
-  sendOneway?: ClientOptions['sendOneway'],
+  exchange?: ClientOptions['exchange'],
 ): ServiceClient<ClientOf<S>> {
   return createClient(service, duplex, {
     protocol,
@@ -56,6 +56,6 @@ export function createMessageClient<S extends ServiceDesc>(
     maxDepth: options.maxDepth,
     service: options.service,
     onClose: (error) => void (error ? duplex.destroy(error) : duplex.close()),
-    sendOneway,
+    exchange,
   });
 }

@@ -8,5 +8,6 @@ export type { Listener } from './listener.js';
 export { connect, fromSocket, listen, type ConnectOptions, type ListenOptions, type SocketConnection, type SocketServer } from './socket.js';
 export { listenHttp, THRIFT_CONTENT_TYPE, type HttpExchange, type HttpListener, type HttpListenOptions, type HttpRoutes } from './http-listener.js';
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-listener.js';
+export { nodeRequester, type NodeRequesterOptions } from './http-requester.js';
 export { load } from './load.js';
 export { nodeZlibCodec } from './zlib-codec.js';

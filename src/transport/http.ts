@@ -3,17 +3,18 @@
  * to the service URL with `Content-Type: application/x-thrift`, and each reply
  * body is one message read (Apache's THttpClient and TXHRTransport semantics).
  * Requests run concurrently, so calls pipeline as they do over a socket, and
- * replies are matched by sequence id above this layer. Uses only `fetch`, so it
- * runs in browsers, Node, Deno and workers alike.
+ * replies are matched by sequence id above this layer. POSTs go out through a
+ * requester (http-requester.ts): `fetch` by default, so it runs in browsers, Node,
+ * Deno and workers alike; the Node entry injects one on node:http.
  */
-import { abortReason, ConnectionClosedError, FrameTooLargeError, HttpStatusError, TransportError } from '../errors.js';
+import { abortReason, ConnectionClosedError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { DuplexEnds } from './duplex-ends.js';
+import { fetchRequester, HTTP_CONTENT_TYPE, type FetchLike, type HttpRequester, type HttpRequesterFactory } from './http-requester.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
-/** A `fetch` function of the WHATWG shape. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from './http-requester.js';
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -28,6 +29,8 @@ export interface HttpTransportOptions {
   credentials?: 'omit' | 'same-origin' | 'include';
   /** The fetch to use; default `globalThis.fetch`. */
   fetch?: FetchLike;
+  /** @internal What sends the POSTs instead of fetch (the Node entry's node:http one). */
+  requester?: HttpRequesterFactory;
   /** Largest reply body accepted, in bytes; a larger one fails the connection. Default 16_384_000. */
   maxMessageSize?: number;
 }
@@ -63,17 +66,12 @@ export interface HttpTransport extends DuplexStream {
 }
 
 const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
-const CONTENT_TYPE = 'application/x-thrift';
 
-function ignore(): void {}
-
-class FetchTransport extends DuplexEnds implements HttpTransport {
+class RequesterTransport extends DuplexEnds implements HttpTransport {
   readonly url: string;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
-  private readonly fetch: FetchLike;
-  private readonly init: RequestInit;
-  private readonly maxMessageSize: number;
+  private readonly requester: HttpRequester;
   /** Requests made for the duplex: their replies go to the readable. */
   private readonly posted = new Set<AbortController>();
   /** Requests made through request(): their callers get the replies. */
@@ -83,18 +81,13 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
   constructor(options: HttpTransportOptions) {
     super();
     this.url = String(options.url);
-    const fetchFn = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
-    if (typeof fetchFn !== 'function') throw new TypeError('createHttpTransport: this runtime has no fetch; pass one as options.fetch');
-    // Called unbound, a browser's fetch throws "Illegal invocation".
-    this.fetch = options.fetch ?? ((input, init) => fetchFn.call(globalThis, input, init));
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.init = {
-      method: 'POST',
-      headers: { 'Content-Type': CONTENT_TYPE, Accept: CONTENT_TYPE, ...options.headers },
+    const make = options.requester ?? fetchRequester(options.fetch);
+    this.requester = make({
+      url: this.url,
+      headers: { 'Content-Type': HTTP_CONTENT_TYPE, Accept: HTTP_CONTENT_TYPE, ...options.headers },
       credentials: options.credentials,
-      cache: 'no-store',
-      redirect: 'error',
-    };
+      maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    });
     const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
@@ -127,7 +120,8 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
         controller.abort(reason);
       },
     );
-    return this.exchange(message, controller.signal)
+    return this.requester
+      .post(message, controller.signal)
       .catch((e: unknown) => {
         throw stopped ?? e;
       })
@@ -145,6 +139,7 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
       this.readOpen = false;
       this.readController.close();
     }
+    this.requester.close();
   }
 
   destroy(error?: Error): void {
@@ -154,13 +149,14 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
     this.cancelPosted();
     for (const controller of this.direct) controller.abort(failure);
     this.direct.clear();
+    this.requester.close();
   }
 
   private post(message: Uint8Array): void {
     if (this.failure !== undefined) throw new ConnectionClosedError('the HTTP transport failed', { cause: this.failure });
     const controller = new AbortController();
     this.posted.add(controller);
-    this.exchange(message, controller.signal).then(
+    this.requester.post(message, controller.signal).then(
       (reply) => {
         this.posted.delete(controller);
         if (reply.byteLength > 0 && this.readOpen) this.readController.enqueue(reply);
@@ -171,61 +167,6 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
         if (!controller.signal.aborted) this.destroy(error instanceof Error ? error : new TransportError(String(error)));
       },
     );
-  }
-
-  /** One POST: resolves with the whole reply body, rejects with a typed error. */
-  private async exchange(message: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
-    let response: Response;
-    try {
-      response = await this.fetch(this.url, { ...this.init, body: message as BodyInit, signal });
-    } catch (e) {
-      if (signal.aborted) throw signal.reason;
-      throw new TransportError(`HTTP request to ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e });
-    }
-    if (response.status !== 200 && response.status !== 204) {
-      response.body?.cancel().catch(ignore);
-      throw new HttpStatusError(this.url, response.status, response.statusText);
-    }
-    return this.readReply(response, signal);
-  }
-
-  /** Reads a reply body, refusing one larger than maxMessageSize before buffering it. */
-  private async readReply(response: Response, signal: AbortSignal): Promise<Uint8Array> {
-    const limit = this.maxMessageSize;
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared > limit) {
-      response.body?.cancel().catch(ignore);
-      throw new FrameTooLargeError(declared, limit);
-    }
-    const body = response.body;
-    if (body === null) return new Uint8Array(0);
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        length += value.byteLength;
-        if (length > limit) {
-          reader.cancel().catch(ignore);
-          throw new FrameTooLargeError(length, limit);
-        }
-        chunks.push(value);
-      }
-    } catch (e) {
-      if (signal.aborted) throw signal.reason;
-      if (e instanceof FrameTooLargeError) throw e;
-      throw new TransportError(`reading the HTTP reply from ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e });
-    }
-    if (chunks.length === 1) return chunks[0];
-    const reply = new Uint8Array(length);
-    let at = 0;
-    for (const c of chunks) {
-      reply.set(c, at);
-      at += c.byteLength;
-    }
-    return reply;
   }
 
   private cancelPosted(): void {
@@ -240,5 +181,5 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   if (options === null || typeof options !== 'object' || options.url === undefined) {
     throw new TypeError('createHttpTransport: options.url is required');
   }
-  return new FetchTransport(options);
+  return new RequesterTransport(options);
 }

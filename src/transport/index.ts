@@ -12,6 +12,16 @@ export { createMessageSplitter, buffered, MessageSplitter, DEFAULT_MAX_MESSAGE_S
 export { createMemoryPair } from './memory.js';
 export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
+export {
+  fetchRequester,
+  HTTP_CONTENT_TYPE,
+  joinChunks,
+  requestFailed,
+  rootMessage,
+  type HttpRequester,
+  type HttpRequesterFactory,
+  type HttpRequesterOptions,
+} from './http-requester.js';
 export { HttpStatusError } from '../errors.js';
 export { connectWebSocket, fromWebSocket, type WebSocketConnectOptions, type WebSocketConnection, type WebSocketConstructor, type WebSocketLike, type WebSocketStreamOptions } from './websocket.js';
 export { zlib, zlibTransforms, type ZlibOptions, type ZlibTransforms } from './zlib.js';

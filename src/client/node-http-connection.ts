@@ -1,0 +1,20 @@
+/** createHttpConnection of the Node entry: the same client on node:http / node:http2 instead of fetch. */
+import type { ServiceDesc } from '../protocol/index.js';
+import type { ClientOf } from '../protocol/schema.js';
+import { nodeRequester, type NodeRequesterOptions } from '../node/index.js';
+import type { ServiceClient } from './client.js';
+import { httpConnection, type HttpConnectionOptions } from './http-connection.js';
+
+/** Options of the Node entry's createHttpConnection: the universal ones, plus HTTP/2 and TLS. */
+export interface NodeHttpConnectionOptions extends HttpConnectionOptions, NodeRequesterOptions {}
+
+/**
+ * Creates a client that POSTs each call to `options.url` (see the universal
+ * createHttpConnection: each call independent, failures typed). In Node it talks
+ * HTTP through node:http with kept-alive connections, or node:http2 with every call
+ * a stream on one connection when `http2` is set; passing `fetch` uses that instead.
+ */
+export async function createHttpConnection<S extends ServiceDesc>(service: S, options: NodeHttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
+  const requester = options?.fetch === undefined ? nodeRequester({ http2: options?.http2, tls: options?.tls }) : undefined;
+  return httpConnection('createHttpConnection', service, options, requester);
+}

@@ -1,0 +1,147 @@
+/**
+ * What sends one Thrift-over-HTTP POST and reads its reply: the seam between the
+ * HTTP transport (which matches nothing, tracks requests and cancels them) and the
+ * engine that talks HTTP. Universal code uses {@link fetchRequester}; the Node
+ * entry injects one on node:http / node:http2 (src/node/http-requester.ts).
+ * Every requester fails the same way: TransportError naming the URL and the root
+ * cause (`connect ECONNREFUSED 127.0.0.1:8080`), HttpStatusError for a status
+ * other than 200/204, FrameTooLargeError for a reply over the limit, and the
+ * signal's reason when aborted.
+ */
+import { FrameTooLargeError, HttpStatusError, TransportError } from '../errors.js';
+
+/** A `fetch` function of the WHATWG shape. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What a requester is made for: one service URL. */
+export interface HttpRequesterOptions {
+  /** The service URL, path included. */
+  readonly url: string;
+  /** Request headers, Content-Type and Accept included. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Browsers' credentials mode (fetch only). */
+  readonly credentials?: 'omit' | 'same-origin' | 'include';
+  /** Largest reply body accepted, in bytes. */
+  readonly maxMessageSize: number;
+}
+
+/** Sends POSTs to one service URL; see the module comment for how it fails. */
+export interface HttpRequester {
+  /** POSTs `body`; resolves with the whole reply body (empty for a 204 or an empty 200). */
+  post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+  /** Releases kept-alive connections once the requests in flight are done; idempotent. */
+  close(): void;
+}
+
+/** Makes the requester of one transport. */
+export type HttpRequesterFactory = (options: HttpRequesterOptions) => HttpRequester;
+
+/** What Apache's THttpClient sends and expects (lib/java THttpClient, lib/py THttpClient). */
+export const HTTP_CONTENT_TYPE = 'application/x-thrift';
+
+/**
+ * The message at the bottom of an error's `cause` chain: fetch in Node says only
+ * "fetch failed" and puts `connect ECONNREFUSED 127.0.0.1:8080` two levels down.
+ */
+export function rootMessage(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 8; depth++) {
+    const next = (e as { cause?: unknown } | null)?.cause;
+    if (next instanceof Error) e = next;
+    else if (e instanceof AggregateError && e.errors[0] instanceof Error) e = e.errors[0];
+    else break;
+  }
+  if (e instanceof Error) return e.message || (e as { code?: string }).code || e.name;
+  return String(e);
+}
+
+/** The TransportError of a request that did not get an answer. */
+export function requestFailed(url: string, error: unknown): TransportError {
+  return new TransportError(`HTTP request to ${url} failed: ${rootMessage(error)}`, 'TRANSPORT', { cause: error });
+}
+
+/** Concatenates reply chunks; no copy for a reply that came in one piece. */
+export function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const reply = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    reply.set(c, at);
+    at += c.byteLength;
+  }
+  return reply;
+}
+
+function ignore(): void {}
+
+/** A requester on `fetch` (default `globalThis.fetch`): browsers, Deno, workers, Bun. */
+export function fetchRequester(fetch?: FetchLike): HttpRequesterFactory {
+  const fetchFn = fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  if (typeof fetchFn !== 'function') throw new TypeError('createHttpTransport: this runtime has no fetch; pass one as options.fetch');
+  // Called unbound, a browser's fetch throws "Illegal invocation".
+  const call: FetchLike = fetch ?? ((input, init) => fetchFn.call(globalThis, input, init));
+  return (options) => new FetchRequester(call, options);
+}
+
+class FetchRequester implements HttpRequester {
+  private readonly fetch: FetchLike;
+  private readonly url: string;
+  private readonly init: RequestInit;
+  private readonly limit: number;
+
+  constructor(fetch: FetchLike, options: HttpRequesterOptions) {
+    this.fetch = fetch;
+    this.url = options.url;
+    this.limit = options.maxMessageSize;
+    this.init = { method: 'POST', headers: options.headers, credentials: options.credentials, cache: 'no-store', redirect: 'error' };
+  }
+
+  async post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.url, { ...this.init, body: body as BodyInit, signal });
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw requestFailed(this.url, e);
+    }
+    if (response.status !== 200 && response.status !== 204) {
+      response.body?.cancel().catch(ignore);
+      throw new HttpStatusError(this.url, response.status, response.statusText);
+    }
+    return this.readReply(response, signal);
+  }
+
+  close(): void {}
+
+  /** Reads a reply body, refusing one larger than the limit before buffering it. */
+  private async readReply(response: Response, signal: AbortSignal): Promise<Uint8Array> {
+    const limit = this.limit;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      response.body?.cancel().catch(ignore);
+      throw new FrameTooLargeError(declared, limit);
+    }
+    const body = response.body;
+    if (body === null) return new Uint8Array(0);
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        length += value.byteLength;
+        if (length > limit) {
+          reader.cancel().catch(ignore);
+          throw new FrameTooLargeError(length, limit);
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      if (e instanceof FrameTooLargeError) throw e;
+      throw new TransportError(`reading the HTTP reply from ${this.url} failed: ${rootMessage(e)}`, 'TRANSPORT', { cause: e });
+    }
+    return joinChunks(chunks, length);
+  }
+}
