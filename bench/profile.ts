@@ -1,22 +1,24 @@
 /**
  * Profiles our side of a case, for bench/profile.md:
  *
- *   node --import tsx bench/profile.ts codec:blob-binary rpc:echo-b-framed memory:buffered [--ms 5000]
+ *   node --import tsx bench/profile.ts codec:blob-binary rpc:echo-b-framed memory:buffered web:http-b [--ms 5000]
  *
  * codec: the encode+decode loop under --cpu-prof. rpc: our server and our
  * client (separate processes) both under --cpu-prof. memory: heap snapshots
  * of our server before and after 2,000 idle connections, diffed by object kind.
+ * web: our web server (`web:http-a`, `web:h2c-b`) under --cpu-prof, driven by our client here.
  * Profiles go to bench/results/profiles/ (not committed); the top 15
  * functions by self time are printed with file:line.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from '../src/index.js';
+import { createHttpConnection, load } from '../src/index.js';
 import { BENCH_DIR, FIXTURE, REPO_DIR, RESULTS_DIR, startChild } from './common.js';
 import { formatTop } from './cpuprofile-top.js';
 import { heapDiff } from './heap-diff.js';
 import { openIdle, pingRequest } from './memory.js';
+import { drive } from './rpc.js';
 
 const DIR = join(RESULTS_DIR, 'profiles');
 // One directory per profiled process: tsx's loader thread writes a profile of its own next to the main thread's.
@@ -83,8 +85,21 @@ for (const spec of argv) {
     } finally {
       await server.stop();
     }
+  } else if (family === 'web') {
+    const [kind, mode] = id.split('-') as [string, string];
+    const server = await startChild(join(BENCH_DIR, 'servers', 'ours-web.ts'), ['--kind', kind], PROF(`web-${id}-server`));
+    try {
+      const mod = load(FIXTURE) as any;
+      const client: any = await createHttpConnection(mod.Bench, { url: `http://127.0.0.1:${server.port}/`, http2: kind === 'h2c' });
+      const rate = await drive(() => client.ping(), mode === 'b' ? 64 : 1, ms);
+      console.log(`${Math.round(rate)} calls/s`);
+      await client.close();
+    } finally {
+      await server.stop();
+    }
+    console.log(`-- server\n${formatTop(mainProfile(`web-${id}-server`))}`);
   } else {
-    throw new Error(`unknown family in ${spec}; expected codec:, rpc: or memory:`);
+    throw new Error(`unknown family in ${spec}; expected codec:, rpc:, memory: or web:`);
   }
 }
 process.exit(0);

@@ -8,12 +8,19 @@
  * runtimes without them.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Server, Http2ServerRequest, Http2ServerResponse, ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
 import type { DuplexStream } from '../transport/types.js';
 import type { Listener } from './listener.js';
+
+/** A request on HTTP/1.1 or HTTP/2 (node:http2's compatibility API mirrors node:http's). */
+export type HttpRequest = IncomingMessage | Http2ServerRequest;
+type HttpResponse = ServerResponse | Http2ServerResponse;
+type AnyServer = Server | Http2Server | Http2SecureServer;
 
 /** Where and how {@link listenHttp} accepts. */
 export interface HttpListenOptions {
@@ -38,6 +45,11 @@ export interface HttpListenOptions {
   /** Serve HTTPS with these node:tls options. */
   tls?: TlsOptions;
   /**
+   * Answer HTTP/2 too: with `tls`, ALPN offers h2 and http/1.1 on the same port;
+   * without, the port speaks cleartext h2c (prior knowledge) only, and HTTP/1.1 clients are refused.
+   */
+  http2?: boolean;
+  /**
    * Answers POSTs to paths below `path` (`<path>/<route>`; the server's JSON calls),
    * with the same CORS, size limit and close() tracking; without it they get 404.
    */
@@ -47,10 +59,17 @@ export interface HttpListenOptions {
 /** Answers a POST to `<path>/<route>`: the route, the request's Content-Type, the body. */
 export type HttpRoutes = (route: string, contentType: string | undefined, body: Uint8Array) => Promise<{ status: number; contentType: string; body: string }>;
 
-/** One POST: a duplex that reads the request message once and answers with what is written to it. */
+/**
+ * One POST: its body, and a reply to send. Also a duplex that reads the body once
+ * and answers with what is written to it; its streams are made only when touched.
+ */
 export interface HttpExchange extends DuplexStream {
   /** The request, for its headers and remote address. */
-  readonly request: IncomingMessage;
+  readonly request: HttpRequest;
+  /** The request body: one Thrift message. */
+  readonly body: Uint8Array;
+  /** Answers 200 with `message` (an empty body for undefined: a oneway call), unless answered already. */
+  reply(message: Uint8Array | undefined): void;
   /** Answers 200 with what was written (an empty body when nothing was: a oneway call); idempotent. */
   close(): void;
   /**
@@ -79,29 +98,27 @@ export const THRIFT_CONTENT_TYPE = 'application/x-thrift';
 
 function ignore(): void {}
 
-/** One request/response pair seen as a duplex. */
-class NodeHttpExchange extends DuplexEnds implements HttpExchange {
-  readonly request: IncomingMessage;
+/** HTTP/1 only: the connection closes after this response (HTTP/2 forbids the Connection header, RFC 9113 section 8.2.2). */
+function closeAfter(req: HttpRequest, res: HttpResponse): void {
+  if (req.httpVersionMajor !== 1) return;
+  (res as ServerResponse).shouldKeepAlive = false;
+  res.setHeader('Connection', 'close');
+}
+
+/** The duplex view of an exchange, made on first use. */
+class ExchangeStreams extends DuplexEnds {
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
-  /** Resolves once the response is finished or the connection is gone. */
-  readonly done: Promise<void>;
-  private readonly response: ServerResponse;
-  private readonly contentType: string;
-  private readonly chunks: Uint8Array[] = [];
-  private answered = false;
+  readonly chunks: Uint8Array[] = [];
 
-  constructor(request: IncomingMessage, response: ServerResponse, body: Uint8Array, contentType: string) {
+  constructor(private readonly exchange: NodeHttpExchange) {
     super();
-    this.request = request;
-    this.response = response;
-    this.contentType = contentType;
     const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.readController = controller;
         // The body is the whole request: one message, then end of input.
-        controller.enqueue(body);
+        controller.enqueue(exchange.body);
         controller.close();
         this.readOpen = false;
       },
@@ -109,27 +126,84 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
     this.writable = this.writableTo((chunk) => {
       this.chunks.push(chunk);
     });
-    this.done = new Promise<void>((resolve) => response.once('close', resolve));
-    // A client gone before its answer: whoever writes the reply learns it.
-    response.once('close', () => {
-      if (!response.writableFinished) this.fail(new ConnectionClosedError('the HTTP client went away before the reply was sent'));
-    });
   }
 
   close(): void {
+    this.exchange.close();
+  }
+
+  destroy(error?: Error): void {
+    this.exchange.destroy(error);
+  }
+
+  /** @internal */
+  failWith(error: Error): void {
+    this.fail(error);
+  }
+}
+
+/** One request/response pair; answered once, by reply(), respond(), close() or destroy(). */
+class NodeHttpExchange implements HttpExchange {
+  readonly request: HttpRequest;
+  readonly body: Uint8Array;
+  private readonly response: HttpResponse;
+  private readonly contentType: string;
+  private answered = false;
+  private duplex: ExchangeStreams | undefined;
+
+  constructor(request: HttpRequest, response: HttpResponse, body: Uint8Array, contentType: string) {
+    this.request = request;
+    this.response = response;
+    this.body = body;
+    this.contentType = contentType;
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    return (this.duplex ??= new ExchangeStreams(this)).readable;
+  }
+
+  get writable(): WritableStream<Uint8Array> {
+    return (this.duplex ??= new ExchangeStreams(this)).writable;
+  }
+
+  /** @internal The response closed: a client gone before its answer is news to whoever writes the reply. */
+  gone(): void {
+    if (this.duplex !== undefined && !this.response.writableFinished) {
+      this.duplex.failWith(new ConnectionClosedError('the HTTP client went away before the reply was sent'));
+    }
+    this.answered = true;
+  }
+
+  reply(message: Uint8Array | undefined): void {
     if (this.answered) return;
     this.answered = true;
+    // Apache's Node HTTP client treats any status but 200 as an error, so a oneway call gets an empty 200 too.
+    // One writeHead with every header, one end with the body: no header map, one write.
     const res = this.response;
-    const chunks = this.chunks;
+    if (message === undefined) {
+      res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': message.byteLength });
+    res.end(message);
+  }
+
+  close(): void {
+    const chunks = this.duplex?.chunks ?? [];
+    if (chunks.length <= 1) {
+      this.reply(chunks[0]);
+      return;
+    }
     let length = 0;
     for (const c of chunks) length += c.byteLength;
-    // Apache's Node HTTP client treats any status but 200 as an error, so a oneway call gets an empty 200 too.
-    res.statusCode = 200;
-    res.setHeader('Content-Type', this.contentType);
-    res.setHeader('Content-Length', length);
-    for (const c of chunks) res.write(c);
-    res.end();
-    this.chunks.length = 0;
+    const whole = new Uint8Array(length);
+    let at = 0;
+    for (const c of chunks) {
+      whole.set(c, at);
+      at += c.byteLength;
+    }
+    this.reply(whole);
   }
 
   /** Answers with a body of its own (a routed request's), unless answered already. */
@@ -137,16 +211,17 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
     if (this.answered) return;
     this.answered = true;
     const res = this.response;
-    res.statusCode = status;
-    if (status !== 204) {
-      res.setHeader('Content-Type', contentType);
-      res.setHeader('Content-Length', Buffer.byteLength(body));
+    if (status === 204) {
+      res.writeHead(204);
+      res.end();
+      return;
     }
-    res.end(status === 204 ? undefined : body);
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
   }
 
   destroy(error?: Error): void {
-    this.fail(error ?? new ConnectionClosedError('request destroyed'));
+    this.duplex?.failWith(error ?? new ConnectionClosedError('request destroyed'));
     if (this.answered) return;
     this.answered = true;
     const res = this.response;
@@ -157,16 +232,14 @@ class NodeHttpExchange extends DuplexEnds implements HttpExchange {
     const status = error instanceof ProtocolError ? 400 : 500;
     const text = error instanceof ProtocolError ? `bad Thrift request: ${error.message}` : 'the request could not be served';
     res.statusCode = status;
-    res.shouldKeepAlive = false;
+    closeAfter(this.request, res);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Connection', 'close');
     res.end(text);
   }
-
 }
 
 /** Sends a short plain-text answer that is not a Thrift reply. */
-function refuse(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+function refuse(res: HttpResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.statusCode = status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -174,71 +247,89 @@ function refuse(res: ServerResponse, status: number, text: string, headers: Reco
 }
 
 /** CORS headers for an allowed origin (Fetch standard, CORS protocol). */
-function allowOrigin(res: ServerResponse, origin: string): void {
+function allowOrigin(res: HttpResponse, origin: string): void {
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Vary', 'Origin');
 }
 
-/** Reads a request body of at most `limit` bytes; resolves undefined (after answering 413) when it is larger. */
-function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    const tooLarge = (): void => {
-      req.removeListener('data', onData);
-      res.shouldKeepAlive = false;
-      refuse(res, 413, `request body exceeds ${limit} bytes`, { Connection: 'close' });
-      req.resume();
-      resolve(undefined);
-    };
-    const onData = (chunk: Uint8Array): void => {
-      length += chunk.byteLength;
-      if (length > limit) tooLarge();
-      else chunks.push(chunk);
-    };
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      tooLarge();
+/** Reads a request body of at most `limit` bytes and hands it to `then`; answers 413 (and never calls `then`) when it is larger. */
+function readBody(req: HttpRequest, res: HttpResponse, limit: number, then: (body: Uint8Array) => void): void {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const tooLarge = (): void => {
+    req.removeListener('data', onData);
+    closeAfter(req, res);
+    refuse(res, 413, `request body exceeds ${limit} bytes`);
+    req.resume();
+  };
+  const onData = (chunk: Uint8Array): void => {
+    length += chunk.byteLength;
+    if (length > limit) tooLarge();
+    else chunks.push(chunk);
+  };
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    tooLarge();
+    return;
+  }
+  req.on('data', onData);
+  req.once('end', () => {
+    if (length > limit) return;
+    // One copy only when the body came in pieces.
+    if (chunks.length === 1) {
+      then(chunks[0]);
       return;
     }
-    req.on('data', onData);
-    req.once('end', () => {
-      if (length > limit) return;
-      // One copy only when the body came in pieces.
-      if (chunks.length === 1) {
-        resolve(chunks[0]);
-        return;
-      }
-      const body = new Uint8Array(length);
-      let at = 0;
-      for (const c of chunks) {
-        body.set(c, at);
-        at += c.byteLength;
-      }
-      resolve(body);
-    });
-    req.once('error', (error) => reject(new TransportError(`HTTP request failed: ${error.message}`, 'TRANSPORT', { cause: error })));
+    const body = new Uint8Array(length);
+    let at = 0;
+    for (const c of chunks) {
+      body.set(c, at);
+      at += c.byteLength;
+    }
+    then(body);
   });
+  req.once('error', () => res.destroy());
 }
 
 /** Tracks the requests a server is answering, so close() can wait and destroy() can reach them. */
 class NodeHttpListener implements HttpListener {
-  readonly server: Server;
+  readonly server: AnyServer;
   private readonly open = new Set<NodeHttpExchange>();
   private readonly options: HttpListenOptions;
   private readonly onExchange: (exchange: HttpExchange) => void;
   private readonly path: string;
   private readonly origins: ReadonlySet<string> | undefined;
+  private readonly contentType: string;
+  private readonly limit: number;
+  /** HTTP/2 servers only: their sessions, and every TCP connection (node:http2 has no closeIdleConnections). */
+  private readonly sessions: Set<ServerHttp2Session> | undefined;
+  private readonly sockets: Set<Socket> | undefined;
   private bound: { host: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
 
-  constructor(server: Server, options: HttpListenOptions, onExchange: (exchange: HttpExchange) => void) {
+  constructor(server: AnyServer, options: HttpListenOptions, onExchange: (exchange: HttpExchange) => void) {
     this.server = server;
     this.options = options;
     this.onExchange = onExchange;
     this.path = options.path ?? '/';
     this.origins = options.origins === undefined ? undefined : new Set(options.origins);
+    this.contentType = options.contentType ?? THRIFT_CONTENT_TYPE;
+    this.limit = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    if (options.http2) {
+      const sessions = (this.sessions = new Set());
+      const sockets = (this.sockets = new Set());
+      server.on('session', (session: ServerHttp2Session) => {
+        sessions.add(session);
+        session.once('close', () => sessions.delete(session));
+        // A session refused or reset by its peer must not throw on the server.
+        session.on('error', ignore);
+      });
+      server.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+      });
+    }
   }
 
   get address(): { host: string; port: number } {
@@ -251,12 +342,12 @@ class NodeHttpListener implements HttpListener {
   }
 
   /** @internal */
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.closing !== undefined) res.shouldKeepAlive = false;
+  handle(req: HttpRequest, res: HttpResponse): void {
+    if (this.closing !== undefined) closeAfter(req, res);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
-    const route = this.options.routes === undefined ? undefined : routeBelow(this.path, pathname);
+    const route = pathname === this.path || this.options.routes === undefined ? undefined : routeBelow(this.path, pathname);
     if (pathname !== this.path && route === undefined) {
       refuse(res, 404, `no Thrift service at ${pathname}`);
       return;
@@ -269,43 +360,51 @@ class NodeHttpListener implements HttpListener {
       }
       allowOrigin(res, origin);
     }
-    if (req.method === 'OPTIONS') {
-      // A preflight: the browser asks before a POST whose Content-Type is not form-like.
-      res.statusCode = 204;
-      if (origin !== undefined && this.origins !== undefined) {
-        res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'content-type, accept');
-        res.setHeader('Access-Control-Max-Age', '600');
-      }
-      res.setHeader('Allow', 'POST, OPTIONS');
-      res.end();
+    if (req.method !== 'POST') {
+      this.notPost(req, res, origin);
       return;
     }
-    if (req.method !== 'POST') {
+    readBody(req, res, this.limit, (body) => {
+      if (route !== undefined) {
+        this.routed(route, req, res, body);
+        return;
+      }
+      if (body.byteLength === 0) {
+        refuse(res, 400, 'empty request body: expected one Thrift message');
+        return;
+      }
+      this.accept(req, res, body);
+    });
+  }
+
+  /** A preflight (the browser asks before a POST whose Content-Type is not form-like), or a method not served. */
+  private notPost(req: HttpRequest, res: HttpResponse, origin: string | undefined): void {
+    if (req.method !== 'OPTIONS') {
       refuse(res, 405, 'Thrift over HTTP takes POST', { Allow: 'POST, OPTIONS' });
       return;
     }
-    readBody(req, res, this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE).then(
-      (body) => {
-        if (body === undefined) return;
-        if (route !== undefined) {
-          this.routed(route, req, res, body);
-          return;
-        }
-        if (body.byteLength === 0) {
-          refuse(res, 400, 'empty request body: expected one Thrift message');
-          return;
-        }
-        this.accept(req, res, body);
-      },
-      () => res.destroy(),
-    );
+    res.statusCode = 204;
+    if (origin !== undefined && this.origins !== undefined) {
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'content-type, accept');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.setHeader('Allow', 'POST, OPTIONS');
+    res.end();
   }
 
-  private accept(req: IncomingMessage, res: ServerResponse, body: Uint8Array): void {
-    const exchange = new NodeHttpExchange(req, res, body, this.options.contentType ?? THRIFT_CONTENT_TYPE);
+  private track(req: HttpRequest, res: HttpResponse, body: Uint8Array, contentType: string): NodeHttpExchange {
+    const exchange = new NodeHttpExchange(req, res, body, contentType);
     this.open.add(exchange);
-    void exchange.done.then(() => this.forget(exchange));
+    res.once('close', () => {
+      exchange.gone();
+      this.forget(exchange);
+    });
+    return exchange;
+  }
+
+  private accept(req: HttpRequest, res: HttpResponse, body: Uint8Array): void {
+    const exchange = this.track(req, res, body, this.contentType);
     try {
       this.onExchange(exchange);
     } catch (error) {
@@ -313,11 +412,9 @@ class NodeHttpListener implements HttpListener {
     }
   }
 
-  private routed(route: string, req: IncomingMessage, res: ServerResponse, body: Uint8Array): void {
+  private routed(route: string, req: HttpRequest, res: HttpResponse, body: Uint8Array): void {
     // Tracked as an exchange, so close() waits for it and destroy() answers it.
-    const exchange = new NodeHttpExchange(req, res, body, '');
-    this.open.add(exchange);
-    void exchange.done.then(() => this.forget(exchange));
+    const exchange = this.track(req, res, body, '');
     this.options.routes!(route, req.headers['content-type'], body).then(
       (answer) => exchange.respond(answer.status, answer.contentType, answer.body),
       (error: unknown) => exchange.destroy(error instanceof Error ? error : new TransportError(String(error))),
@@ -326,7 +423,7 @@ class NodeHttpListener implements HttpListener {
 
   private forget(exchange: NodeHttpExchange): void {
     this.open.delete(exchange);
-    if (this.closing !== undefined) this.server.closeIdleConnections();
+    if (this.closing !== undefined) this.closeIdle();
     if (this.open.size === 0 && this.drained !== undefined) {
       const resolve = this.drained;
       this.drained = undefined;
@@ -334,12 +431,24 @@ class NodeHttpListener implements HttpListener {
     }
   }
 
+  /** Ends connections with nothing in flight, so the server's close() can finish. */
+  private closeIdle(): void {
+    if (this.sessions === undefined) {
+      (this.server as Server).closeIdleConnections();
+      return;
+    }
+    // A session closes once its streams are done (GOAWAY, RFC 9113 section 6.8).
+    for (const session of this.sessions) session.close();
+    // HTTP/1.1 connections of an h2 server: idle once no request is open, since each answer closed its response.
+    if (this.open.size === 0) for (const socket of this.sockets!) socket.end();
+  }
+
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.address; // remember it before the handle goes away
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       // Keep-alive connections with no request in flight would hold close() open.
-      this.server.closeIdleConnections();
+      this.closeIdle();
       const answered = this.open.size === 0 ? undefined : new Promise<void>((resolve) => (this.drained = resolve));
       this.closing = Promise.all([stopped, answered]).then(ignore);
     }
@@ -349,7 +458,8 @@ class NodeHttpListener implements HttpListener {
   destroy(): void {
     this.close().catch(ignore);
     for (const exchange of this.open) exchange.destroy(new ConnectionClosedError('server destroyed'));
-    this.server.closeAllConnections();
+    if (this.sockets !== undefined) for (const socket of this.sockets) socket.destroy();
+    else (this.server as Server).closeAllConnections();
   }
 }
 
@@ -360,16 +470,27 @@ function routeBelow(base: string, pathname: string): string | undefined {
 }
 
 /** @internal The bound address of a node:http server. */
-export function addressOf(server: Server): { host: string; port: number } {
+export function addressOf(server: { address(): ReturnType<Server['address']> }): { host: string; port: number } {
   const address = server.address();
   return typeof address === 'string' || address === null ? { host: address ?? '', port: 0 } : { host: address.address, port: address.port };
 }
 
+/** Creates the server `options` ask for: HTTP/1.1, HTTPS, HTTP/2 over TLS with HTTP/1.1 fallback, or h2c. */
+async function createAnyServer(options: { tls?: TlsOptions; http2?: boolean }): Promise<AnyServer> {
+  if (options.http2) {
+    const http2 = await import('node:http2');
+    return options.tls !== undefined ? http2.createSecureServer({ ...options.tls, allowHTTP1: true }) : http2.createServer();
+  }
+  return options.tls !== undefined ? (await import('node:https')).createServer(options.tls) : (await import('node:http')).createServer();
+}
+
 /** @internal Creates a node:http (or node:https) server and binds it. */
 export async function bindHttpServer(options: { host?: string; port?: number; tls?: TlsOptions; maxConnections?: number }): Promise<Server> {
-  const server: Server = options.tls !== undefined
-    ? (await import('node:https')).createServer(options.tls)
-    : (await import('node:http')).createServer();
+  return (await bindAnyServer(options)) as Server;
+}
+
+async function bindAnyServer(options: { host?: string; port?: number; tls?: TlsOptions; http2?: boolean; maxConnections?: number }): Promise<AnyServer> {
+  const server = await createAnyServer(options);
   if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? (options.tls !== undefined ? 443 : 80);
@@ -389,13 +510,13 @@ export async function bindHttpServer(options: { host?: string; port?: number; tl
   return server;
 }
 
-/** Listens for Thrift-over-HTTP POSTs and hands each request to `onExchange` as a duplex. */
+/** Listens for Thrift-over-HTTP POSTs (HTTP/1.1, and HTTP/2 when asked) and hands each request to `onExchange`. */
 export async function listenHttp(options: HttpListenOptions, onExchange: (exchange: HttpExchange) => void): Promise<HttpListener> {
   const path = options.path ?? '/';
   if (!path.startsWith('/')) throw new TypeError(`listenHttp: path must start with '/', got ${JSON.stringify(path)}`);
-  const server = await bindHttpServer(options);
+  const server = await bindAnyServer(options);
   const listener = new NodeHttpListener(server, options, onExchange);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => listener.handle(req, res));
+  server.on('request', (req: HttpRequest, res: HttpResponse) => listener.handle(req, res));
   listener.address; // cache while bound
   return listener;
 }

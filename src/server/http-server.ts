@@ -1,11 +1,13 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { ConnectionClosedError } from '../errors.js';
+import { asError, Lifecycle, type Closable } from '../lifecycle.js';
+import type { Handler, MessageProcessor, ProcessResult } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenHttp, type HttpListenOptions } from '../node/index.js';
+import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { serveOn, serveWith, type ThriftServer } from './server.js';
+import { ThriftServer } from './server.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
@@ -28,6 +30,11 @@ export interface HttpServerOptions {
   origins?: readonly string[];
   /** Serve HTTPS with these node:tls options. */
   tls?: HttpListenOptions['tls'];
+  /**
+   * Answer HTTP/2 too: with `tls`, ALPN offers h2 and http/1.1 on the same port;
+   * without, the port speaks cleartext h2c (prior knowledge) only.
+   */
+  http2?: boolean;
   /** How long close() lets in-flight calls finish before answering them with 500; default 10_000 ms. */
   closeTimeout?: number;
   /** Errors no client can be told about (undecodable requests, oneway handler failures). */
@@ -58,13 +65,89 @@ export async function createHttpServer(
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
   const { processor, options } = processorFor('createHttpServer', first, second, third);
-  const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
+  const { host, port, path, maxMessageSize, maxConnections, origins, tls, http2 } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
-  // One request is one "connection" of one message: the same loop as a socket's answers it.
-  return serveOn(
-    (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),
-    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError }),
-    options.closeTimeout,
-  );
+  const calls = new HttpCalls(processor, options.onError);
+  const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes }, (exchange) => calls.serve(exchange));
+  const server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
+  server.track(calls);
+  return server;
 }
 
+/**
+ * The calls of an HTTP server: each POST body goes straight to the processor and
+ * its reply straight into the response, with no stream or channel per request
+ * (a POST carries exactly one message, so there is nothing to frame or pipeline).
+ * One Closable for the server: close() waits for the calls in flight, destroy()
+ * answers them with 500.
+ */
+class HttpCalls implements Closable {
+  private readonly life = new Lifecycle();
+  readonly closed = this.life.closed;
+  private readonly inflight = new Set<HttpExchange>();
+  private drained: (() => void) | undefined;
+
+  constructor(
+    private readonly processor: MessageProcessor,
+    private readonly onError: ((error: unknown) => void) | undefined,
+  ) {}
+
+  get state(): Closable['state'] {
+    return this.life.state;
+  }
+
+  serve(exchange: HttpExchange): void {
+    if (this.life.state !== 'open') {
+      exchange.destroy(new ConnectionClosedError('the server is closing'));
+      return;
+    }
+    let out: ProcessResult | Promise<ProcessResult>;
+    try {
+      out = this.processor.process(exchange.body);
+    } catch (e) {
+      // The message header does not read: 400, and onError hears of it.
+      this.fail(exchange, e);
+      return;
+    }
+    if (!(out instanceof Promise)) {
+      exchange.reply(out);
+      return;
+    }
+    this.inflight.add(exchange);
+    out.then(
+      (reply) => {
+        if (this.done(exchange)) exchange.reply(reply);
+      },
+      (e: unknown) => {
+        if (this.done(exchange)) this.fail(exchange, e);
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.life.close(() => (this.inflight.size === 0 ? undefined : new Promise<void>((resolve) => (this.drained = resolve))));
+  }
+
+  destroy(error?: Error): void {
+    if (!this.life.end(error)) return;
+    const calls = [...this.inflight];
+    this.inflight.clear();
+    for (const exchange of calls) exchange.destroy(error ?? new ConnectionClosedError('server closed before the call finished'));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Removes a call from the set; false when destroy() already answered it. */
+  private done(exchange: HttpExchange): boolean {
+    if (!this.inflight.delete(exchange)) return false;
+    if (this.inflight.size === 0 && this.drained !== undefined) this.drained();
+    return true;
+  }
+
+  private fail(exchange: HttpExchange, e: unknown): void {
+    this.onError?.(e);
+    exchange.destroy(asError(e));
+  }
+}
