@@ -17,6 +17,6 @@ const handler = {
 const server =
   a.kind === 'ws'
     ? await createWebSocketServer(mod.Bench, handler, { port: 0 })
-    : await createHttpServer(mod.Bench, handler, { port: 0, http2: a.kind === 'h2c' ? 'h2c' : undefined } as any);
+    : await createHttpServer(mod.Bench, handler, { port: 0, http2: a.kind === 'h2c' });
 serveControl();
 process.stdout.write(`LISTENING ${server.address.port}\n`);
