@@ -15,6 +15,6 @@ export interface NodeHttpConnectionOptions extends HttpConnectionOptions, NodeRe
  * a stream on one connection when `http2` is set; passing `fetch` uses that instead.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: NodeHttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const requester = options?.fetch === undefined ? nodeRequester({ http2: options?.http2, tls: options?.tls }) : undefined;
+  const requester = options?.fetch === undefined ? await nodeRequester({ http2: options?.http2, tls: options?.tls }) : undefined;
   return httpConnection('createHttpConnection', service, options, requester);
 }

@@ -5,9 +5,9 @@
  * fraction of the time, and on par with the `undici` package's Pool, so it needs
  * no dependency. It fails as every requester does (src/transport/http-requester.ts).
  */
-import * as http from 'node:http';
-import * as http2 from 'node:http2';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Http2 from 'node:http2';
+import type * as Https from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
 import { FrameTooLargeError, HttpStatusError } from '../errors.js';
 import { joinChunks, requestFailed, type HttpRequester, type HttpRequesterFactory, type HttpRequesterOptions } from '../transport/index.js';
@@ -20,9 +20,20 @@ export interface NodeRequesterOptions {
   tls?: ConnectionOptions;
 }
 
+/** The node: modules a requester uses, imported when the first one is made so src/node loads where they do not exist. */
+interface Modules {
+  http: typeof Http;
+  https: typeof Https;
+  http2: typeof Http2;
+}
+
+let modules: Promise<Modules> | undefined;
+
 /** A requester factory on node:http / node:http2; see the module comment. */
-export function nodeRequester(options: NodeRequesterOptions = {}): HttpRequesterFactory {
-  return (target) => (options.http2 ? new Http2Requester(target, options.tls) : new Http1Requester(target, options.tls));
+export async function nodeRequester(options: NodeRequesterOptions = {}): Promise<HttpRequesterFactory> {
+  modules ??= Promise.all([import('node:http'), import('node:https'), import('node:http2')]).then(([http, https, http2]) => ({ http, https, http2 }));
+  const m = await modules;
+  return (target) => (options.http2 ? new Http2Requester(m.http2, target, options.tls) : new Http1Requester(m, target, options.tls));
 }
 
 /** Counts requests in flight so close() can wait for them before dropping connections. */
@@ -37,7 +48,7 @@ abstract class CountingRequester implements HttpRequester {
     this.limit = options.maxMessageSize;
   }
 
-  abstract post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+  abstract post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
 
   close(): void {
     this.closing = true;
@@ -95,12 +106,12 @@ abstract class CountingRequester implements HttpRequester {
 }
 
 class Http1Requester extends CountingRequester {
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  private readonly agent: Http.Agent;
+  private readonly request: typeof Http.request;
   private readonly target: URL;
   private readonly headers: Record<string, string | number>;
 
-  constructor(options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
+  constructor({ http, https }: Modules, options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
     super(options);
     this.target = new URL(options.url);
     const secure = this.target.protocol === 'https:';
@@ -110,9 +121,10 @@ class Http1Requester extends CountingRequester {
     this.headers = { ...options.headers };
   }
 
-  post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
     if (signal.aborted) return Promise.reject(signal.reason);
     this.begin();
+    const headers = { ...this.headers, ...extra, 'Content-Length': body.byteLength };
     return new Promise<Uint8Array>((resolve, reject) => {
       let done = false;
       const settle = (error: unknown, reply?: Uint8Array): void => {
@@ -123,14 +135,14 @@ class Http1Requester extends CountingRequester {
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
-      let req: http.ClientRequest;
+      let req: Http.ClientRequest;
       const onAbort = (): void => {
         settle(signal.reason);
         req.destroy();
       };
       signal.addEventListener('abort', onAbort);
       const send = (retry: boolean): void => {
-        req = this.request(this.target, { method: 'POST', agent: this.agent, headers: { ...this.headers, 'Content-Length': body.byteLength } }, (res) => {
+        req = this.request(this.target, { method: 'POST', agent: this.agent, headers }, (res) => {
           res.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));
           res.once('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
           this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
@@ -156,28 +168,30 @@ class Http1Requester extends CountingRequester {
 }
 
 class Http2Requester extends CountingRequester {
+  private readonly http2: typeof Http2;
   private readonly origin: string;
   private readonly path: string;
   private readonly tls: ConnectionOptions | undefined;
-  private readonly headers: http2.OutgoingHttpHeaders;
-  private session: http2.ClientHttp2Session | undefined;
+  private readonly headers: Http2.OutgoingHttpHeaders;
+  private session: Http2.ClientHttp2Session | undefined;
 
-  constructor(options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
+  constructor(http2: typeof Http2, options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
     super(options);
+    this.http2 = http2;
     const target = new URL(options.url);
     this.origin = target.origin;
     this.path = target.pathname + target.search;
     this.tls = tls;
-    const headers: http2.OutgoingHttpHeaders = { ':method': 'POST', ':path': this.path };
+    const headers: Http2.OutgoingHttpHeaders = { ':method': 'POST', ':path': this.path };
     // HTTP/2 header names are lower case (RFC 9113 section 8.2.1).
     for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     this.headers = headers;
   }
 
   /** The session, dialled on first use and again after it failed or went away. */
-  private connect(): http2.ClientHttp2Session {
+  private connect(): Http2.ClientHttp2Session {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(this.origin, this.tls);
+    const session = this.http2.connect(this.origin, this.tls);
     // Its streams report the failure; without a listener the session's error would be thrown.
     session.on('error', () => {});
     const forget = (): void => {
@@ -189,9 +203,9 @@ class Http2Requester extends CountingRequester {
     return session;
   }
 
-  post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    let session: http2.ClientHttp2Session;
+    let session: Http2.ClientHttp2Session;
     try {
       session = this.connect();
     } catch (e) {
@@ -211,16 +225,19 @@ class Http2Requester extends CountingRequester {
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
-      let stream: http2.ClientHttp2Stream;
+      let stream: Http2.ClientHttp2Stream;
       try {
-        stream = session.request({ ...this.headers, 'content-length': body.byteLength });
+        const headers: Http2.OutgoingHttpHeaders = { ...this.headers, 'content-length': body.byteLength };
+        // HTTP/2 header names are lower case (RFC 9113 section 8.2.1).
+        if (extra !== undefined) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+        stream = session.request(headers);
       } catch (e) {
         settle(requestFailed(this.url, e));
         return;
       }
       const onAbort = (): void => {
         settle(signal.reason);
-        stream.close(http2.constants.NGHTTP2_CANCEL);
+        stream.close(this.http2.constants.NGHTTP2_CANCEL);
       };
       signal.addEventListener('abort', onAbort);
       stream.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));

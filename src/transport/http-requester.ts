@@ -27,8 +27,11 @@ export interface HttpRequesterOptions {
 
 /** Sends POSTs to one service URL; see the module comment for how it fails. */
 export interface HttpRequester {
-  /** POSTs `body`; resolves with the whole reply body (empty for a 204 or an empty 200). */
-  post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+  /**
+   * POSTs `body`, with `headers` added to the requester's for this request only;
+   * resolves with the whole reply body (empty for a 204 or an empty 200).
+   */
+  post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
   /** Releases kept-alive connections once the requests in flight are done; idempotent. */
   close(): void;
 }
@@ -96,10 +99,11 @@ class FetchRequester implements HttpRequester {
     this.init = { method: 'POST', headers: options.headers, credentials: options.credentials, cache: 'no-store', redirect: 'error' };
   }
 
-  async post(body: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+  async post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array> {
     let response: Response;
+    const init = headers === undefined ? this.init : { ...this.init, headers: { ...(this.init.headers as Record<string, string>), ...headers } };
     try {
-      response = await this.fetch(this.url, { ...this.init, body: body as BodyInit, signal });
+      response = await this.fetch(this.url, { ...init, body: body as BodyInit, signal });
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw requestFailed(this.url, e);

@@ -41,6 +41,8 @@ export interface HttpRequestOptions {
   timeout?: number;
   /** Aborts the request; it rejects with the signal's reason (an AbortError if none). */
   signal?: AbortSignal;
+  /** Request headers for this request only (trace context...), added to the transport's. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -121,7 +123,7 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
       },
     );
     return this.requester
-      .post(message, controller.signal)
+      .post(message, controller.signal, options.headers)
       .catch((e: unknown) => {
         throw stopped ?? e;
       })
