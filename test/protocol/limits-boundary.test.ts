@@ -34,7 +34,7 @@ function decode(protocol: Protocol, bytes: Uint8Array, desc: StructDesc, limits?
   return protocol.codecs.decoder(desc)(r);
 }
 
-function protocolError(fn: () => unknown, type: ProtocolErrorType, message?: RegExp): void {
+function protocolError(fn: () => unknown, type: number, message?: RegExp): void {
   try {
     fn();
   } catch (e) {
