@@ -20,9 +20,9 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
  */
 const groups = [
   { name: 'protocol-simple-json', match: /^src\/protocol\/simple-json/, tests: ['protocol/simple-json', 'fuzz/simple-json', 'server/json-route.test'] },
-  { name: 'protocol-json', match: /^src\/protocol\/json/, tests: ['protocol/limits-boundary', 'protocol/json'] },
+  { name: 'protocol-json', match: /^src\/protocol\/json/, tests: ['protocol/limits-boundary', 'protocol/json', 'fuzz/independent'] },
   { name: 'protocol-binary', match: /^src\/protocol\/(binary|byte-reader|utf8|uuid|skip|measure-by-skipping)/, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders'] },
-  { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders'] },
+  { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/compact-i64', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders', 'fuzz/independent'] },
   { name: 'protocol-codec', match: /^src\/protocol\//, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'protocol/json.test', 'protocol/simple-json.test', 'fuzz/decoders', 'idl/codegen-wire'] },
   { name: 'processor', match: /^src\/processor\//, tests: ['processor/', 'e2e/', 'production/interceptors', 'hardening/limits', 'fuzz/decoders'] },
   { name: 'transport-framed', match: /^src\/transport\/(framed|slab)/, tests: ['transport/framed', 'fuzz/framing', 'hardening/limits'] },
