@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { FrameTooLargeError, TransportError } from '../../src/errors.js';
 import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder } from '../../src/transport/index.js';
 
-const test = suite('framed: maxFrameSize at its boundary');
+const test = suite('framed: maxFrameSize and reassembly at their boundaries');
 
 function header(length: number): Uint8Array {
   const h = new Uint8Array(4);
@@ -89,6 +89,34 @@ test('flush names what was missing: the frame length and the bytes received', ()
   assert.throws(() => h.flush(), (e: unknown) => e instanceof TransportError && (e as Error).message === 'connection closed mid-frame: 3 bytes of a frame header received');
   // flush() resets: a second flush finds nothing.
   h.flush();
+});
+
+test('a partial header counts as a partial frame; so does a header whose body has not started', () => {
+  const d = new FrameDecoder();
+  feed(d, [new Uint8Array([0, 0])]);
+  assert.ok(d.hasPartial(), 'two header bytes');
+  const h = new FrameDecoder();
+  feed(h, [header(10)]);
+  assert.ok(h.hasPartial(), 'a whole header, no body');
+  assert.throws(() => h.flush(), (e: unknown) => e instanceof TransportError && (e as Error).message === 'connection closed mid-frame: 0 bytes of a 10-byte frame received');
+});
+
+test('a header split across chunks with its body whole in the last one leaves as a view of that chunk', () => {
+  const last = new Uint8Array([0, 5, 1, 2, 3, 4, 5]);
+  const { frames } = feed(new FrameDecoder(), [new Uint8Array([0, 0]), last]);
+  assert.equal(frames.map((f) => [...f]), [[1, 2, 3, 4, 5]]);
+  assert.ok(frames[0].buffer === last.buffer, 'a view, not a copy');
+});
+
+test('a frame crossing chunks takes only its own bytes from a chunk that also holds the next frame', () => {
+  const body = Uint8Array.from({ length: 100 }, (_, i) => i);
+  const next = Uint8Array.from({ length: 40 }, (_, i) => 200 + i);
+  // 40 body bytes in the first chunk; the other 60 (over the 32-byte copy step), then a whole frame, in the second.
+  const first = new Uint8Array([...header(100), ...body.subarray(0, 40)]);
+  const second = new Uint8Array([...body.subarray(40), ...header(40), ...next]);
+  const { frames, error } = feed(new FrameDecoder(), [first, second]);
+  assert.is(error, undefined);
+  assert.equal(frames.map((f) => [...f]), [[...body], [...next]]);
 });
 
 test.run();
