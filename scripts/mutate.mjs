@@ -6,7 +6,9 @@
  * Incremental mode keeps one results file per group under reports/mutation/: a later run
  * re-tests only mutants whose code changed. Not part of `npm test`: it takes minutes per group.
  * Env: MUTATE_CONCURRENCY (default 1, the machine is shared), MUTATE_CHECK=0 to skip the
- * TypeScript checker, FUZZ_RUNS for the fuzz properties (default 25 here).
+ * TypeScript checker, MUTATE_FORCE=1 to re-test every mutant (the command runner cannot tell
+ * Stryker which tests changed, so after adding tests force a run to re-check old survivors),
+ * FUZZ_RUNS for the fuzz properties (default 25 here).
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -80,6 +82,7 @@ for (const [group, mutate] of byGroup) {
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
     incremental: true,
+    force: process.env.MUTATE_FORCE === '1',
     incrementalFile: join('reports', 'mutation', `${group.name}.incremental.json`),
     reporters: ['clear-text', 'progress-append-only', 'json'],
     jsonReporter: { fileName: join('reports', 'mutation', `${group.name}.json`) },
