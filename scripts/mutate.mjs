@@ -8,7 +8,9 @@
  * Env: MUTATE_CONCURRENCY (default 1, the machine is shared), MUTATE_CHECK=0 to skip the
  * TypeScript checker, MUTATE_FORCE=1 to re-test every mutant (the command runner cannot tell
  * Stryker which tests changed, so after adding tests force a run to re-check old survivors),
- * FUZZ_RUNS for the fuzz properties (default 25 here).
+ * MUTATE_TMP for the sandbox folder (default .stryker-tmp; give a second concurrent run its own),
+ * MUTATE_TIMEOUT_MS added to twice the dry run's time before a mutant counts as a timeout
+ * (default 10000), FUZZ_RUNS for the fuzz properties (default 25 here).
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -88,8 +90,9 @@ for (const [group, mutate] of byGroup) {
     jsonReporter: { fileName: join('reports', 'mutation', `${group.name}.json`) },
     clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
     ignorePatterns: ['bench', 'docs', 'examples', 'reports', 'dist', '.tmp'],
-    tempDirName: '.stryker-tmp',
-    timeoutMS: 10_000,
+    // Two runs at once need two temp dirs: each cleans its own up at the end.
+    tempDirName: process.env.MUTATE_TMP ?? '.stryker-tmp',
+    timeoutMS: Number(process.env.MUTATE_TIMEOUT_MS ?? 10_000),
     timeoutFactor: 2,
     thresholds: { high: 90, low: 80, break: null },
     logLevel: 'info',
