@@ -91,7 +91,7 @@ for (const [group, mutate] of byGroup) {
     reporters: ['clear-text', 'progress-append-only', 'json'],
     jsonReporter: { fileName: join('reports', 'mutation', `${group.name}.json`) },
     clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
-    ignorePatterns: ['bench', 'docs', 'examples', 'reports', 'dist', '.tmp'],
+    ignorePatterns: ['bench', 'docs', 'examples', 'reports', 'dist', '.tmp', '.stryker-tmp*'],
     // Two runs at once need two temp dirs: each cleans its own up at the end.
     tempDirName: process.env.MUTATE_TMP ?? '.stryker-tmp',
     timeoutMS: Number(process.env.MUTATE_TIMEOUT_MS ?? 10_000),
