@@ -38,7 +38,7 @@ const TAG: Record<number, string> = {
   [TType.STRING]: 'str', [TType.STRUCT]: 'rec', [TType.MAP]: 'map', [TType.LIST]: 'lst', [TType.SET]: 'set', [TType.UUID]: 'uid',
 };
 
-/** What JSON.parse must give for `value` of `type` in TJSONProtocol (apache/thrift doc/specs/thrift-json-protocol.md? no: lib/*\/TJSONProtocol). */
+/** What JSON.parse must give for `value` of `type` in TJSONProtocol (as Apache's TJSONProtocol writes it in every language). */
 function jsonForm(type: WireType, value: any): unknown {
   switch (type.t) {
     case TType.BOOL: return value ? 1 : 0;
