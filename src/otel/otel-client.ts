@@ -5,7 +5,7 @@
  */
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import type { Interceptor } from '../call/index.js';
-import { callAttributes, errorType, instrumentsFor, recordFailure, spanName, type OtelOptions } from './otel-options.js';
+import { callDescriber, errorType, instrumentsFor, recordFailure, type OtelOptions } from './otel-options.js';
 
 /**
  * Traces every call of a client: `interceptors: [otelClient()]`. The span is the
@@ -16,11 +16,12 @@ import { callAttributes, errorType, instrumentsFor, recordFailure, spanName, typ
  */
 export function otelClient(options: OtelOptions = {}): Interceptor {
   const { tracer, duration } = instrumentsFor('client', options);
+  const describe = callDescriber(options);
   return (next) => (call) => {
-    const attributes = callAttributes(call, options);
+    const { name, attributes } = describe(call);
     const start = performance.now();
     const parent = context.active();
-    const span = tracer.startSpan(spanName(call), { kind: SpanKind.CLIENT, attributes }, parent);
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     // A copy: the caller's options object may be shared by many calls.
     const headers: Record<string, string> = { ...call.options?.headers };
     propagation.inject(trace.setSpan(parent, span), headers);

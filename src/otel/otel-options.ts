@@ -40,13 +40,37 @@ export function instrumentsFor(side: 'client' | 'server', options: OtelOptions):
   return { tracer, duration };
 }
 
-/** The span name the conventions ask for: `service/method`. */
-export function spanName(call: InterceptedCall): string {
-  return `${call.service}/${call.method}`;
+/** A call's span name and attributes. */
+export interface CallDescription {
+  /** `service/method`, the span name the conventions ask for. */
+  readonly name: string;
+  /** The conventions' attributes, with the user's hook's added; shared between calls, never mutated. */
+  readonly attributes: Attributes;
 }
 
-/** The conventions' attributes of a call, with the user's hook's added. */
-export function callAttributes(call: InterceptedCall, options: OtelOptions): Attributes {
+const NO_PEER = {};
+
+/**
+ * Describes calls, caching per connection (its peer) and method when there is no
+ * attributes hook: a traced call then builds no attribute object of its own.
+ */
+export function callDescriber(options: OtelOptions): (call: InterceptedCall) => CallDescription {
+  const hook = options.attributes;
+  if (hook !== undefined) return (call) => ({ name: `${call.service}/${call.method}`, attributes: { ...conventionAttributes(call), ...hook(call) } });
+  const cache = new WeakMap<object, Map<string, CallDescription>>();
+  return (call) => {
+    const peer = call.peer ?? NO_PEER;
+    let byMethod = cache.get(peer);
+    if (byMethod === undefined) cache.set(peer, (byMethod = new Map()));
+    const key = `${call.service}/${call.method}`;
+    let described = byMethod.get(key);
+    if (described === undefined) byMethod.set(key, (described = { name: key, attributes: conventionAttributes(call) }));
+    return described;
+  };
+}
+
+/** The RPC conventions' attributes of a call. */
+function conventionAttributes(call: InterceptedCall): Attributes {
   const attributes: Attributes = { 'rpc.system': RPC_SYSTEM, 'rpc.service': call.service, 'rpc.method': call.method };
   const peer = call.peer;
   if (peer !== undefined) {
@@ -54,7 +78,6 @@ export function callAttributes(call: InterceptedCall, options: OtelOptions): Att
     if (peer.port !== undefined) attributes['server.port'] = peer.port;
     attributes['network.transport'] = peer.transport;
   }
-  if (options.attributes !== undefined) Object.assign(attributes, options.attributes(call));
   return attributes;
 }
 

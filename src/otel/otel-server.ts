@@ -5,7 +5,7 @@
  */
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import type { Interceptor } from '../call/index.js';
-import { callAttributes, errorType, instrumentsFor, recordFailure, spanName, type OtelOptions } from './otel-options.js';
+import { callDescriber, errorType, instrumentsFor, recordFailure, type OtelOptions } from './otel-options.js';
 
 /**
  * Traces every call a server answers: `interceptors: [otelServer()]`. A request
@@ -16,12 +16,13 @@ import { callAttributes, errorType, instrumentsFor, recordFailure, spanName, typ
  */
 export function otelServer(options: OtelOptions = {}): Interceptor {
   const { tracer, duration } = instrumentsFor('server', options);
+  const describe = callDescriber(options);
   return (next) => (call) => {
-    const attributes = callAttributes(call, options);
+    const { name, attributes } = describe(call);
     const start = performance.now();
     const headers = call.context?.headers;
     const parent = headers === undefined ? context.active() : propagation.extract(context.active(), headers);
-    const span = tracer.startSpan(spanName(call), { kind: SpanKind.SERVER, attributes }, parent);
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
     let out: Promise<unknown>;
     try {
       out = context.with(trace.setSpan(parent, span), next, undefined, call);
