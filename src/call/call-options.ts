@@ -8,7 +8,7 @@ export interface CallOptions {
   signal?: AbortSignal;
   /**
    * Headers sent with this call (added to the client's own): THeader info headers,
-   * or HTTP request headers over HTTP. Plain buffered/framed transports have no place for them.
+   * or HTTP request headers over HTTP. Plain buffered/framed and WebSocket have no place for them.
    */
   headers?: Readonly<Record<string, string>>;
   /** Called with the reply's THeader info headers before the call settles. */
