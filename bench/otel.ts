@@ -3,7 +3,9 @@
  * callers, client and server in this process, with no interceptor, with otelClient
  * and otelServer and the sampler off (AlwaysOff: spans are not recorded, trace
  * context still travels), and with tracing on (every span recorded into a no-op
- * exporter). Both ends' interceptors are counted, as one traced RPC pays for both.
+ * exporter); a pass-through interceptor on each side shows what the hook alone costs.
+ * Both ends' interceptors are counted, as one traced RPC pays for both. The async
+ * context manager is enabled for every variant, as it would be in a traced program.
  */
 import { context, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -16,14 +18,17 @@ import { FIXTURE, median, rotate, type RunConfig } from './common.js';
 import { drive } from './rpc.js';
 import type { Row } from './report.js';
 
-type Variant = 'none' | 'sampler off' | 'tracing on';
+type Variant = 'none' | 'pass-through' | 'sampler off' | 'tracing on';
+
+/** An interceptor that does nothing: what the interceptor hook itself costs, apart from tracing. */
+const pass: Interceptor = (next) => (call) => next(call);
 
 /** Takes every span and drops it: the cost measured is recording, not exporting. */
 const dropAll: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
 
-/** Runs the tracing-cost case; `only` filters by id (`otel-none`, `otel-sampler-off`, `otel-tracing-on`). */
+/** Runs the tracing-cost case; `only` filters by id (`otel-none`, `otel-pass-through`, `otel-sampler-off`, `otel-tracing-on`). */
 export async function runOtel(cfg: RunConfig, only?: (id: string) => boolean, log = console.log): Promise<Row[]> {
-  const variants = (['none', 'sampler off', 'tracing on'] as const).filter((v) => !only || only(`otel-${v.replace(' ', '-')}`));
+  const variants = (['none', 'pass-through', 'sampler off', 'tracing on'] as const).filter((v) => !only || only(`otel-${v.replace(' ', '-')}`));
   if (variants.length === 0) return [];
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -35,7 +40,8 @@ export async function runOtel(cfg: RunConfig, only?: (id: string) => boolean, lo
   };
   const pairs = new Map<Variant, { call: () => Promise<unknown>; close: () => Promise<void> }>();
   for (const v of variants) {
-    const side = (make: typeof otelClient): Interceptor[] | undefined => (v === 'none' ? undefined : [make({ tracerProvider: providers[v] })]);
+    const side = (make: typeof otelClient): Interceptor[] | undefined =>
+      v === 'none' ? undefined : v === 'pass-through' ? [pass] : [make({ tracerProvider: providers[v] })];
     const server = await createServer(mod.Bench, handler, { port: 0, interceptors: side(otelServer) });
     const conn: any = await createConnection(mod.Bench, { port: server.address.port, transport: 'header', interceptors: side(otelClient) });
     pairs.set(v, { call: () => conn.ping(), close: async () => (await conn.close(), await server.close()) });
@@ -57,7 +63,7 @@ export async function runOtel(cfg: RunConfig, only?: (id: string) => boolean, lo
     const m = median(rates.get(v)!);
     return {
       family: 'otel',
-      name: `ping, THeader, 1 connection, 64 callers: ${v === 'none' ? 'no interceptor' : `otelClient + otelServer, ${v}`}`,
+      name: `ping, THeader, 1 connection, 64 callers: ${v === 'none' ? 'no interceptor' : v === 'pass-through' ? 'a pass-through interceptor each side' : `otelClient + otelServer, ${v}`}`,
       unit: 'calls/s',
       median: { ours: m },
       rounds: { ours: rates.get(v)! },
