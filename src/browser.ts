@@ -33,6 +33,7 @@ export {
   type CallNext,
   type CallOptions,
   type CallRecord,
+  type CallPeer,
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,

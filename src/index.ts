@@ -30,6 +30,7 @@ export {
   type CallNext,
   type CallOptions,
   type CallRecord,
+  type CallPeer,
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,

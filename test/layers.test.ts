@@ -21,6 +21,7 @@ const allowed: Record<string, string[]> = {
   node: ['transport', 'idl'],
   server: ['processor', 'protocol', 'transport', 'call', 'discovery', 'node'],
   client: ['protocol', 'transport', 'call', 'discovery', 'node'],
+  otel: ['call'],
 };
 
 function importsOf(file: string): string[] {
@@ -57,7 +58,7 @@ test('only src/index.ts imports the client and server layers', () => {
 });
 
 /** Folders that run anywhere (browsers, workers, Deno, Node): no Node built-in, no Node-only folder. */
-const universal = ['call', 'transport', 'protocol', 'processor', 'idl'];
+const universal = ['call', 'transport', 'protocol', 'processor', 'idl', 'otel'];
 /** Folders that only Node runs; reached only from src/index.ts. */
 const nodeOnly = ['node', 'discovery'];
 
@@ -96,6 +97,22 @@ for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
     assert.equal(reached, []);
   });
 }
+
+for (const entry of ['index.ts', 'browser.ts']) {
+  test(`the module graph of src/${entry} never reaches src/otel/ or @opentelemetry (an optional peer dependency)`, () => {
+    const { files, bare } = graphOf(entry);
+    assert.ok(files.size > 10, 'the walk found the entry\'s modules');
+    assert.equal([...files.keys()].map((f) => relative(src, f)).filter((f) => f.startsWith('otel/')), []);
+    assert.equal(bare.filter((b) => b.startsWith('@opentelemetry/')), []);
+  });
+}
+
+test('the module graph of src/otel/index.ts names @opentelemetry/api and nothing else outside src, no Node-only folder', () => {
+  const { files, bare } = graphOf('otel/index.ts');
+  assert.equal([...new Set(bare.map((b) => b.split(' ')[0]))], ['@opentelemetry/api']);
+  const reached = [...files.keys()].map((f) => relative(src, f)).filter((f) => nodeOnly.includes(f.split('/')[0]) || f === 'index.ts' || f === 'cli.ts');
+  assert.equal(reached, []);
+});
 
 test('the walk sees Node-only code: the main entry reaches node: modules and src/node/', () => {
   const { files, bare } = graphOf('index.ts');

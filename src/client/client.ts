@@ -23,7 +23,7 @@ import {
 import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
-import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
+import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 
 /** Options for a {@link ThriftClient}. */
@@ -52,6 +52,14 @@ export interface ClientOptions {
   sendOneway?: (message: Uint8Array, options: CallOptions | undefined) => Promise<void>;
   /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
   header?: ClientHeaderOptions;
+  /** Where the connection goes, shown to interceptors as `call.peer` (tracing); the factories set it. */
+  peer?: CallPeer;
+  /**
+   * Sends an encoded two-way call whose options carry `headers`, on a transport with
+   * its own place for them (HTTP request headers); the reply comes back on the duplex.
+   * Without it, per-call headers reach the wire only through THeader.
+   */
+  sendWithHeaders?: (message: Uint8Array, headers: Readonly<Record<string, string>>) => void;
 }
 
 /** Lifecycle of a client connection. */
@@ -116,6 +124,8 @@ export class ThriftClient implements Closable {
   private readonly timeout: number;
   private readonly onClose: ((error?: Error) => void) | undefined;
   private readonly sendOneway: ClientOptions['sendOneway'];
+  private readonly sendWithHeaders: ClientOptions['sendWithHeaders'];
+  private readonly peer: CallPeer | undefined;
   private seqid = 0;
   /** Sequence ids have wrapped around: an unknown one may be a late reply after all. */
   private wrapped = false;
@@ -150,6 +160,8 @@ export class ThriftClient implements Closable {
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
     this.sendOneway = options.sendOneway;
+    this.sendWithHeaders = options.sendWithHeaders;
+    this.peer = options.peer;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
@@ -243,7 +255,9 @@ export class ThriftClient implements Closable {
       else if (timeout > 0 && this.timer === undefined) this.arm(p.deadline);
       this.pending.set(seqid, p);
       try {
-        this.channel.send(bytes);
+        const headers = options?.headers;
+        if (headers !== undefined && this.sendWithHeaders !== undefined && this.header === undefined) this.sendWithHeaders(bytes, headers);
+        else this.channel.send(bytes);
       } catch (e) {
         this.settled(seqid, p);
         reject(new ConnectionClosedError('connection can no longer be written', { cause: e }));
@@ -265,6 +279,7 @@ export class ThriftClient implements Closable {
       seqid: ++this.seqid,
       oneway: this.table.get(name)?.fn.oneway ?? false,
       options,
+      peer: this.peer,
     };
     try {
       return this.chain!(call);

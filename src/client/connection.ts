@@ -67,6 +67,7 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
     maxDepth: options.maxDepth,
     service: options.service,
     interceptors: options.interceptors,
+    peer: options.path !== undefined ? { address: options.path, transport: 'unix' } : { address: options.host ?? '127.0.0.1', port: options.port ?? 6000, transport: 'tcp' },
     onClose: (error) => (error ? socket.destroy(error) : socket.close()),
   });
 }

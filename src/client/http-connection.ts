@@ -37,7 +37,10 @@ export async function createHttpConnection<S extends ServiceDesc>(service: S, op
     maxMessageSize: options.maxMessageSize,
   });
   // The server's answer to the POST says a oneway call was delivered: settle on it.
-  return createMessageClient(service, transport, protocol, options, (bytes, call) =>
-    transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal }).then(() => undefined),
-  );
+  return createMessageClient(service, transport, protocol, options, {
+    sendOneway: (bytes, call) =>
+      transport.request(bytes, { timeout: call?.timeout ?? options.timeout, signal: call?.signal, headers: call?.headers }).then(() => undefined),
+    // A call's own headers (CallOptions.headers: trace context...) go out as HTTP request headers.
+    sendWithHeaders: (bytes, headers) => transport.post(bytes, headers),
+  });
 }

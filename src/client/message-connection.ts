@@ -3,6 +3,7 @@ import { assertService, resolveProtocol, type Protocol, type ProtocolName, type 
 import type { ClientOf } from '../protocol/schema.js';
 import type { DuplexStream } from '../transport/index.js';
 import { createClient, type ClientOptions, type ServiceClient } from './client.js';
+import type { CallPeer, Interceptor } from '../call/index.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
@@ -18,6 +19,8 @@ export interface UrlConnectionOptions {
   maxDepth?: number;
   /** The service's name on a multiplexed server (calls go out as `service:method`). */
   service?: string;
+  /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly Interceptor[];
 }
 
 /**
@@ -46,7 +49,7 @@ export function createMessageClient<S extends ServiceDesc>(
   duplex: MessageDuplex,
   protocol: Protocol,
   options: UrlConnectionOptions,
-  sendOneway?: ClientOptions['sendOneway'],
+  send?: Pick<ClientOptions, 'sendOneway' | 'sendWithHeaders'>,
 ): ServiceClient<ClientOf<S>> {
   return createClient(service, duplex, {
     protocol,
@@ -55,7 +58,26 @@ export function createMessageClient<S extends ServiceDesc>(
     timeout: options.timeout,
     maxDepth: options.maxDepth,
     service: options.service,
+    interceptors: options.interceptors,
+    peer: peerOf(options.url),
     onClose: (error) => void (error ? duplex.destroy(error) : duplex.close()),
-    sendOneway,
+    sendOneway: send?.sendOneway,
+    sendWithHeaders: send?.sendWithHeaders,
   });
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
+
+/** The host and port a service URL reaches (the scheme's default port when it names none). */
+function peerOf(url: string | URL): CallPeer | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return undefined;
+  }
+  // URL keeps the brackets of an IPv6 literal; the address is what is inside them.
+  const address = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  const port = parsed.port === '' ? DEFAULT_PORTS[parsed.protocol] : Number(parsed.port);
+  return { address, port, transport: 'tcp' };
 }

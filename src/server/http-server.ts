@@ -1,11 +1,12 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
-import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import type { Interceptor, ServerCallContext } from '../call/index.js';
+import type { Handler, MessageProcessor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listenHttp, type HttpListenOptions } from '../node/index.js';
+import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
-import { serveOn, serveWith, type ThriftServer } from './server.js';
+import { serveOn, type ThriftServer } from './server.js';
+import { ServedConnection } from './serve-connection.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
@@ -60,11 +61,29 @@ export async function createHttpServer(
   const { processor, options } = processorFor('createHttpServer', first, second, third);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
+  const serveOptions = { transport: 'message' as const, maxMessageSize, onError: options.onError };
   // One request is one "connection" of one message: the same loop as a socket's answers it.
-  return serveOn(
+  return serveOn<HttpExchange>(
     (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),
-    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError }),
+    (conn, destroy) => new ServedConnection(conn, withRequestHeaders(processor, conn as HttpExchange), { ...serveOptions, destroy }),
     options.closeTimeout,
   );
+}
+
+/**
+ * The processor with the POST's request headers as the call context (interceptors
+ * read trace context there; handlers through callContext()). Reply headers set in
+ * the context are not sent: HTTP replies carry none of the call's.
+ */
+function withRequestHeaders(processor: MessageProcessor, exchange: HttpExchange): MessageProcessor {
+  const raw = exchange.request.headers;
+  const headers: Record<string, string> = {};
+  // Node lower-cases names; a repeated header arrives as an array, joined as HTTP lists are.
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ');
+  }
+  const context: ServerCallContext = { headers, responseHeaders: {} };
+  return { protocol: processor.protocol, process: (message) => processor.process(message, context) };
 }
 

@@ -38,6 +38,8 @@ export interface HttpRequestOptions {
   timeout?: number;
   /** Aborts the request; it rejects with the signal's reason (an AbortError if none). */
   signal?: AbortSignal;
+  /** Request headers for this request only (trace context...), added to the transport's. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,6 +58,11 @@ export interface HttpTransport extends DuplexStream {
    * accepted a message no reply will be read for. Failures reject this request only.
    */
   request(message: Uint8Array, options?: HttpRequestOptions): Promise<Uint8Array>;
+  /**
+   * POSTs one message for the duplex, as writing it does, with extra request headers
+   * for this request only (the hook per-call headers such as trace context take); its reply is read from the duplex.
+   */
+  post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void;
   /** Ends the duplex: requests whose replies nobody waits for any more are cancelled; {@link request}s go on. Idempotent. */
   close(): void;
   /** Cancels every request, {@link request}s too, and errors both streams with `error`; idempotent. */
@@ -127,7 +134,7 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
         controller.abort(reason);
       },
     );
-    return this.exchange(message, controller.signal)
+    return this.exchange(message, controller.signal, options.headers)
       .catch((e: unknown) => {
         throw stopped ?? e;
       })
@@ -156,11 +163,11 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
     this.direct.clear();
   }
 
-  private post(message: Uint8Array): void {
+  post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void {
     if (this.failure !== undefined) throw new ConnectionClosedError('the HTTP transport failed', { cause: this.failure });
     const controller = new AbortController();
     this.posted.add(controller);
-    this.exchange(message, controller.signal).then(
+    this.exchange(message, controller.signal, headers).then(
       (reply) => {
         this.posted.delete(controller);
         if (reply.byteLength > 0 && this.readOpen) this.readController.enqueue(reply);
@@ -174,10 +181,11 @@ class FetchTransport extends DuplexEnds implements HttpTransport {
   }
 
   /** One POST: resolves with the whole reply body, rejects with a typed error. */
-  private async exchange(message: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+  private async exchange(message: Uint8Array, signal: AbortSignal, headers: Readonly<Record<string, string>> | undefined): Promise<Uint8Array> {
     let response: Response;
+    const init = headers === undefined ? this.init : { ...this.init, headers: { ...(this.init.headers as Record<string, string>), ...headers } };
     try {
-      response = await this.fetch(this.url, { ...this.init, body: message as BodyInit, signal });
+      response = await this.fetch(this.url, { ...init, body: message as BodyInit, signal });
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw new TransportError(`HTTP request to ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e });
