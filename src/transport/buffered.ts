@@ -6,6 +6,7 @@ import { FrameTooLargeError, TransportError } from '../errors.js';
 import type { FrameSink } from './framed.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
+import type { MessageFraming } from './channel.js';
 
 /** Limits a {@link MeasureFn} applies while it walks a message. */
 export interface MeasureLimits {
@@ -157,6 +158,15 @@ export class MessageSplitter {
     return size;
   }
 }
+
+/** TBufferedTransport for clients and servers (`transport: bufferedTransport`): messages back to back, ends found by the protocol. */
+export const bufferedTransport: MessageFraming = {
+  name: 'buffered',
+  createSplitter(options) {
+    if (typeof options.measure !== 'function') throw new TypeError("transport 'buffered' needs the protocol's measure function");
+    return new MessageSplitter({ measure: options.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth });
+  },
+};
 
 /** A stream that turns unframed bytes into one chunk per whole message. */
 export function createMessageSplitter(options: BufferedOptions): TransformStream<Uint8Array, Uint8Array> {

@@ -6,8 +6,8 @@
  * in the same turn leave as one chunk.
  */
 import { TimeoutError, TransportError } from '../errors.js';
-import { MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE, type MeasureFn } from './buffered.js';
-import { FrameDecoder, FRAME_HEADER_SIZE, type FrameSink } from './framed.js';
+import type { MeasureFn } from './buffered.js';
+import type { FrameSink } from './framed.js';
 import type { DuplexStream } from './types.js';
 
 /**
@@ -18,10 +18,44 @@ import type { DuplexStream } from './types.js';
  */
 export type Framing = 'buffered' | 'framed' | 'message';
 
+/** Finds whole messages in the chunks of a byte stream, as FrameDecoder and MessageSplitter do. */
+export interface Splitter {
+  /** Hands every message completed by `chunk` to `sink`, in order. */
+  transform(chunk: Uint8Array, sink: FrameSink): void;
+  /** At the end of input: throws when a message was left incomplete. */
+  flush(): void;
+  /** Whether bytes of an incomplete message are held. */
+  hasPartial(): boolean;
+}
+
+/** What a {@link MessageFraming} makes its splitter with. */
+export interface SplitterOptions {
+  /** Largest message accepted, in bytes. */
+  maxMessageSize: number;
+  /** The protocol's message measure ('buffered' needs it). */
+  measure: MeasureFn | undefined;
+  /** Deepest nesting a message walk accepts. */
+  maxDepth: number;
+}
+
+/**
+ * A framing as an object (framedTransport, bufferedTransport, messageTransport): the
+ * channel gets its splitter from it, so only the framings a program passes are in its bundle.
+ */
+export interface MessageFraming {
+  /** Its name: 'framed' messages get their 4-byte length prefix from the channel. */
+  readonly name: Framing;
+  /** The splitter for what is read; undefined when every chunk is one message. */
+  createSplitter(options: SplitterOptions): Splitter | undefined;
+}
+
+/** Each chunk is one message (WebSocket messages, HTTP bodies): no splitting, no prefix. */
+export const messageTransport: MessageFraming = { name: 'message', createSplitter: () => undefined };
+
 /** Options for {@link MessageChannel}. */
 export interface ChannelOptions {
-  /** See {@link Framing}. */
-  framing: Framing;
+  /** How messages sit on the stream: framedTransport, bufferedTransport or messageTransport. */
+  framing: MessageFraming;
   /** The protocol's message measure; needed for 'buffered'. */
   measure?: MeasureFn;
   /** Largest message accepted, in bytes; default 16_384_000. */
@@ -45,6 +79,10 @@ const SLAB = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 // Messages at least this large skip the batch copy and are written as they are.
 const LARGE = 16 * 1024;
+// TFramedTransport's i32 length before each message (doc/specs/thrift-rpc.md).
+const FRAME_PREFIX = 4;
+// Apache's default cap on one message (doc/specs/thrift-tconfiguration.md, MaxMessageSize).
+const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
 
 /** Sends and receives whole messages over a byte duplex. */
 export class MessageChannel {
@@ -52,7 +90,7 @@ export class MessageChannel {
   readonly framing: Framing;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly splitter: { transform(chunk: Uint8Array, sink: FrameSink): void; flush(): void; hasPartial(): boolean } | undefined;
+  private readonly splitter: Splitter | undefined;
   private readonly messageTimeout: number;
   private partialTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the message timer fired: what read() rejects with. */
@@ -72,17 +110,18 @@ export class MessageChannel {
 
   constructor(conn: DuplexStream, options: ChannelOptions) {
     const framing = options.framing;
-    this.framing = framing;
+    if (framing === null || typeof framing !== 'object' || typeof framing.createSplitter !== 'function') {
+      throw new TypeError(`MessageChannel: framing must be framedTransport, bufferedTransport or messageTransport, got ${String(framing)}`);
+    }
+    this.framing = framing.name;
     this.onError = options.onError;
-    const maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    if (framing === 'framed') this.splitter = new FrameDecoder({ maxFrameSize: maxMessageSize });
-    else if (framing === 'buffered') {
-      if (typeof options.measure !== 'function') throw new TypeError("framing 'buffered' needs the protocol's measure function");
+    this.splitter = framing.createSplitter({
+      maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+      measure: options.measure,
       // The walk allows at least the default depth, so a request nested past a lower
       // reader limit still arrives whole and gets its PROTOCOL_ERROR reply.
-      this.splitter = new MessageSplitter({ measure: options.measure, maxMessageSize, maxDepth: Math.max(options.maxDepth ?? 64, 64) });
-    } else if (framing === 'message') this.splitter = undefined;
-    else throw new TypeError(`unknown framing ${JSON.stringify(framing)}: use 'buffered', 'framed' or 'message'`);
+      maxDepth: Math.max(options.maxDepth ?? 64, 64),
+    });
     this.messageTimeout = options.messageTimeout ?? 0;
     this.writer = conn.writable.getWriter();
     this.reader = conn.readable.getReader();
@@ -160,7 +199,7 @@ export class MessageChannel {
       this.writer.write(message).catch(this.onWriteError);
       return;
     }
-    const need = n + (framed ? FRAME_HEADER_SIZE : 0);
+    const need = n + (framed ? FRAME_PREFIX : 0);
     if (this.pos + need > this.slab.length) this.newSlab(need);
     const slab = this.slab;
     let p = this.pos;

@@ -7,6 +7,7 @@ import { FrameTooLargeError, TransportError } from '../errors.js';
 import { allocate } from './slab.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
+import type { MessageFraming } from './channel.js';
 
 /** Options of the framed transport. */
 export interface FramedOptions {
@@ -215,6 +216,12 @@ class FrameEncoder implements Transformer<Uint8Array, Uint8Array> {
     controller.enqueue(frame);
   }
 }
+
+/** TFramedTransport for clients and servers (`transport: framedTransport`): a 4-byte length before each message. */
+export const framedTransport: MessageFraming = {
+  name: 'framed',
+  createSplitter: (options) => new FrameDecoder({ maxFrameSize: options.maxMessageSize }),
+};
 
 /** A stream that turns framed bytes into one chunk per frame payload (without the prefix). */
 export function createFrameDecoder(options?: FramedOptions): TransformStream<Uint8Array, Uint8Array> {
