@@ -47,6 +47,7 @@ export {
   jsonProtocol,
   simpleJsonProtocol,
   toSimpleJson,
+  withoutEval,
   type ClientOf,
   type HandlerOf,
   type Protocol,

@@ -44,6 +44,7 @@ export {
   jsonProtocol,
   simpleJsonProtocol,
   toSimpleJson,
+  withoutEval,
   type ClientOf,
   type HandlerOf,
   type Protocol,
