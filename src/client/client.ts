@@ -148,8 +148,7 @@ export class ThriftClient implements Closable {
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
     this.header = options.header;
-    this.channel = new MessageChannel(conn, {
-      framing: options.framing,
+    this.channel = options.framing.open(conn, {
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,

@@ -62,8 +62,7 @@ export class ServedConnection implements Closable {
     this.processor = processor;
     this.options = options;
     this.maxInflight = options.maxInflight ?? 256;
-    this.channel = new MessageChannel(conn, {
-      framing: framingOf(options.transport),
+    this.channel = framingOf(options.transport).open(conn, {
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,

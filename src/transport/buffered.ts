@@ -7,6 +7,7 @@ import type { FrameSink } from './framed.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 import type { MessageFraming } from './channel.js';
+import { StreamChannel } from './stream-channel.js';
 
 /** Limits a {@link MeasureFn} applies while it walks a message. */
 export interface MeasureLimits {
@@ -162,9 +163,12 @@ export class MessageSplitter {
 /** TBufferedTransport for clients and servers (`transport: bufferedTransport`): messages back to back, ends found by the protocol. */
 export const bufferedTransport: MessageFraming = {
   name: 'buffered',
-  createSplitter(options) {
+  open(conn, options) {
     if (typeof options.measure !== 'function') throw new TypeError("transport 'buffered' needs the protocol's measure function");
-    return new MessageSplitter({ measure: options.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth });
+    // The walk allows at least the default depth, so a request nested past a lower
+    // reader limit still arrives whole and gets its PROTOCOL_ERROR reply.
+    const maxDepth = Math.max(options.maxDepth ?? 64, 64);
+    return new StreamChannel(conn, options, 'buffered', new MessageSplitter({ measure: options.measure, maxMessageSize: options.maxMessageSize, maxDepth }));
   },
 };
 

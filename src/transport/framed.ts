@@ -8,6 +8,7 @@ import { allocate } from './slab.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 import type { MessageFraming } from './channel.js';
+import { DEFAULT_CHANNEL_MAX, StreamChannel } from './stream-channel.js';
 
 /** Options of the framed transport. */
 export interface FramedOptions {
@@ -220,7 +221,7 @@ class FrameEncoder implements Transformer<Uint8Array, Uint8Array> {
 /** TFramedTransport for clients and servers (`transport: framedTransport`): a 4-byte length before each message. */
 export const framedTransport: MessageFraming = {
   name: 'framed',
-  createSplitter: (options) => new FrameDecoder({ maxFrameSize: options.maxMessageSize }),
+  open: (conn, options) => new StreamChannel(conn, options, 'framed', new FrameDecoder({ maxFrameSize: options.maxMessageSize ?? DEFAULT_CHANNEL_MAX })),
 };
 
 /** A stream that turns framed bytes into one chunk per frame payload (without the prefix). */

@@ -17,7 +17,7 @@ const byName: Record<Framing, MessageFraming> = {
 /** Resolves a `transport` option (a name or a framing object) to its framing object; undefined is `fallback`. */
 export function framingOf(transport: Framing | MessageFraming | undefined, fallback: MessageFraming = bufferedTransport): MessageFraming {
   if (transport === undefined) return fallback;
-  if (typeof transport === 'object' && transport !== null && typeof transport.createSplitter === 'function') return transport;
+  if (typeof transport === 'object' && transport !== null && typeof transport.open === 'function') return transport;
   const found = typeof transport === 'string' && Object.hasOwn(byName, transport) ? byName[transport] : undefined;
   if (found === undefined) throw new TypeError(`unknown transport ${JSON.stringify(transport)}: use 'buffered', 'framed' or 'message'`);
   return found;

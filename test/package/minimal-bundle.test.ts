@@ -24,6 +24,7 @@ const UNUSED: [string, RegExp][] = [
   ['the framed transport', /^src\/transport\/framed\.ts$/],
   ['the buffered transport', /^src\/transport\/buffered\.ts$/],
   ['framings by name', /^src\/transport\/framings\.ts$/],
+  ['the byte-stream channel (splitting, write batching)', /^src\/transport\/stream-channel\.ts$/],
   ['THeader', /^src\/(transport\/header|client\/header-wire)\.ts$/],
   ['protocols by name', /^src\/protocol\/registry\.ts$/],
   ['the no-eval codecs (withoutEval)', /^src\/protocol\/codec-interpreted\.ts$/],
