@@ -23,7 +23,23 @@ test('every value the browser entry exports, the main entry exports too, as the 
   const missing = Object.keys(browser).filter((name) => !(name in main));
   assert.equal(missing, []);
   const different = Object.keys(browser).filter((name) => (browser as Record<string, unknown>)[name] !== (main as Record<string, unknown>)[name]);
-  assert.equal(different, []);
+  // The main entry's URL factories wrap the browser's to take protocol names too (see the next test).
+  assert.equal(different, ['createHttpConnection', 'createWebSocketConnection']);
+});
+
+test("protocol names: the main entry's URL factories take them, the browser entry's name the object to import", async () => {
+  const service = { kind: 'service', name: 'S', functions: [] } as unknown as Parameters<typeof main.createHttpConnection>[0];
+  const client = await main.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'json', fetch: () => Promise.reject(new Error('unused')) });
+  await client.close();
+  for (const factory of [browser.createHttpConnection, browser.createWebSocketConnection]) {
+    const error = await factory(service, { url: 'http://127.0.0.1:9/', protocol: 'json' }).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, TypeError);
+    assert.match((error as Error).message, /import \{ jsonProtocol \} and pass protocol: jsonProtocol/);
+  }
+  const unknown = await browser.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'xml' as 'json' }).then(() => undefined, (e: unknown) => e);
+  assert.match((unknown as Error).message, /unknown protocol "xml"/);
+  const named = await main.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'xml' as 'json' }).then(() => undefined, (e: unknown) => e);
+  assert.instance(named, TypeError);
 });
 
 test('every name (types included) the browser entry exports, the main entry exports too', () => {

@@ -21,7 +21,7 @@ import {
   type StructEncoder,
 } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
@@ -30,8 +30,8 @@ import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 export interface ClientOptions {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
-  /** How messages sit on the byte stream; default 'buffered'. */
-  transport?: Framing;
+  /** How messages sit on the byte stream: a name or a framing object (framedTransport...); default 'buffered'. */
+  transport?: Framing | MessageFraming;
   /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
@@ -60,6 +60,18 @@ export interface ClientOptions {
    * Without it, per-call headers reach the wire only through THeader.
    */
   sendWithHeaders?: (message: Uint8Array, headers: Readonly<Record<string, string>>) => void;
+}
+
+/**
+ * What the ThriftClient constructor takes: {@link ClientOptions} with the framing as an
+ * object and THeader as its wire, resolved by createClient. Resolving names there keeps
+ * them out of the HTTP and WebSocket clients, which build theirs directly.
+ */
+export interface ClientWiring extends Omit<ClientOptions, 'transport' | 'header'> {
+  /** How messages sit on the byte stream. */
+  framing: MessageFraming;
+  /** THeader wrapping of every message (inside 'framed' framing). */
+  header?: HeaderWire;
 }
 
 /** Lifecycle of a client connection. */
@@ -140,16 +152,13 @@ export class ThriftClient implements Closable {
   /** THeader wrapping, when the client speaks it. */
   private readonly header: HeaderWire | undefined;
 
-  constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
+  /** Use createClient (or a connection factory), which resolves {@link ClientOptions} into this wiring. */
+  constructor(service: ServiceDesc, conn: DuplexStream, options: ClientWiring) {
     this.service = service;
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
-    this.header = options.header === undefined ? undefined : new HeaderWire(this.protocol, options.header, options.maxMessageSize);
-    if (this.header !== undefined && options.transport !== undefined && options.transport !== 'framed') {
-      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(options.transport)}`);
-    }
-    this.channel = new MessageChannel(conn, {
-      framing: this.header !== undefined ? 'framed' : options.transport ?? 'buffered',
+    this.header = options.header;
+    this.channel = options.framing.open(conn, {
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
@@ -450,8 +459,24 @@ export class ThriftClient implements Closable {
 export type ServiceClient<Methods extends object = { [method: string]: any }> = ThriftClient & Omit<Methods, keyof ThriftClient>;
 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
-export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options?: ClientOptions): ServiceClient<ClientOf<S>> {
+export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options: ClientOptions = {}): ServiceClient<ClientOf<S>> {
+  const { transport, header, ...rest } = options;
+  let framing: MessageFraming;
+  let wire: HeaderWire | undefined;
+  if (header === undefined) framing = framingOf(transport);
+  else {
+    framing = framingOf(transport ?? 'framed');
+    if (framing.name !== 'framed') {
+      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(framing.name)}`);
+    }
+    wire = new HeaderWire(options.protocol ?? binaryProtocol, header, options.maxMessageSize);
+  }
+  return clientOn(service, conn, { ...rest, framing, header: wire });
+}
+
+/** A client over `conn` from resolved options: what createClient and the HTTP and WebSocket connections share. */
+export function clientOn<S extends ServiceDesc>(service: S, conn: DuplexStream, wiring: ClientWiring): ServiceClient<ClientOf<S>> {
   // Functions named like the client's own members stay reachable through execute().
   const Cls = withServiceMethods(ThriftClient, service);
-  return new Cls(service, conn, options) as ServiceClient<ClientOf<S>>;
+  return new Cls(service, conn, wiring) as ServiceClient<ClientOf<S>>;
 }

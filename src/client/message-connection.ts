@@ -1,15 +1,19 @@
 /** The part the HTTP and WebSocket connections share: URL options, their checks, and a client on a message duplex. */
-import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { assertService, binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { DuplexStream } from '../transport/index.js';
-import { createClient, type ClientOptions, type ServiceClient } from './client.js';
+import { messageTransport, type DuplexStream } from '../transport/index.js';
+import { clientOn, type ClientOptions, type ServiceClient } from './client.js';
 import type { CallPeer, Interceptor } from '../call/index.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
   /** The service URL, e.g. 'http://127.0.0.1:8080/thrift' or 'ws://127.0.0.1:8080/thrift'. */
   url: string | URL;
-  /** Wire protocol; default 'binary'. */
+  /**
+   * Wire protocol, default binary: a protocol object (binaryProtocol, compactProtocol,
+   * jsonProtocol). The main entry also takes the names 'binary', 'compact' and 'json';
+   * thrift-streams/browser takes objects only, so a bundle carries the protocols it imports.
+   */
   protocol?: ProtocolName | Protocol;
   /** Per-call timeout in ms (TimeoutError). */
   timeout?: number;
@@ -25,14 +29,23 @@ export interface UrlConnectionOptions {
 
 /**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
- * (naming the factory and an example URL) or an unknown protocol; returns the protocol.
+ * (naming the factory and an example URL) or a protocol that is not an object; returns the protocol.
  */
 export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string): Protocol {
   assertService(factory, service);
   if (options === null || typeof options !== 'object' || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
-  return resolveProtocol(options.protocol);
+  const protocol = options.protocol;
+  if (protocol === undefined || protocol === 'binary') return binaryProtocol;
+  if (protocol !== null && typeof protocol === 'object') return protocol;
+  // Names would need a table of every protocol, which would put them all in every browser bundle.
+  const known = protocol === 'compact' || protocol === 'json';
+  throw new TypeError(
+    known
+      ? `${factory}: protocol '${protocol}' by name needs the main entry; from thrift-streams/browser, import { ${protocol}Protocol } and pass protocol: ${protocol}Protocol`
+      : `${factory}: unknown protocol ${JSON.stringify(protocol)}: pass a protocol object (binaryProtocol, compactProtocol, jsonProtocol)`,
+  );
 }
 
 /** A duplex carrying one Thrift message per chunk, which the client closes or destroys with itself. */
@@ -51,9 +64,9 @@ export function createMessageClient<S extends ServiceDesc>(
   options: UrlConnectionOptions,
   send?: Pick<ClientOptions, 'sendOneway' | 'sendWithHeaders'>,
 ): ServiceClient<ClientOf<S>> {
-  return createClient(service, duplex, {
+  return clientOn(service, duplex, {
     protocol,
-    transport: 'message',
+    framing: messageTransport,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,

@@ -11,12 +11,12 @@
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
-import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
-  /** How messages sit on the byte stream; default 'buffered'. */
-  transport?: Framing;
+  /** How messages sit on the byte stream: a name or a framing object (framedTransport...); default 'buffered'. */
+  transport?: Framing | MessageFraming;
   /** Largest request accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest nesting accepted while finding unframed message ends; give the processor's limit (default 64). */
@@ -62,8 +62,7 @@ export class ServedConnection implements Closable {
     this.processor = processor;
     this.options = options;
     this.maxInflight = options.maxInflight ?? 256;
-    this.channel = new MessageChannel(conn, {
-      framing: options.transport ?? 'buffered',
+    this.channel = framingOf(options.transport).open(conn, {
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
