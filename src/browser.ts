@@ -48,7 +48,6 @@ export {
   jsonProtocol,
   simpleJsonProtocol,
   toSimpleJson,
-  withoutEval,
   type ClientOf,
   type HandlerOf,
   type Protocol,

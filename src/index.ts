@@ -45,7 +45,6 @@ export {
   jsonProtocol,
   simpleJsonProtocol,
   toSimpleJson,
-  withoutEval,
   type ClientOf,
   type HandlerOf,
   type Protocol,

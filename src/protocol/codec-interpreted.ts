@@ -1,29 +1,10 @@
 /**
- * Struct codecs built from closures instead of generated code, for runtimes where
- * `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval'):
- * `protocol: withoutEval(binaryProtocol)`. Same wire behaviour and errors as the
- * compiled codecs, slower (decoding ~2.5×, encoding ~1.3× on Node 20). Reached only
- * through withoutEval, so bundles that never call it do not carry it (~1 KB gzipped).
+ * Struct codecs built from closures instead of generated code: the fallback where
+ * `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval').
+ * Same wire behaviour and errors as the compiled codecs, slower.
  */
-import { CodecCache } from './codec.js';
 import { type FieldDesc, type StructDesc, type TypeDesc, ttypeOf } from './schema.js';
-import type { Protocol, ProtocolReader, ProtocolWriter } from './types.js';
-
-const noEval = new WeakMap<Protocol, Protocol>();
-
-/**
- * `protocol` with struct codecs built from closures instead of generated code (no
- * `new Function`), for a page whose Content-Security-Policy forbids 'unsafe-eval'.
- * The same object for the same protocol, so its codecs are built once.
- */
-export function withoutEval(protocol: Protocol): Protocol {
-  let found = noEval.get(protocol);
-  if (found === undefined) {
-    found = { ...protocol, codecs: new CodecCache({ interpret: interpretStruct }) };
-    noEval.set(protocol, found);
-  }
-  return found;
-}
+import type { ProtocolReader, ProtocolWriter } from './types.js';
 
 /** The compiled-codec helpers this fallback shares (errors, container sizes). */
 export interface CodecHelpers {

@@ -8,7 +8,7 @@ import { ProtocolError, ProtocolErrorType, ThriftError } from '../errors.js';
 import { describe } from './describe.js';
 import { type FieldDesc, type StructDesc, type TypeDesc, ttypeOf } from './schema.js';
 import type { ProtocolReader, ProtocolWriter } from './types.js';
-import type { CodecHelpers, CodecPair } from './codec-interpreted.js';
+import { interpretStruct } from './codec-interpreted.js';
 
 /** Writes one struct value (fields, then STOP). */
 export type StructEncoder = (w: ProtocolWriter, value: unknown) => void;
@@ -55,26 +55,22 @@ export const helpers = {
   },
 };
 
-/** Builds a struct's codecs from closures, without generated code: interpretStruct (codec-interpreted.ts). */
-export type StructInterpreter = (desc: StructDesc, slotOf: (d: StructDesc) => CodecPair, positional: boolean, h: CodecHelpers) => CodecPair;
-
 /** Options for {@link CodecCache}. */
 export interface CodecCacheOptions {
   /**
-   * Build codecs with this instead of generated code (`new Function`), for runtimes that
-   * forbid eval (a Content-Security-Policy without 'unsafe-eval'): see withoutEval().
-   * Passed in, not imported here, so bundles that never need it do not carry it.
+   * Build codecs from closures instead of generated code. Chosen automatically
+   * when `new Function` is forbidden (a Content-Security-Policy without 'unsafe-eval').
    */
-  interpret?: StructInterpreter;
+  interpret?: boolean;
 }
 
 /** A per-protocol cache of compiled struct codecs. */
 export class CodecCache {
   private readonly slots = new WeakMap<StructDesc, Slot>();
-  private readonly interpret: StructInterpreter | undefined;
+  private interpret: boolean;
 
   constructor(options: CodecCacheOptions = {}) {
-    this.interpret = options.interpret;
+    this.interpret = options.interpret ?? false;
   }
 
   private readonly positional = new WeakMap<StructDesc, Slot>();
@@ -106,21 +102,14 @@ export class CodecCache {
     // are read from their slot at call time, after compilation has finished.
     const pending: Slot = { enc: fail, dec: fail };
     cache.set(desc, pending);
-    let pair: Slot;
-    try {
-      pair = this.interpret !== undefined ? this.interpret(desc, (d) => this.slot(d), positional, helpers) : this.compile(desc, positional, pending);
-    } catch (e) {
-      // No half-built codec stays behind (a forbidden eval is thrown again on the next use).
-      cache.delete(desc);
-      throw e;
-    }
+    const pair = (!this.interpret && this.compile(desc, positional, pending)) || interpretStruct(desc, (d) => this.slot(d), positional, helpers);
     pending.enc = pair.enc;
     pending.dec = pair.dec;
     return pending;
   }
 
-  /** Generates the codec pair of `desc`; where eval is forbidden, an EvalError that names withoutEval(). */
-  private compile(desc: StructDesc, positional: boolean, self: Slot): Slot {
+  /** Generates the codec pair of `desc`; undefined (and interpretation from then on) where eval is forbidden. */
+  private compile(desc: StructDesc, positional: boolean, self: Slot): Slot | undefined {
     const refs: Slot[] = [];
     const refIndex = new Map<StructDesc, number>();
     const ref = (d: StructDesc): string => {
@@ -143,11 +132,8 @@ export class CodecCache {
       make = new Function('h', 'S', 'C', `"use strict";\n${prelude}\nreturn [${encBody}, ${decBody}];`) as typeof make;
     } catch (e) {
       if (!(e instanceof EvalError)) throw e;
-      throw new EvalError(
-        `struct codecs are generated with new Function, which this runtime forbids (a Content-Security-Policy without 'unsafe-eval'?): ` +
-          `pass protocol: withoutEval(binaryProtocol) (withoutEval from thrift-streams), which builds them from closures`,
-        { cause: e },
-      );
+      this.interpret = true;
+      return undefined;
     }
     const [enc, dec] = make(helpers, refs, desc.ctor);
     return { enc, dec };

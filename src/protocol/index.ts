@@ -35,7 +35,6 @@ export { CompactWriter, CType } from './compact-writer.js';
 export { CompactReader, measureCompact } from './compact-reader.js';
 export { jsonProtocol, JsonReader, JsonWriter, measureJson } from './json.js';
 export { fromSimpleJson, measureSimpleJson, SimpleJsonReader, simpleJsonProtocol, SimpleJsonWriter, toSimpleJson, type SchemaClass } from './simple-json.js';
-export { CodecCache, type CodecCacheOptions, type StructDecoder, type StructEncoder, type StructInterpreter } from './codec.js';
-export { interpretStruct, withoutEval, type CodecHelpers, type CodecPair } from './codec-interpreted.js';
+export { CodecCache, type StructDecoder, type StructEncoder } from './codec.js';
 export { APP_EXCEPTION, decodeAppError, encodeAppError, encodeMessage } from './message.js';
 export { resolveProtocol, type ProtocolName } from './registry.js';

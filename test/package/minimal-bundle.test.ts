@@ -27,7 +27,6 @@ const UNUSED: [string, RegExp][] = [
   ['the byte-stream channel (splitting, write batching)', /^src\/transport\/stream-channel\.ts$/],
   ['THeader', /^src\/(transport\/header|client\/header-wire)\.ts$/],
   ['protocols by name', /^src\/protocol\/registry\.ts$/],
-  ['the no-eval codecs (withoutEval)', /^src\/protocol\/codec-interpreted\.ts$/],
   ['the IDL parser, resolver, lexer and constant evaluator', /^src\/idl\/(lexer|parser|resolve|const-values|load-source)\.ts$/],
   ['the WebSocket transport', /^src\/transport\/websocket\.ts$/],
   ['servers and processors', /^src\/(server|processor)\//],

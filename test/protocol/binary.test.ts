@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProtocolError, ProtocolErrorType } from '../../src/errors.js';
-import { binaryProtocol, CodecCache, createBinaryProtocol, encodeMessage, MessageType, TType, withoutEval } from '../../src/protocol/index.js';
+import { binaryProtocol, CodecCache, createBinaryProtocol, encodeMessage, MessageType, TType } from '../../src/protocol/index.js';
 import { struct, T } from '../helpers/schema.js';
 
 const Inner = struct('Inner', [[1, 'a', T.i32, 'required'], [2, 'b', T.string]]);
@@ -247,7 +247,7 @@ measure.run();
 const interpreted = suite('interpreted codecs (no eval)');
 
 interpreted('closure-built codecs write the same bytes and read the same values as compiled ones', () => {
-  const cache = withoutEval(binaryProtocol).codecs;
+  const cache = new CodecCache({ interpret: true });
   const compiled = encode();
   const w = binaryProtocol.createWriter();
   const ours = encodeMessage(w, 'method', MessageType.CALL, 42, cache.encoder(All), sample);
@@ -259,7 +259,7 @@ interpreted('closure-built codecs write the same bytes and read the same values 
 });
 
 interpreted('closure-built codecs raise the same errors', () => {
-  const cache = withoutEval(binaryProtocol).codecs;
+  const cache = new CodecCache({ interpret: true });
   const w = binaryProtocol.createWriter();
   throwsProtocol(() => encodeMessage(w, 'm', 1, 1, cache.encoder(All), { ...sample, inner: { a: 'seven' } }), ProtocolErrorType.INVALID_DATA, /All\.inner: Inner\.a: expected i32, got string "seven"/);
   throwsProtocol(() => encodeMessage(w, 'm', 1, 1, cache.encoder(Inner), { b: 'x' }), ProtocolErrorType.INVALID_DATA, /required field Inner\.a is not set/);
@@ -273,36 +273,20 @@ interpreted('closure-built codecs raise the same errors', () => {
   throwsProtocol(() => cache.decoder(Inner)(r), ProtocolErrorType.INVALID_DATA, /required field Inner\.a is not set/);
 });
 
-interpreted('a forbidden eval: compiled codecs name withoutEval, whose codecs work without it', () => {
+interpreted('a forbidden eval falls back to closures by itself', () => {
   const original = globalThis.Function;
   const cache = new CodecCache();
-  const noEval = withoutEval(binaryProtocol);
-  assert.is(withoutEval(binaryProtocol), noEval, 'one no-eval protocol per protocol: its codecs are built once');
-  assert.is(noEval.name, 'binary');
   // What a Content-Security-Policy without 'unsafe-eval' does to new Function.
   globalThis.Function = function () {
     throw new EvalError('Code generation from strings disallowed for this context');
   } as unknown as FunctionConstructor;
   let enc;
-  let refused: unknown;
   try {
-    refused = (() => {
-      try {
-        cache.encoder(All);
-      } catch (e) {
-        return e;
-      }
-    })();
-    enc = noEval.codecs.encoder(All);
+    enc = cache.encoder(All);
   } finally {
     globalThis.Function = original;
   }
-  assert.instance(refused, EvalError);
-  assert.match((refused as Error).message, /withoutEval\(binaryProtocol\)/);
-  assert.instance((refused as Error).cause, EvalError);
-  // Nothing half-built was kept: with eval allowed again, the cache compiles.
-  assert.equal([...encodeMessage(binaryProtocol.createWriter(), 'method', MessageType.CALL, 42, cache.encoder(All), sample)], [...encode()]);
-  const w = noEval.createWriter();
+  const w = binaryProtocol.createWriter();
   assert.equal([...encodeMessage(w, 'method', MessageType.CALL, 42, enc, sample)], [...encode()]);
 });
 
