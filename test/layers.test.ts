@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 const src = new URL('../src/', import.meta.url).pathname;
 
 /** Leaf modules at the root of src/ that every layer may import. */
-const leaves = ['errors', 'deadline', 'lifecycle'];
+const leaves = ['errors', 'deadline', 'lifecycle', 'describe', 'options'];
 
 /** What each folder may import besides itself and the leaves. */
 const allowed: Record<string, string[]> = {

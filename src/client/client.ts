@@ -20,11 +20,14 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
+import { checkOptions, type OptionShape } from '../options.js';
+import { describe } from '../describe.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -53,6 +56,20 @@ export interface ClientOptions {
   /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
   header?: ClientHeaderOptions;
 }
+
+/** The shapes of {@link ClientOptions}. */
+const clientOptionShapes = {
+  protocol: 'object',
+  transport: 'string',
+  maxMessageSize: 'number',
+  timeout: 'number',
+  maxDepth: 'number',
+  onClose: 'function',
+  service: 'string',
+  interceptors: 'array',
+  sendOneway: 'function',
+  header: 'object',
+} as const satisfies Record<keyof ClientOptions, OptionShape>;
 
 /** Lifecycle of a client connection. */
 export type ClientState = LifecycleState;
@@ -161,7 +178,11 @@ export class ThriftClient implements Closable {
       this.call = this.callIntercepted;
     }
     this.channel.read(this.receive.bind(this)).then(
-      () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
+      () => {
+        // The server ended the stream while we had not closed: a loss, which `closed` reports.
+        const error = new ConnectionClosedError('connection closed by the server');
+        this.shutdown(error, error);
+      },
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
         this.channel.abort(error);
@@ -436,6 +457,15 @@ export type ServiceClient<Methods extends object = { [method: string]: any }> = 
 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options?: ClientOptions): ServiceClient<ClientOf<S>> {
+  assertService('createClient', service);
+  const duplex = conn as Partial<DuplexStream> | null | undefined;
+  if (duplex === null || typeof duplex !== 'object' || typeof duplex.readable !== 'object' || typeof duplex.writable !== 'object') {
+    throw new TypeError(
+      `createClient: the second argument must be a byte duplex { readable, writable } (a socket from connect(), a memory pair), got ${describe(conn)}; ` +
+        "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",
+    );
+  }
+  checkOptions('createClient', options, clientOptionShapes);
   // Functions named like the client's own members stay reachable through execute().
   const Cls = withServiceMethods(ThriftClient, service);
   return new Cls(service, conn, options) as ServiceClient<ClientOf<S>>;

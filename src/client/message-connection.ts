@@ -3,6 +3,7 @@ import { assertService, resolveProtocol, type Protocol, type ProtocolName, type 
 import type { ClientOf } from '../protocol/schema.js';
 import type { DuplexStream } from '../transport/index.js';
 import { createClient, type ClientOptions, type ServiceClient } from './client.js';
+import { checkOptions, type OptionsDictionary } from '../options.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
@@ -20,15 +21,30 @@ export interface UrlConnectionOptions {
   service?: string;
 }
 
+/** The shapes of {@link UrlConnectionOptions}, which the HTTP and WebSocket factories extend. */
+export const urlOptionShapes = {
+  url: 'string|object',
+  protocol: 'string|object',
+  timeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  service: 'string',
+} as const;
+
 /**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
- * (naming the factory and an example URL) or an unknown protocol; returns the protocol.
+ * (naming the factory and an example URL), an option not in `shapes` or of the
+ * wrong shape, or an unknown protocol; returns the protocol.
  */
-export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string): Protocol {
+export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary): Protocol {
   assertService(factory, service);
-  if (options === null || typeof options !== 'object' || options.url === undefined) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
+  checkOptions(factory, options, shapes, {
+    host: `give the whole address as url, e.g. { url: '${example}' }`,
+    port: `give the whole address as url, e.g. { url: '${example}' }`,
+  });
   return resolveProtocol(options.protocol);
 }
 

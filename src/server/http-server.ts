@@ -5,6 +5,7 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { serveOn, serveWith, type ThriftServer } from './server.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
@@ -38,6 +39,23 @@ export interface HttpServerOptions {
   json?: boolean;
 }
 
+/** The shapes of {@link HttpServerOptions}. */
+const httpServerOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  protocol: 'string|object',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxConnections: 'number',
+  origins: 'array',
+  tls: 'object',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+  json: 'boolean',
+} as const satisfies Record<keyof HttpServerOptions, OptionShape>;
+
 /** Options of a multiplexed HTTP server. */
 export interface MultiplexedHttpServerOptions extends HttpServerOptions {
   /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
@@ -57,7 +75,7 @@ export async function createHttpServer(
   second?: Handler | MultiplexedHttpServerOptions,
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor('createHttpServer', first, second, third);
+  const { processor, options } = processorFor('createHttpServer', first, second, third, httpServerOptionShapes);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
   // One request is one "connection" of one message: the same loop as a socket's answers it.
