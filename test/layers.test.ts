@@ -21,6 +21,7 @@ const allowed: Record<string, string[]> = {
   node: ['transport', 'idl'],
   server: ['processor', 'protocol', 'transport', 'call', 'discovery', 'node'],
   client: ['protocol', 'transport', 'call', 'discovery', 'node'],
+  compat: ['protocol', 'call'],
 };
 
 function importsOf(file: string): string[] {
@@ -57,7 +58,7 @@ test('only src/index.ts imports the client and server layers', () => {
 });
 
 /** Folders that run anywhere (browsers, workers, Deno, Node): no Node built-in, no Node-only folder. */
-const universal = ['call', 'transport', 'protocol', 'processor', 'idl'];
+const universal = ['call', 'transport', 'protocol', 'processor', 'idl', 'compat'];
 /** Folders that only Node runs; reached only from src/index.ts. */
 const nodeOnly = ['node', 'discovery'];
 
@@ -87,7 +88,7 @@ function graphOf(entry: string): { files: Map<string, string>; bare: string[] } 
 
 const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
 
-for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
+for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts', 'compat/index.ts']) {
   test(`the module graph of src/${entry} reaches no Node built-in, no package and no Node-only folder`, () => {
     const { files, bare } = graphOf(entry);
     assert.ok(files.size > 3, 'the walk found the entry\'s modules');
@@ -96,6 +97,13 @@ for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
     assert.equal(reached, []);
   });
 }
+
+test('the core entries do not reach thrift-streams/compat', () => {
+  for (const entry of ['index.ts', 'browser.ts']) {
+    const reached = [...graphOf(entry).files.keys()].map((f) => relative(src, f)).filter((f) => f.startsWith('compat/'));
+    assert.equal(reached, [], entry);
+  }
+});
 
 test('the walk sees Node-only code: the main entry reaches node: modules and src/node/', () => {
   const { files, bare } = graphOf('index.ts');

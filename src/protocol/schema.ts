@@ -204,6 +204,9 @@ export function notAServiceMessage(caller: string, v: unknown): string {
       'load the .thrift file instead — load(file).MyService — or generate typed code with `thrift-streams gen <file.thrift> -o <dir>`'
     );
   }
+  if (typeof v === 'string') {
+    return `${caller}: the first argument must be a service from load(), got a string — Apache's createConnection(host, port, options) is createConnection(service, { host, port }) here`;
+  }
   return `${caller}: the first argument must be a service from load(), e.g. load(file).MyService`;
 }
 
