@@ -71,7 +71,7 @@ function assertArity(service: ServiceDesc, fn: FunctionDesc, method: unknown): v
   if (method.length <= declared) return;
   const names = fn.args.fields.map((f) => f.name).join(', ');
   throw new TypeError(
-    `handler.${fn.name} takes ${method.length} parameters but ${service.name}.${fn.name} declares ${declared}` +
+    `handler.${fn.name} takes ${method.length} parameter${method.length === 1 ? '' : 's'} but ${service.name}.${fn.name} declares ${declared}` +
       `${declared > 0 ? ` (${names})` : ''}: a callback-style handler (Apache's result callback) is never called here — ` +
       "return the value or a promise of it, or wrap the handler with fromCallbackHandler() from 'thrift-streams/compat'",
   );
