@@ -180,8 +180,9 @@ export class ThriftClient implements Closable {
     this.channel.read(this.receive.bind(this)).then(
       () => {
         // The server ended the stream while we had not closed: a loss, which `closed` reports.
+        // Its answer to our own close (nothing left in flight) is no loss.
         const error = new ConnectionClosedError('connection closed by the server');
-        this.shutdown(error, error);
+        this.shutdown(error, this.state === 'closing' && this.pending.size === 0 ? undefined : error);
       },
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
@@ -297,10 +298,8 @@ export class ThriftClient implements Closable {
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
     return this.life.close(() => {
-      const finish = (): void => {
-        void this.channel.close();
-        this.shutdown(new ConnectionClosedError('connection closed'));
-      };
+      // Ends once the writes are out: a oneway call made just before close() still reaches the server.
+      const finish = (): void => void this.channel.close().then(() => this.shutdown(new ConnectionClosedError('connection closed')));
       if (this.pending.size === 0) finish();
       else this.drained = finish;
       return this.closed;

@@ -68,6 +68,20 @@ test('connection: onDisconnect is not called by close() with calls in flight', a
   }
 });
 
+test('a oneway call made just before close() still reaches the server, and closed resolves undefined', async () => {
+  const notified = signal<string>();
+  const server = await createServer(mod.Echo, echoHandler(mod, { notify: (e) => notified.resolve(e) }), { port: 0 });
+  try {
+    const conn = await createConnection(mod.Echo, { port: server.address.port });
+    await conn.notify('last words');
+    await conn.close();
+    assert.is(await within(notified.promise, 5000, 'the oneway call to arrive'), 'last words');
+    assert.is(await conn.closed, undefined);
+  } finally {
+    await server.close();
+  }
+});
+
 test('pool: onDisconnect once per lost connection, onReconnect when the server is back on its port; closed tells destroy(err) from close()', async () => {
   let { child, port } = await startChild();
   try {
