@@ -180,9 +180,8 @@ export class ThriftClient implements Closable {
     this.channel.read(this.receive.bind(this)).then(
       () => {
         // The server ended the stream while we had not closed: a loss, which `closed` reports.
-        // Its answer to our own close (nothing left in flight) is no loss.
         const error = new ConnectionClosedError('connection closed by the server');
-        this.shutdown(error, this.state === 'closing' && this.pending.size === 0 ? undefined : error);
+        this.shutdown(error, error);
       },
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
@@ -298,8 +297,8 @@ export class ThriftClient implements Closable {
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
     return this.life.close(() => {
-      // Ends once the writes are out: a oneway call made just before close() still reaches the server.
-      const finish = (): void => void this.channel.close().then(() => this.shutdown(new ConnectionClosedError('connection closed')));
+      // The socket ends once the writes are out: a oneway call made just before close() still reaches the server.
+      const finish = (): void => this.shutdown(new ConnectionClosedError('connection closed'), undefined, this.channel.close());
       if (this.pending.size === 0) finish();
       else this.drained = finish;
       return this.closed;
@@ -432,7 +431,7 @@ export class ThriftClient implements Closable {
     }
   }
 
-  private shutdown(error: ConnectionClosedError, cause?: Error): void {
+  private shutdown(error: ConnectionClosedError, cause?: Error, flushed?: Promise<void>): void {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -442,8 +441,13 @@ export class ThriftClient implements Closable {
       p.cleanup?.();
       p.reject(error);
     }
-    this.channel.stopReading();
-    this.onClose?.(cause);
+    if (flushed === undefined) {
+      this.channel.stopReading();
+      this.onClose?.(cause);
+    } else {
+      // channel.close() stops reading itself once the writes are out; cancelling the socket sooner would drop them.
+      void flushed.then(() => this.onClose?.(cause));
+    }
   }
 }
 
