@@ -29,16 +29,13 @@ const renamed: Readonly<Record<string, string>> = {
   address: "aiothrift's address: use host and port (or path for a Unix socket)",
   protocol_cls: "aiothrift's protocol_cls: use protocol: 'binary' | 'compact' | 'json'",
   loop: "aiothrift's loop: not needed, there is no event loop to pass",
-  framed: "use transport: 'framed'",
-  timeout_ms: 'use timeout (ms)',
-  connectTimeoutMs: 'use connectTimeout (ms)',
   maxAttempts: 'maxAttempts belongs in retry: { maxAttempts } (createReconnectingConnection, createPool)',
   maxDelay: 'maxDelay belongs in retry: { maxDelay } (ms)',
   initialDelay: 'initialDelay belongs in retry: { initialDelay } (ms)',
 };
 
 /** Hints for a known key given a value of the wrong shape. */
-function shapeHint(factory: string, key: string, value: unknown): string {
+function shapeHint(key: string, value: unknown): string {
   if (key === 'timeout' && Array.isArray(value)) {
     return "aiothrift's (connect, read) timeout tuple: use connectTimeout and timeout, both in ms";
   }
@@ -48,7 +45,6 @@ function shapeHint(factory: string, key: string, value: unknown): string {
   }
   if (key === 'port' && typeof value === 'string' && /^\d+$/.test(value)) return `give the port as a number: port: ${value}`;
   if (key === 'hosts' && !Array.isArray(value)) return "hosts is an array: ['127.0.0.1:6000', { host, port }]";
-  void factory;
   return '';
 }
 
@@ -94,7 +90,7 @@ export function checkOptions(factory: string, options: unknown, dictionary: Opti
     if (value === undefined) continue;
     const kinds = shape.split('|');
     if (kinds.some((k) => matches(value, k))) continue;
-    const hint = shapeHint(factory, key, value);
+    const hint = shapeHint(key, value);
     throw new TypeError(`${factory}: option ${key} must be ${kinds.join(' or ')}, got ${describe(value)}${hint === '' ? '' : ` (${hint})`}`);
   }
 }
