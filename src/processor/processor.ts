@@ -73,7 +73,7 @@ function assertArity(service: ServiceDesc, fn: FunctionDesc, method: unknown): v
   throw new TypeError(
     `handler.${fn.name} takes ${method.length} parameter${method.length === 1 ? '' : 's'} but ${service.name}.${fn.name} declares ${declared}` +
       `${declared > 0 ? ` (${names})` : ''}: a callback-style handler (Apache's result callback) is never called here — ` +
-      "return the value or a promise of it, or wrap the handler with fromCallbackHandler() from 'thrift-streams/compat'",
+      "return the value or a promise of it, or wrap the handler with fromCallbackHandler() (thrift-streams/compat)",
   );
 }
 
