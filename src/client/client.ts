@@ -20,11 +20,14 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
+import { checkOptions, type OptionShape } from '../options.js';
+import { describe } from '../describe.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -73,6 +76,22 @@ export interface ClientWiring extends Omit<ClientOptions, 'transport' | 'header'
   /** THeader wrapping of every message (inside 'framed' framing). */
   header?: HeaderWire;
 }
+
+/** The shapes of {@link ClientOptions}. */
+const clientOptionShapes = {
+  protocol: 'object',
+  transport: 'string|object',
+  maxMessageSize: 'number',
+  timeout: 'number',
+  maxDepth: 'number',
+  onClose: 'function',
+  service: 'string',
+  interceptors: 'array',
+  sendOneway: 'function',
+  header: 'object',
+  peer: 'object',
+  sendWithHeaders: 'function',
+} as const satisfies Record<keyof ClientOptions, OptionShape>;
 
 /** Lifecycle of a client connection. */
 export type ClientState = LifecycleState;
@@ -182,7 +201,11 @@ export class ThriftClient implements Closable {
       this.call = this.callIntercepted;
     }
     this.channel.read(this.receive.bind(this)).then(
-      () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
+      () => {
+        // The server ended the stream while we had not closed: a loss, which `closed` reports.
+        const error = new ConnectionClosedError('connection closed by the server');
+        this.shutdown(error, error);
+      },
       (e: unknown) => {
         const error = e instanceof Error ? e : new Error(String(e));
         this.channel.abort(error);
@@ -300,10 +323,8 @@ export class ThriftClient implements Closable {
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
     return this.life.close(() => {
-      const finish = (): void => {
-        void this.channel.close();
-        this.shutdown(new ConnectionClosedError('connection closed'));
-      };
+      // The socket ends once the writes are out: a oneway call made just before close() still reaches the server.
+      const finish = (): void => this.shutdown(new ConnectionClosedError('connection closed'), undefined, this.channel.close());
       if (this.pending.size === 0) finish();
       else this.drained = finish;
       return this.closed;
@@ -436,7 +457,7 @@ export class ThriftClient implements Closable {
     }
   }
 
-  private shutdown(error: ConnectionClosedError, cause?: Error): void {
+  private shutdown(error: ConnectionClosedError, cause?: Error, flushed?: Promise<void>): void {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -446,8 +467,13 @@ export class ThriftClient implements Closable {
       p.cleanup?.();
       p.reject(error);
     }
-    this.channel.stopReading();
-    this.onClose?.(cause);
+    if (flushed === undefined) {
+      this.channel.stopReading();
+      this.onClose?.(cause);
+    } else {
+      // channel.close() stops reading itself once the writes are out; cancelling the socket sooner would drop them.
+      void flushed.then(() => this.onClose?.(cause));
+    }
   }
 }
 
@@ -460,6 +486,15 @@ export type ServiceClient<Methods extends object = { [method: string]: any }> = 
 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options: ClientOptions = {}): ServiceClient<ClientOf<S>> {
+  assertService('createClient', service);
+  const duplex = conn as Partial<DuplexStream> | null | undefined;
+  if (duplex === null || typeof duplex !== 'object' || typeof duplex.readable !== 'object' || typeof duplex.writable !== 'object') {
+    throw new TypeError(
+      `createClient: the second argument must be a byte duplex { readable, writable } (a socket from connect(), a memory pair), got ${describe(conn)}; ` +
+        "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",
+    );
+  }
+  checkOptions('createClient', options, clientOptionShapes);
   const { transport, header, ...rest } = options;
   let framing: MessageFraming;
   let wire: HeaderWire | undefined;

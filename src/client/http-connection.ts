@@ -3,7 +3,8 @@ import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { createHttpTransport, type FetchLike } from '../transport/index.js';
 import type { ServiceClient } from './client.js';
-import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from './message-connection.js';
+import { assertUrlOptions, createMessageClient, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import type { OptionShape } from '../options.js';
 
 /** Options for {@link createHttpConnection}. */
 export interface HttpConnectionOptions extends UrlConnectionOptions {
@@ -18,6 +19,14 @@ export interface HttpConnectionOptions extends UrlConnectionOptions {
   fetch?: FetchLike;
 }
 
+/** The shapes of {@link HttpConnectionOptions}. */
+const httpConnectionOptionShapes = {
+  ...urlOptionShapes,
+  headers: 'object',
+  credentials: 'string',
+  fetch: 'function',
+} as const satisfies Record<keyof HttpConnectionOptions, OptionShape>;
+
 /**
  * Creates a client that POSTs each call to `options.url` and reads the reply from
  * the response body (Apache's THttpClient semantics). Calls run concurrently. A
@@ -28,7 +37,7 @@ export interface HttpConnectionOptions extends UrlConnectionOptions {
  * Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createHttpConnection', service, options, 'http://127.0.0.1:8080/');
+  const protocol = assertUrlOptions('createHttpConnection', service, options, 'http://127.0.0.1:8080/', httpConnectionOptionShapes);
   const transport = createHttpTransport({
     url: options.url,
     headers: options.headers,

@@ -4,6 +4,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import { messageTransport, type DuplexStream } from '../transport/index.js';
 import { clientOn, type ClientOptions, type ServiceClient } from './client.js';
 import type { CallPeer, Interceptor } from '../call/index.js';
+import { checkOptions, type OptionsDictionary } from '../options.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
@@ -27,15 +28,31 @@ export interface UrlConnectionOptions {
   interceptors?: readonly Interceptor[];
 }
 
+/** The shapes of {@link UrlConnectionOptions}, which the HTTP and WebSocket factories extend. */
+export const urlOptionShapes = {
+  url: 'string|object',
+  protocol: 'string|object',
+  timeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  service: 'string',
+  interceptors: 'array',
+} as const;
+
 /**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
- * (naming the factory and an example URL) or a protocol that is not an object; returns the protocol.
+ * (naming the factory and an example URL), an option not in `shapes` or of the
+ * wrong shape, or a protocol that is not an object; returns the protocol.
  */
-export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string): Protocol {
+export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary): Protocol {
   assertService(factory, service);
-  if (options === null || typeof options !== 'object' || options.url === undefined) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
+  checkOptions(factory, options, shapes, {
+    host: `give the whole address as url, e.g. { url: '${example}' }`,
+    port: `give the whole address as url, e.g. { url: '${example}' }`,
+  });
   const protocol = options.protocol;
   if (protocol === undefined || protocol === 'binary') return binaryProtocol;
   if (protocol !== null && typeof protocol === 'object') return protocol;

@@ -59,6 +59,24 @@ export interface MessageProcessor {
   process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult>;
 }
 
+/**
+ * Refuses a handler method that declares more parameters than its IDL function
+ * has arguments: the extra one is almost always a result callback (Apache's
+ * `add(n1, n2, result)`), which would never be called here. `fn.length` counts
+ * the parameters before the first default or rest one, so those never trip it.
+ */
+function assertArity(service: ServiceDesc, fn: FunctionDesc, method: unknown): void {
+  if (typeof method !== 'function') return;
+  const declared = fn.args.fields.length;
+  if (method.length <= declared) return;
+  const names = fn.args.fields.map((f) => f.name).join(', ');
+  throw new TypeError(
+    `handler.${fn.name} takes ${method.length} parameter${method.length === 1 ? '' : 's'} but ${service.name}.${fn.name} declares ${declared}` +
+      `${declared > 0 ? ` (${names})` : ''}: a callback-style handler (Apache's result callback) is never called here — ` +
+      "return the value or a promise of it, or wrap the handler with fromCallbackHandler() (thrift-streams/compat)",
+  );
+}
+
 /** Serves one service: turns request messages into reply messages. */
 export class Processor implements MessageProcessor {
   /** The protocol requests and replies use. */
@@ -87,6 +105,7 @@ export class Processor implements MessageProcessor {
     this.writer = this.protocol.createWriter();
     const codecs = this.protocol.codecs;
     for (const fn of serviceFunctions(service).values()) {
+      assertArity(service, fn, this.handler[fn.name]);
       const throws = fn.throws.map((f, i) => ({
         slot: fn.returns ? i + 1 : i,
         ctor: f.type.kind === 'struct' ? f.type.struct.ctor : undefined,

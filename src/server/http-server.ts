@@ -5,6 +5,7 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { serveOn, type ThriftServer } from './server.js';
 import { ServedConnection } from './serve-connection.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
@@ -39,6 +40,23 @@ export interface HttpServerOptions {
   json?: boolean;
 }
 
+/** The shapes of {@link HttpServerOptions}. */
+const httpServerOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  protocol: 'string|object',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxConnections: 'number',
+  origins: 'array',
+  tls: 'object',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+  json: 'boolean',
+} as const satisfies Record<keyof HttpServerOptions, OptionShape>;
+
 /** Options of a multiplexed HTTP server. */
 export interface MultiplexedHttpServerOptions extends HttpServerOptions {
   /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
@@ -58,7 +76,7 @@ export async function createHttpServer(
   second?: Handler | MultiplexedHttpServerOptions,
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor('createHttpServer', first, second, third);
+  const { processor, options } = processorFor('createHttpServer', first, second, third, httpServerOptionShapes);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
   const serveOptions = { transport: 'message' as const, maxMessageSize, onError: options.onError };

@@ -11,6 +11,7 @@
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
+import { checkOptions, type OptionShape } from '../options.js';
 import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
@@ -34,6 +35,19 @@ export interface ServeConnectionOptions {
   /** Forceful teardown of the underlying socket, used by destroy(). */
   destroy?: (error?: Error) => void;
 }
+
+/** The shapes of {@link ServeConnectionOptions}. */
+const serveConnectionOptionShapes = {
+  transport: 'string',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxInflight: 'number',
+  idleTimeout: 'number',
+  messageTimeout: 'number',
+  closeTimeout: 'number',
+  onError: 'function',
+  destroy: 'function',
+} as const satisfies Record<keyof ServeConnectionOptions, OptionShape>;
 
 /** Lifecycle of a served connection. */
 export type ConnectionState = LifecycleState;
@@ -216,5 +230,6 @@ export class ServedConnection implements Closable {
 
 /** Serves one byte duplex with a processor until it closes. */
 export function serveConnection(conn: DuplexStream, processor: MessageProcessor, options?: ServeConnectionOptions): ServedConnection {
+  checkOptions('serveConnection', options, serveConnectionOptionShapes, { timeout: 'use idleTimeout (ms) or messageTimeout (ms)' });
   return new ServedConnection(conn, processor, options);
 }

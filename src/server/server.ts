@@ -9,6 +9,7 @@ import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
 import { serveDetected, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
@@ -57,6 +58,28 @@ export interface ServerOptions {
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
+
+/** The shapes of {@link ServerOptions}. */
+const serverOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  tls: 'object',
+  zlib: 'boolean|object',
+  zookeeper: 'object',
+  transport: 'string',
+  protocol: 'string|object',
+  header: 'object',
+  idleTimeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxInflight: 'number',
+  messageTimeout: 'number',
+  maxConnections: 'number',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+} as const satisfies Record<keyof ServerOptions, OptionShape>;
 
 /** Lifecycle of a server. */
 export type ServerState = LifecycleState;
@@ -160,7 +183,7 @@ export async function createServer(
   second?: Handler | MultiplexedServerOptions,
   third?: ServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, binaryOr(third ?? second));
+  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, serverOptionShapes, binaryOr(third ?? second));
   const transport = options.transport ?? 'auto';
   if (!['auto', 'buffered', 'framed', 'header'].includes(transport)) {
     throw new TypeError(`unknown transport ${JSON.stringify(transport)}: use 'auto', 'buffered', 'framed' or 'header'`);
@@ -169,7 +192,7 @@ export async function createServer(
   const processors = new Map<Protocol, MessageProcessor>([[processor.protocol, processor]]);
   const processorForProtocol = (protocol: Protocol): MessageProcessor => {
     let p = processors.get(protocol);
-    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
+    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, serverOptionShapes, protocol).processor));
     return p;
   };
   const zlibOptions = options.zlib;

@@ -5,6 +5,7 @@ import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { serveOn, serveWith, type ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
@@ -37,6 +38,23 @@ export interface WebSocketServerOptions {
   interceptors?: readonly Interceptor[];
 }
 
+/** The shapes of {@link WebSocketServerOptions}. */
+const webSocketServerOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  protocol: 'string|object',
+  idleTimeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxConnections: 'number',
+  origins: 'array',
+  tls: 'object',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+} as const satisfies Record<keyof WebSocketServerOptions, OptionShape>;
+
 /** Options of a multiplexed WebSocket server. */
 export interface MultiplexedWebSocketServerOptions extends WebSocketServerOptions {
   /** The service that answers calls whose names carry no `Service:` prefix (plain clients). */
@@ -55,7 +73,7 @@ export async function createWebSocketServer(
   second?: Handler | MultiplexedWebSocketServerOptions,
   third?: WebSocketServerOptions,
 ): Promise<ThriftServer> {
-  const built = processorFor('createWebSocketServer', first, second, third);
+  const built = processorFor('createWebSocketServer', first, second, third, webSocketServerOptionShapes);
   const processor = built.processor;
   const options = built.options as MultiplexedWebSocketServerOptions;
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
