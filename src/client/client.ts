@@ -3,7 +3,7 @@
  * sequence id, replies are matched by it (doc/specs/SequenceNumbers.md), so any
  * number of calls may be in flight and replies may arrive in any order.
  */
-import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, ThriftError, TimeoutError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
@@ -25,6 +25,7 @@ import { MessageChannel, type DuplexStream, type Framing } from '../transport/in
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
+import { checkReplyStart, clientWire, closedByServer, explainFirstReply, type ClientWire } from './reply-check.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -129,6 +130,12 @@ export class ThriftClient implements Closable {
   private reserved = 0;
   /** THeader wrapping, when the client speaks it. */
   private readonly header: HeaderWire | undefined;
+  /** The framing and protocol spoken, for errors that name them; undefined on message duplexes (HTTP, WebSocket). */
+  private readonly wireKind: ClientWire | undefined;
+  /** Whether a reply has been matched to its call: failures before it are likely a framing or protocol mismatch. */
+  private answered = false;
+  /** Why the connection ended when the server or the wire ended it, for the calls made after. */
+  private ended: Error | undefined;
 
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
     this.service = service;
@@ -138,12 +145,24 @@ export class ThriftClient implements Closable {
     if (this.header !== undefined && options.transport !== undefined && options.transport !== 'framed') {
       throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(options.transport)}`);
     }
+    const framing = this.header !== undefined ? 'framed' : options.transport ?? 'buffered';
+    const wire = framing === 'message' ? undefined : clientWire(this.header !== undefined ? 'header' : framing, this.protocol);
+    this.wireKind = wire;
     this.channel = new MessageChannel(conn, {
-      framing: this.header !== undefined ? 'framed' : options.transport ?? 'buffered',
+      framing,
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
       onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
+      inspect:
+        wire === undefined
+          ? undefined
+          : (head) => {
+              const verdict = checkReplyStart(head, wire);
+              if (verdict === undefined) return false;
+              if (verdict !== null) throw verdict;
+              return true;
+            },
     });
     this.wire = this.protocol.createWriter();
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
@@ -161,12 +180,8 @@ export class ThriftClient implements Closable {
       this.call = this.callIntercepted;
     }
     this.channel.read(this.receive.bind(this)).then(
-      () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
-      (e: unknown) => {
-        const error = e instanceof Error ? e : new Error(String(e));
-        this.channel.abort(error);
-        this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
-      },
+      () => this.serverEnded(closedByServer(this.wireKind, this.answered, this.unanswered()), undefined),
+      (e: unknown) => this.readFailed(e instanceof Error ? e : new Error(String(e))),
     );
   }
 
@@ -190,7 +205,10 @@ export class ThriftClient implements Closable {
     // Set only by an interceptor chain's innermost link, which hands over the id its interceptors saw.
     const reserved = this.reserved;
     this.reserved = 0;
-    if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
+    if (this.state !== 'open') {
+      const why = this.ended === undefined ? '' : `: ${this.ended.message}`;
+      return Promise.reject(new ConnectionClosedError(`connection is ${this.state}${why}`, { cause: this.ended }));
+    }
     const entry = this.table.get(name);
     if (entry === undefined) {
       return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
@@ -318,6 +336,7 @@ export class ThriftClient implements Closable {
       // Otherwise the call timed out or was aborted, and its late reply is dropped.
       return;
     }
+    this.answered = true;
     this.settled(seqid, p);
     if (headers !== undefined && p.onHeaders !== undefined) {
       try {
@@ -412,7 +431,39 @@ export class ThriftClient implements Closable {
     }
   }
 
-  private shutdown(error: ConnectionClosedError, cause?: Error): void {
+  /** Names of the calls awaiting replies, oldest first. */
+  private unanswered(): string[] {
+    return Array.from(this.pending.values(), (p) => p.entry.fn.name);
+  }
+
+  /**
+   * The read loop failed: bytes the framing or protocol cannot read before any
+   * reply are explained as a mismatch (and calls reject with it); a socket error
+   * then is the server going away unanswered; later, the failure as it is.
+   */
+  private readFailed(error: Error): void {
+    this.channel.abort(error);
+    const wire = this.wireKind;
+    if (!this.answered && wire !== undefined) {
+      if (error instanceof ProtocolError || error instanceof TransportError || error instanceof ThriftAppError) {
+        const explained = explainFirstReply(error, this.channel.head, wire);
+        return this.serverEnded(explained, explained);
+      }
+      if (!(error instanceof ThriftError) && this.pending.size > 0) {
+        const closed = closedByServer(wire, false, this.unanswered());
+        return this.serverEnded(new ConnectionClosedError(`${closed.message} (${error.message})`, { cause: error }), error);
+      }
+    }
+    this.serverEnded(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
+  }
+
+  /** The server or the wire ended the connection: calls in flight, and those made after, reject with `error`. */
+  private serverEnded(error: ThriftError, cause: Error | undefined): void {
+    if (this.state !== 'closed') this.ended = error;
+    this.shutdown(error, cause);
+  }
+
+  private shutdown(error: ThriftError, cause?: Error): void {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;

@@ -35,7 +35,16 @@ export interface ChannelOptions {
   messageTimeout?: number;
   /** Called once when a write fails (the reading side usually fails too). */
   onError?: (error: unknown) => void;
+  /**
+   * Shown the first bytes received (up to {@link HEAD_BYTES}, more with each chunk)
+   * until it returns true; what it throws fails read(). A client checks there that
+   * the peer answers in its framing and protocol. The bytes still go to the framing.
+   */
+  inspect?: (head: Uint8Array) => boolean;
 }
+
+/** Most bytes {@link ChannelOptions.inspect} is shown, and {@link MessageChannel.head} keeps. */
+export const HEAD_BYTES = 64;
 
 // Batches are gathered in slabs; a slab region is never rewritten once sent. The
 // first slab is small and allocated on the first send, so an idle connection costs
@@ -63,6 +72,8 @@ export class MessageChannel {
   private pos = 0;
   private scheduled = false;
   private failed: unknown = undefined;
+  private inspect: ((head: Uint8Array) => boolean) | undefined;
+  private headBytes = EMPTY;
   private readonly flushBound = this.flush.bind(this);
   private readonly onWriteError = (e: unknown): void => {
     if (this.failed !== undefined) return;
@@ -84,6 +95,7 @@ export class MessageChannel {
     } else if (framing === 'message') this.splitter = undefined;
     else throw new TypeError(`unknown framing ${JSON.stringify(framing)}: use 'buffered', 'framed' or 'message'`);
     this.messageTimeout = options.messageTimeout ?? 0;
+    this.inspect = options.inspect;
     this.writer = conn.writable.getWriter();
     this.reader = conn.readable.getReader();
   }
@@ -109,6 +121,7 @@ export class MessageChannel {
           splitter?.flush();
           return;
         }
+        if (this.inspect !== undefined) this.inspectHead(value);
         if (splitter !== undefined) {
           completed = 0;
           splitter.transform(value, sink);
@@ -125,6 +138,22 @@ export class MessageChannel {
     } finally {
       this.watchPartial(false);
     }
+  }
+
+  /** The first bytes received (up to {@link HEAD_BYTES}) when `inspect` was given; empty otherwise. */
+  get head(): Uint8Array {
+    return this.headBytes;
+  }
+
+  /** Adds a chunk to the head and shows it to `inspect`, until it has decided or the head is full. */
+  private inspectHead(chunk: Uint8Array): void {
+    const had = this.headBytes.length;
+    const take = Math.min(chunk.length, HEAD_BYTES - had);
+    const head = new Uint8Array(had + take);
+    head.set(this.headBytes);
+    head.set(chunk.subarray(0, take), had);
+    this.headBytes = head;
+    if (this.inspect!(head) || head.length >= HEAD_BYTES) this.inspect = undefined;
   }
 
   /** Starts the message timer when a message is left incomplete, stops it when none is. */
