@@ -1,6 +1,6 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpListenOptions } from '../node/index.js';
@@ -30,8 +30,10 @@ export interface HttpServerOptions {
   tls?: HttpListenOptions['tls'];
   /** How long close() lets in-flight calls finish before answering them with 500; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (undecodable requests, oneway handler failures). */
+  /** Errors no client can be told about (undecodable requests, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
   /** Answer `POST <path>/<method>` with simple JSON (docs/simple-json.md); default true. */
@@ -63,7 +65,7 @@ export async function createHttpServer(
   // One request is one "connection" of one message: the same loop as a socket's answers it.
   return serveOn(
     (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),
-    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError }),
+    serveWith(processor, { transport: 'message', maxMessageSize, onError: options.onError ?? defaultErrorLog }),
     options.closeTimeout,
   );
 }

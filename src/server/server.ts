@@ -2,7 +2,7 @@
 import { ConnectionClosedError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
@@ -52,8 +52,10 @@ export interface ServerOptions {
   maxConnections?: number;
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). */
+  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
@@ -189,7 +191,7 @@ export async function createServer(
           messageTimeout: options.messageTimeout,
           closeTimeout: options.closeTimeout,
           idleTimeout: options.idleTimeout,
-          onError: options.onError,
+          onError: options.onError ?? defaultErrorLog,
           destroy,
         },
       }),
