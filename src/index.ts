@@ -96,6 +96,7 @@ export {
   type HttpServerOptions,
   type RegistrationOptions,
   type ServeConnectionOptions,
+  type ServerAddress,
   type ServerOptions,
   type WebSocketServerOptions,
 } from './server/index.js';

@@ -25,6 +25,7 @@ import { MessageChannel, type DuplexStream, type Framing } from '../transport/in
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
+import { arityError, arityOf, type Arity } from './arity.js';
 import { checkReplyStart, clientWire, closedByServer, explainFirstReply, type ClientWire } from './reply-check.js';
 
 /** Options for a {@link ThriftClient}. */
@@ -60,6 +61,8 @@ export type ClientState = LifecycleState;
 
 interface Entry {
   readonly fn: FunctionDesc;
+  /** How many arguments a call may pass. */
+  readonly arity: Arity;
   readonly encodeArgs: StructEncoder;
   readonly decodeResult: StructDecoder;
   readonly messageType: number;
@@ -92,6 +95,7 @@ function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> 
   for (const fn of serviceFunctions(service).values()) {
     table.set(fn.name, {
       fn,
+      arity: arityOf(fn),
       encodeArgs: protocol.codecs.argsCodec(fn.args).encode,
       decodeResult: protocol.codecs.argsCodec(fn.result).decode,
       messageType: fn.oneway ? MessageType.ONEWAY : MessageType.CALL,
@@ -213,6 +217,8 @@ export class ThriftClient implements Closable {
     if (entry === undefined) {
       return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
     }
+    const n = args.length;
+    if (n > entry.arity.max || n < entry.arity.min) return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, n));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'call aborted'));
     let seqid = reserved;
@@ -271,6 +277,11 @@ export class ThriftClient implements Closable {
 
   /** call() of a client with interceptors: the sequence id is taken first so they can see it. */
   private callIntercepted(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    // A call with the wrong arguments fails before any interceptor sees it (the plain path checks again, after them).
+    const entry = this.table.get(name);
+    if (entry !== undefined && (args.length > entry.arity.max || args.length < entry.arity.min)) {
+      return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, args.length));
+    }
     if (this.seqid >= MAX_SEQID) {
       this.seqid = 0;
       this.wrapped = true;
@@ -445,7 +456,9 @@ export class ThriftClient implements Closable {
     this.channel.abort(error);
     const wire = this.wireKind;
     if (!this.answered && wire !== undefined) {
-      if (error instanceof ProtocolError || error instanceof TransportError || error instanceof ThriftAppError) {
+      // Bytes the framing or decoder refused (socket errors carry their cause and are told as they are).
+      const unreadable = error instanceof ProtocolError || error instanceof ThriftAppError || (error instanceof TransportError && error.cause === undefined);
+      if (unreadable && this.channel.head.length > 0) {
         const explained = explainFirstReply(error, this.channel.head, wire);
         return this.serverEnded(explained, explained);
       }

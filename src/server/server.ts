@@ -4,7 +4,7 @@ import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
 import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
+import { listen, nodeZlibCodec, type Listener, type ListenOptions, type ServerAddress } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
@@ -14,6 +14,7 @@ import { serveDetected, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
+export type { ServerAddress } from '../node/index.js';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -86,8 +87,8 @@ export class ThriftServer implements Closable {
     return this.life.state;
   }
 
-  /** What the server is bound to (the real port when 0 was asked for). */
-  get address(): { host: string; port: number } {
+  /** What the server is bound to: `{ host, port }` (the real port when 0 was asked for), or `{ path }` for a unix socket. */
+  get address(): ServerAddress {
     return this.listener.address;
   }
 
