@@ -18,8 +18,8 @@ export interface ErrorLogOptions {
 export type ErrorLog = (error: unknown, method?: string) => void;
 
 /**
- * A sink that writes at most `max` errors per `interval`, and at the end of an
- * interval in which some were held back, one line with their count.
+ * A sink that writes at most `max` errors per `interval`; past that, one line
+ * saying the rest are held back, and at the end of the interval one with their count.
  */
 export function createErrorLog(options: ErrorLogOptions = {}): ErrorLog {
   const max = options.max ?? 10;
@@ -45,7 +45,8 @@ export function createErrorLog(options: ErrorLogOptions = {}): ErrorLog {
       write(`thrift-streams: ${method === undefined ? 'error' : `unhandled error in ${method}`} (pass onError to handle it):`, error);
       return;
     }
-    suppressed++;
+    // Holding back is said at once, so the log never goes quiet without a word.
+    if (suppressed++ === 0) write(`thrift-streams: ${max} errors in ${interval / 1000} s; further ones are counted, not written, until the interval ends (pass onError to see every one)`);
     if (timer === undefined) {
       timer = setTimeout(report, windowStart + interval - now);
       // The count is reported if the process lives on; it never keeps a process alive.
