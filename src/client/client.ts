@@ -449,18 +449,20 @@ export class ThriftClient implements Closable {
 
   /**
    * The read loop failed: bytes the framing or protocol cannot read before any
-   * reply are explained as a mismatch (and calls reject with it); a socket error
-   * then is the server going away unanswered; later, the failure as it is.
+   * reply are explained as a mismatch (a WireMismatchError, the cause of the
+   * calls' ConnectionClosedError); a socket error then is the server going away
+   * unanswered; later, the failure as it is.
    */
   private readFailed(error: Error): void {
     this.channel.abort(error);
     const wire = this.wireKind;
     if (!this.answered && wire !== undefined) {
       // Bytes the framing or decoder refused (socket errors carry their cause and are told as they are).
-      const unreadable = error instanceof ProtocolError || error instanceof ThriftAppError || (error instanceof TransportError && error.cause === undefined);
+      const unreadable = error instanceof ProtocolError || (error instanceof TransportError && error.cause === undefined);
       if (unreadable && this.channel.head.length > 0) {
+        // Calls reject with ConnectionClosedError, as for any failed connection; the mismatch is its cause.
         const explained = explainFirstReply(error, this.channel.head, wire);
-        return this.serverEnded(explained, explained);
+        return this.serverEnded(new ConnectionClosedError(explained.message, { cause: explained }), explained);
       }
       if (!(error instanceof ThriftError) && this.pending.size > 0) {
         const closed = closedByServer(wire, false, this.unanswered());

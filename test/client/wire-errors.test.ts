@@ -1,5 +1,7 @@
 /**
- * A misconfigured client learns what went wrong from its first call, at once:
+ * A misconfigured client learns what went wrong from its first call, at once
+ * (a ConnectionClosedError, as for any failed connection, whose message says why;
+ * a WireMismatchError as its cause when the server's bytes were read):
  * against servers pinned to another framing or protocol (they close without a
  * byte), an HTTP port, a server that is no THeader server, and raw servers that
  * answer with given bytes (fed one byte at a time) or close. Real sockets on 127.0.0.1.
@@ -80,9 +82,11 @@ http('gets a WireMismatchError that names the HTTP answer', async () => {
   try {
     for (const transport of ['buffered', 'framed'] as const) {
       const error = await firstCall(server.address.port!, { transport });
-      assert.instance(error, WireMismatchError);
-      assert.is(error.code, 'WIRE_MISMATCH');
-      assert.is(error.received, 'an HTTP response');
+      assert.instance(error, ConnectionClosedError);
+      assert.instance(error.cause, WireMismatchError);
+      assert.is(error.cause.code, 'WIRE_MISMATCH');
+      assert.is(error.cause.received, 'an HTTP response');
+      assert.is(error.cause.message, error.message);
       assert.match(error.message, /^the server answered with HTTP \("HTTP\/1\.1 400 Bad Request"\): this is an HTTP port, not a Thrift socket; use createHttpConnection/);
     }
   } finally {
@@ -121,11 +125,13 @@ for (const [what, bytes, client, received, fix] of [
   // What the thrift npm package's header server answers a THeader client with.
   ['a THeader client gets unframed binary', buffered, { transport: 'header' }, 'buffered binary', "not THeader: the server does not speak THeader; set the client's transport: 'buffered', protocol: 'binary'"],
 ] as const) {
-  rawSuite(`${what}: WireMismatchError naming what the server speaks`, async () => {
+  rawSuite(`${what}: the error names what the server speaks`, async () => {
     answerWith(bytes);
     const error = await firstCall(rawPort(), client);
-    assert.instance(error, WireMismatchError);
-    assert.is(error.received, received);
+    assert.instance(error, ConnectionClosedError);
+    assert.instance(error.cause, WireMismatchError);
+    assert.is(error.cause.received, received);
+    assert.is(error.cause.expected, { framed: 'framed binary', buffered: 'buffered binary', compact: 'buffered compact', json: 'buffered json', header: 'THeader (binary inside)' }[('transport' in client ? client.transport : client.protocol) as string]);
     assert.match(error.message, `the server answered in ${received} (0x`);
     assert.match(error.message, fix);
   });
@@ -134,7 +140,8 @@ for (const [what, bytes, client, received, fix] of [
 rawSuite('bytes that are no Thrift reply: the framing error, explained', async () => {
   answerWith(Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0x01, 0x02));
   const error = await firstCall(rawPort(), { transport: 'framed' });
-  assert.instance(error, WireMismatchError);
+  assert.instance(error, ConnectionClosedError);
+  assert.instance(error.cause, WireMismatchError);
   assert.is(
     error.message,
     "the server's answer is not a framed binary reply (0xde 0xad 0xbe 0xef 0x01 0x02: negative frame length -559038737); check that transport (framed) and protocol (binary) match the server's",
@@ -144,7 +151,8 @@ rawSuite('bytes that are no Thrift reply: the framing error, explained', async (
 rawSuite('a TLS record answered to a plain client names TLS', async () => {
   answerWith(Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46));
   const error = await firstCall(rawPort(), {});
-  assert.instance(error, WireMismatchError);
+  assert.instance(error, ConnectionClosedError);
+  assert.instance(error.cause, WireMismatchError);
   assert.match(error.message, /^the server answered with TLS \(0x15 0x03 0x03 …\): it expects TLS; give the client tls options$/);
 });
 

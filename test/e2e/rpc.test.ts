@@ -123,7 +123,8 @@ for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'
     const e = await rejection(conn.wrongType());
     assert.instance(e, ThriftAppError);
     assert.is(e.type, AppErrorType.INTERNAL_ERROR);
-    assert.match(e.message, /expected string, got number 12345/);
+    // What was wrong (and the value) stays on the server, as for any handler bug.
+    assert.is(e.message, 'Internal error');
     assert.is(await conn.echoString('still fine'), 'still fine');
   });
 
