@@ -138,6 +138,8 @@ export class ThriftClient implements Closable {
   private readonly wireKind: ClientWire | undefined;
   /** Whether a reply has been matched to its call: failures before it are likely a framing or protocol mismatch. */
   private answered = false;
+  /** Whether the server's first bytes were recognised as this client's framing and protocol: later failures are no mismatch. */
+  private matched = false;
   /** Why the connection ended when the server or the wire ended it, for the calls made after. */
   private ended: Error | undefined;
 
@@ -164,7 +166,8 @@ export class ThriftClient implements Closable {
           : (head) => {
               const verdict = checkReplyStart(head, wire);
               if (verdict === undefined) return false;
-              if (verdict !== null) throw verdict;
+              if (verdict === 'match') this.matched = true;
+              else if (verdict !== null) throw verdict;
               return true;
             },
     });
@@ -459,7 +462,7 @@ export class ThriftClient implements Closable {
     if (!this.answered && wire !== undefined) {
       // Bytes the framing or decoder refused (socket errors carry their cause and are told as they are).
       const unreadable = error instanceof ProtocolError || (error instanceof TransportError && error.cause === undefined);
-      if (unreadable && this.channel.head.length > 0) {
+      if (unreadable && !this.matched && this.channel.head.length > 0) {
         // Calls reject with ConnectionClosedError, as for any failed connection; the mismatch is its cause.
         const explained = explainFirstReply(error, this.channel.head, wire);
         return this.serverEnded(new ConnectionClosedError(explained.message, { cause: explained }), explained);

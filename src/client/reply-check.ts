@@ -57,10 +57,10 @@ function printable(bytes: Uint8Array): string {
 
 /**
  * Judges the first bytes of a server's answer: undefined while more are needed,
- * null when they fit `wire` or cannot be placed (the framing then decides), or
- * the WireMismatchError that names what the server speaks instead.
+ * 'match' when they are what `wire` speaks, null when they cannot be placed (the
+ * framing then decides), or the WireMismatchError that names what the server speaks instead.
  */
-export function checkReplyStart(head: Uint8Array, wire: ClientWire): WireMismatchError | null | undefined {
+export function checkReplyStart(head: Uint8Array, wire: ClientWire): WireMismatchError | 'match' | null | undefined {
   const expected = describeWire(wire);
   const http = startsWith(head, HTTP);
   if (http === undefined) return undefined;
@@ -80,7 +80,7 @@ export function checkReplyStart(head: Uint8Array, wire: ClientWire): WireMismatc
   if (found === undefined) return undefined;
   const kind = found.kind;
   if (kind === undefined) return null;
-  if (kind.framing === wire.framing && (kind.protocol === undefined || kind.protocol === wire.protocol)) return null;
+  if (kind.framing === wire.framing && (kind.protocol === undefined || kind.protocol === wire.protocol)) return 'match';
   const fix = kind.framing === 'header' ? `transport: 'header', protocol: '${wire.protocol}'` : `transport: '${kind.framing}', protocol: '${kind.protocol}'`;
   const why = wire.framing === 'header' ? 'not THeader: the server does not speak THeader' : `but this client speaks ${expected}`;
   return new WireMismatchError(

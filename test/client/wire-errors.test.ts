@@ -180,6 +180,14 @@ rawSuite('a close mid-call after replies: ConnectionClosedError naming the calls
   }
 });
 
+rawSuite('a reply in the right framing and protocol, cut short, is no mismatch: the failure is told as it is', async () => {
+  answer = (socket) => socket.end(frame(buffered).subarray(0, 9));
+  const error = await firstCall(rawPort(), { transport: 'framed' });
+  assert.instance(error, ConnectionClosedError);
+  assert.not.instance(error.cause, WireMismatchError);
+  assert.match(error.message, /^connection failed: connection closed mid-frame: 5 bytes of a \d+-byte frame received$/);
+});
+
 rawSuite('a right reply in small chunks is not mistaken for a mismatch', async () => {
   for (const [transport, bytes] of [['framed', frame(buffered)], ['buffered', buffered]] as const) {
     answerWith(bytes);
