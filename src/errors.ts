@@ -232,17 +232,19 @@ export class IdlError extends ThriftError {
 }
 
 /**
- * The first bytes of a connection are not what the server speaks: an HTTP
- * request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
- * transport, or (on a server pinned to one framing and protocol) another
- * framing or protocol. A {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
+ * The first bytes of a connection are not what this side speaks. On a server: an
+ * HTTP request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
+ * transport, or (on a server pinned to one framing and protocol) another framing or
+ * protocol. On a client (as the cause of its calls' ConnectionClosedError): a
+ * server answering in another framing or protocol, with HTTP or TLS. A
+ * {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
  */
 export class WireMismatchError extends ProtocolError {
   /** @internal */
   static override readonly 'thrift-streams.error': string = 'WireMismatchError';
-  /** What the server expected, e.g. "framed binary", or "a Thrift message" for auto-detection. */
+  /** What this side speaks, e.g. "framed binary", or "a Thrift message" for a server's auto-detection. */
   readonly expected: string;
-  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "a TLS handshake". */
+  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "an HTTP response", "a TLS handshake". */
   readonly received: string;
   constructor(message: string, expected: string, received: string) {
     super(message, ProtocolErrorType.INVALID_DATA, undefined, 'WIRE_MISMATCH');

@@ -3,7 +3,7 @@
  * sequence id, replies are matched by it (doc/specs/SequenceNumbers.md), so any
  * number of calls may be in flight and replies may arrive in any order.
  */
-import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, ThriftError, TimeoutError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
@@ -28,6 +28,8 @@ import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, ty
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 import { checkOptions, type OptionShape } from '../options.js';
 import { describe } from '../describe.js';
+import { arityError, arityOf, type Arity } from './arity.js';
+import { checkReplyStart, clientWire, closedByServer, explainFirstReply, type ClientWire } from './reply-check.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
@@ -98,6 +100,8 @@ export type ClientState = LifecycleState;
 
 interface Entry {
   readonly fn: FunctionDesc;
+  /** How many arguments a call may pass. */
+  readonly arity: Arity;
   readonly encodeArgs: StructEncoder;
   readonly decodeResult: StructDecoder;
   readonly messageType: number;
@@ -130,6 +134,7 @@ function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> 
   for (const fn of serviceFunctions(service).values()) {
     table.set(fn.name, {
       fn,
+      arity: arityOf(fn),
       encodeArgs: protocol.codecs.argsCodec(fn.args).encode,
       decodeResult: protocol.codecs.argsCodec(fn.result).decode,
       messageType: fn.oneway ? MessageType.ONEWAY : MessageType.CALL,
@@ -170,6 +175,14 @@ export class ThriftClient implements Closable {
   private reserved = 0;
   /** THeader wrapping, when the client speaks it. */
   private readonly header: HeaderWire | undefined;
+  /** The framing and protocol spoken, for errors that name them; undefined on message duplexes (HTTP, WebSocket). */
+  private readonly wireKind: ClientWire | undefined;
+  /** Whether a reply has been matched to its call: failures before it are likely a framing or protocol mismatch. */
+  private answered = false;
+  /** Whether the server's first bytes were recognised as this client's framing and protocol: later failures are no mismatch. */
+  private matched = false;
+  /** Why the connection ended when the server or the wire ended it, for the calls made after. */
+  private ended: Error | undefined;
 
   /** Use createClient (or a connection factory), which resolves {@link ClientOptions} into this wiring. */
   constructor(service: ServiceDesc, conn: DuplexStream, options: ClientWiring) {
@@ -177,11 +190,24 @@ export class ThriftClient implements Closable {
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
     this.header = options.header;
+    const framing = options.framing.name;
+    const wire = framing === 'message' ? undefined : clientWire(this.header !== undefined ? 'header' : framing, this.protocol);
+    this.wireKind = wire;
     this.channel = options.framing.open(conn, {
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
       onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
+      inspect:
+        wire === undefined
+          ? undefined
+          : (head) => {
+              const verdict = checkReplyStart(head, wire);
+              if (verdict === undefined) return false;
+              if (verdict === 'match') this.matched = true;
+              else if (verdict !== null) throw verdict;
+              return true;
+            },
     });
     this.wire = this.protocol.createWriter();
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
@@ -203,14 +229,10 @@ export class ThriftClient implements Closable {
     this.channel.read(this.receive.bind(this)).then(
       () => {
         // The server ended the stream while we had not closed: a loss, which `closed` reports.
-        const error = new ConnectionClosedError('connection closed by the server');
-        this.shutdown(error, error);
+        const error = closedByServer(this.wireKind, this.answered, this.unanswered());
+        this.serverEnded(error, error);
       },
-      (e: unknown) => {
-        const error = e instanceof Error ? e : new Error(String(e));
-        this.channel.abort(error);
-        this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
-      },
+      (e: unknown) => this.readFailed(e instanceof Error ? e : new Error(String(e))),
     );
   }
 
@@ -234,11 +256,16 @@ export class ThriftClient implements Closable {
     // Set only by an interceptor chain's innermost link, which hands over the id its interceptors saw.
     const reserved = this.reserved;
     this.reserved = 0;
-    if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
+    if (this.state !== 'open') {
+      const why = this.ended === undefined ? '' : `: ${this.ended.message}`;
+      return Promise.reject(new ConnectionClosedError(`connection is ${this.state}${why}`, { cause: this.ended }));
+    }
     const entry = this.table.get(name);
     if (entry === undefined) {
       return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
     }
+    const n = args.length;
+    if (n > entry.arity.max || n < entry.arity.min) return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, n));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'call aborted'));
     let seqid = reserved;
@@ -299,6 +326,11 @@ export class ThriftClient implements Closable {
 
   /** call() of a client with interceptors: the sequence id is taken first so they can see it. */
   private callIntercepted(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    // A call with the wrong arguments fails before any interceptor sees it (the plain path checks again, after them).
+    const entry = this.table.get(name);
+    if (entry !== undefined && (args.length > entry.arity.max || args.length < entry.arity.min)) {
+      return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, args.length));
+    }
     if (this.seqid >= MAX_SEQID) {
       this.seqid = 0;
       this.wrapped = true;
@@ -363,6 +395,7 @@ export class ThriftClient implements Closable {
       // Otherwise the call timed out or was aborted, and its late reply is dropped.
       return;
     }
+    this.answered = true;
     this.settled(seqid, p);
     if (headers !== undefined && p.onHeaders !== undefined) {
       try {
@@ -457,7 +490,43 @@ export class ThriftClient implements Closable {
     }
   }
 
-  private shutdown(error: ConnectionClosedError, cause?: Error, flushed?: Promise<void>): void {
+  /** Names of the calls awaiting replies, oldest first. */
+  private unanswered(): string[] {
+    return Array.from(this.pending.values(), (p) => p.entry.fn.name);
+  }
+
+  /**
+   * The read loop failed: bytes the framing or protocol cannot read before any
+   * reply are explained as a mismatch (a WireMismatchError, the cause of the
+   * calls' ConnectionClosedError); a socket error then is the server going away
+   * unanswered; later, the failure as it is.
+   */
+  private readFailed(error: Error): void {
+    this.channel.abort(error);
+    const wire = this.wireKind;
+    if (!this.answered && wire !== undefined) {
+      // Bytes the framing or decoder refused (socket errors carry their cause and are told as they are).
+      const unreadable = error instanceof ProtocolError || (error instanceof TransportError && error.cause === undefined);
+      if (unreadable && !this.matched && this.channel.head.length > 0) {
+        // Calls reject with ConnectionClosedError, as for any failed connection; the mismatch is its cause.
+        const explained = explainFirstReply(error, this.channel.head, wire);
+        return this.serverEnded(new ConnectionClosedError(explained.message, { cause: explained }), explained);
+      }
+      if (!(error instanceof ThriftError) && this.pending.size > 0) {
+        const closed = closedByServer(wire, false, this.unanswered());
+        return this.serverEnded(new ConnectionClosedError(`${closed.message} (${error.message})`, { cause: error }), error);
+      }
+    }
+    this.serverEnded(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
+  }
+
+  /** The server or the wire ended the connection: calls in flight, and those made after, reject with `error`. */
+  private serverEnded(error: ThriftError, cause: Error | undefined): void {
+    if (this.state !== 'closed') this.ended = error;
+    this.shutdown(error, cause);
+  }
+
+  private shutdown(error: ThriftError, cause?: Error, flushed?: Promise<void>): void {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;

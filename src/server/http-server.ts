@@ -1,6 +1,6 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
 import type { Interceptor, ServerCallContext } from '../call/index.js';
-import type { Handler, MessageProcessor } from '../processor/index.js';
+import { defaultErrorLog, type Handler, type MessageProcessor } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/index.js';
@@ -32,8 +32,10 @@ export interface HttpServerOptions {
   tls?: HttpListenOptions['tls'];
   /** How long close() lets in-flight calls finish before answering them with 500; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (undecodable requests, oneway handler failures). */
+  /** Errors no client can be told about (undecodable requests, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
   /** Answer `POST <path>/<method>` with simple JSON (docs/simple-json.md); default true. */
@@ -54,6 +56,7 @@ const httpServerOptionShapes = {
   closeTimeout: 'number',
   onError: 'function',
   interceptors: 'array',
+  exposeErrors: 'boolean',
   json: 'boolean',
 } as const satisfies Record<keyof HttpServerOptions, OptionShape>;
 
@@ -79,7 +82,7 @@ export async function createHttpServer(
   const { processor, options } = processorFor('createHttpServer', first, second, third, httpServerOptionShapes);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
-  const serveOptions = { transport: 'message' as const, maxMessageSize, onError: options.onError };
+  const serveOptions = { transport: 'message' as const, maxMessageSize, onError: options.onError ?? defaultErrorLog };
   // One request is one "connection" of one message: the same loop as a socket's answers it.
   return serveOn<HttpExchange>(
     (accept) => listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, routes }, accept),

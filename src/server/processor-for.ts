@@ -1,6 +1,6 @@
 /** How every server entry point turns its arguments into a processor: one service, or a multiplexed map. */
 import type { Interceptor } from '../call/index.js';
-import { MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
+import { defaultErrorLog, MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { isService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { isApacheGenerated, notAServiceMessage } from '../protocol/schema.js';
 import { checkOptions, type OptionsDictionary } from '../options.js';
@@ -13,6 +13,7 @@ export interface ProcessorChoice {
   protocol?: ProtocolName | Protocol | 'auto';
   maxDepth?: number;
   onError?: (error: unknown) => void;
+  exposeErrors?: boolean;
   interceptors?: readonly Interceptor[];
   /** Multiplexed only: the service that answers calls without a `Service:` prefix. */
   defaultService?: string;
@@ -43,7 +44,7 @@ export function processorFor<O extends ProcessorChoice>(
   const options = (given ?? {}) as O;
   if (protocolOverride === undefined && options.protocol === 'auto') throw new TypeError(`${caller}: protocol 'auto' is for socket servers (createServer); name the protocol`);
   const protocol = protocolOverride ?? resolveProtocol(options.protocol as ProtocolName | Protocol | undefined);
-  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError, interceptors: options.interceptors };
+  const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError ?? defaultErrorLog, exposeErrors: options.exposeErrors, interceptors: options.interceptors };
   if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
   if (first === null || typeof first !== 'object') {
     throw new TypeError(`${caller}: the first argument must be a service from load(), or a map of name → [service, handler]`);

@@ -2,9 +2,9 @@
 import { ConnectionClosedError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
+import { listen, nodeZlibCodec, type Listener, type ListenOptions, type ServerAddress } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
@@ -15,6 +15,7 @@ import { serveDetected, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
+export type { ServerAddress } from '../node/index.js';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -53,8 +54,10 @@ export interface ServerOptions {
   maxConnections?: number;
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). */
+  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
@@ -79,6 +82,7 @@ const serverOptionShapes = {
   closeTimeout: 'number',
   onError: 'function',
   interceptors: 'array',
+  exposeErrors: 'boolean',
 } as const satisfies Record<keyof ServerOptions, OptionShape>;
 
 /** Lifecycle of a server. */
@@ -107,8 +111,8 @@ export class ThriftServer implements Closable {
     return this.life.state;
   }
 
-  /** What the server is bound to (the real port when 0 was asked for). */
-  get address(): { host: string; port: number } {
+  /** What the server is bound to: `{ host, port }` (the real port when 0 was asked for), or `{ path }` for a unix socket. */
+  get address(): ServerAddress {
     return this.listener.address;
   }
 
@@ -212,7 +216,7 @@ export async function createServer(
           messageTimeout: options.messageTimeout,
           closeTimeout: options.closeTimeout,
           idleTimeout: options.idleTimeout,
-          onError: options.onError,
+          onError: options.onError ?? defaultErrorLog,
           destroy,
         },
       }),

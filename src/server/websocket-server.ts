@@ -1,6 +1,6 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
@@ -32,8 +32,10 @@ export interface WebSocketServerOptions {
   tls?: WebSocketListenOptions['tls'];
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (bad messages, oneway handler failures). */
+  /** Errors no client can be told about (bad messages, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
@@ -53,6 +55,7 @@ const webSocketServerOptionShapes = {
   closeTimeout: 'number',
   onError: 'function',
   interceptors: 'array',
+  exposeErrors: 'boolean',
 } as const satisfies Record<keyof WebSocketServerOptions, OptionShape>;
 
 /** Options of a multiplexed WebSocket server. */
@@ -79,7 +82,7 @@ export async function createWebSocketServer(
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   return serveOn(
     (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept),
-    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError }),
+    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError ?? defaultErrorLog }),
     options.closeTimeout,
   );
 }

@@ -32,7 +32,18 @@ export interface ChannelOptions {
   messageTimeout?: number;
   /** Called once when a write fails (the reading side usually fails too). */
   onError?: (error: unknown) => void;
+  /**
+   * Shown the first bytes received (up to {@link HEAD_BYTES}, more with each chunk)
+   * until it returns true; what it throws fails read(). A client checks there that
+   * the peer answers in its framing and protocol. The bytes still go to the framing.
+   */
+  inspect?: (head: Uint8Array) => boolean;
 }
+
+/** Most bytes {@link ChannelOptions.inspect} is shown, and {@link MessageChannel.head} keeps. */
+export const HEAD_BYTES = 64;
+
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * A framing as an object (framedTransport, bufferedTransport, messageTransport): it
@@ -53,6 +64,9 @@ export class MessageChannel {
   protected readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly onError: ((error: unknown) => void) | undefined;
   protected failed: unknown = undefined;
+  /** Shown the first bytes until it decides; undefined once it has (or was never given). */
+  protected inspect: ((head: Uint8Array) => boolean) | undefined;
+  private headBytes = NO_BYTES;
   protected readonly onWriteError = (e: unknown): void => {
     if (this.failed !== undefined) return;
     this.failed = e;
@@ -61,6 +75,7 @@ export class MessageChannel {
 
   constructor(conn: DuplexStream, options: ChannelOptions = {}) {
     this.onError = options.onError;
+    this.inspect = options.inspect;
     this.writer = conn.writable.getWriter();
     this.reader = conn.readable.getReader();
   }
@@ -76,10 +91,27 @@ export class MessageChannel {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
+      if (this.inspect !== undefined) this.inspectHead(value);
       onMessage(value);
       const wait = pause?.();
       if (wait !== undefined) await wait;
     }
+  }
+
+  /** The first bytes received (up to {@link HEAD_BYTES}) when `inspect` was given; empty otherwise. */
+  get head(): Uint8Array {
+    return this.headBytes;
+  }
+
+  /** Adds a chunk to the head and shows it to `inspect`, until it has decided or the head is full. */
+  protected inspectHead(chunk: Uint8Array): void {
+    const had = this.headBytes.length;
+    const take = Math.min(chunk.length, HEAD_BYTES - had);
+    const head = new Uint8Array(had + take);
+    head.set(this.headBytes);
+    head.set(chunk.subarray(0, take), had);
+    this.headBytes = head;
+    if (this.inspect!(head) || head.length >= HEAD_BYTES) this.inspect = undefined;
   }
 
   /** Queues one message. Throws if an earlier write failed. */

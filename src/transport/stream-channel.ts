@@ -69,6 +69,7 @@ export class StreamChannel extends MessageChannel {
           splitter.flush();
           return;
         }
+        if (this.inspect !== undefined) this.inspectHead(value);
         completed = 0;
         splitter.transform(value, sink);
         if (timed) {

@@ -23,7 +23,7 @@ function callback<R>(): { cb: (e: unknown, r?: R) => void; done: Promise<[unknow
 async function withServer(handler: object, f: (port: number) => Promise<void>): Promise<void> {
   const server: ThriftServer = await createServer(mod.Echo, handler as never, { port: 0 });
   try {
-    await f(server.address.port);
+    await f(server.address.port!);
   } finally {
     await server.close();
   }

@@ -238,7 +238,7 @@ function frames(s: Socket): { next: () => Promise<Uint8Array>; bytes: () => numb
 }
 
 socket('a oneway call sends nothing back: the only bytes received are the replies to the calls around it', async () => {
-  const s = connect({ host: '127.0.0.1', port: server.address.port });
+  const s = connect({ host: '127.0.0.1', port: server.address.port! });
   s.on('error', () => {});
   await within(new Promise((resolve) => s.once('connect', resolve)), 5000, 'connect');
   const rx = frames(s);

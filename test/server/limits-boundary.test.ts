@@ -66,7 +66,7 @@ for (const transport of ['framed', 'buffered'] as const) {
   });
 
   size(`a request of exactly maxMessageSize bytes is answered`, async () => {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     r.socket.write(wrap(sized(LIMIT)));
     await within(r.firstData, 5000, 'the reply');
     assert.equal(errors, []);
@@ -74,7 +74,7 @@ for (const transport of ['framed', 'buffered'] as const) {
   });
 
   size(`a request of maxMessageSize + 1 bytes closes the connection with FrameTooLargeError`, async () => {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     r.socket.write(wrap(sized(LIMIT + 1)));
     await within(r.closed, 5000, 'the server to close the connection');
     assert.is(r.received(), 0, 'no reply');
@@ -111,12 +111,12 @@ async function proveLimit(limit: number, options: { maxInflight?: number }): Pro
     { port: 0, transport: 'framed', ...options },
   );
   try {
-    const conn = await raw(server.address.port);
+    const conn = await raw(server.address.port!);
     const calls = Array.from({ length: limit }, (_, i) => frame(request('delayed', [i, 0], i + 1)));
     const extra = frame(request('echoI32', [-1], limit + 1));
     conn.socket.write(Buffer.concat([...calls, extra]));
     await within(all.promise, 10_000, `${limit} handlers to start`);
-    const other = await raw(server.address.port);
+    const other = await raw(server.address.port!);
     other.socket.write(frame(request('ping', [], 1)));
     await within(other.firstData, 5000, 'a round trip on a second connection');
     other.socket.destroy();
