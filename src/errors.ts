@@ -22,8 +22,13 @@ export type ErrorCode =
   | 'MISSING_DEPENDENCY'
   | 'IDL';
 
-/** The registry-wide key every copy of this file shares, so brands match across builds. */
-const BRAND: unique symbol = Symbol.for('thrift-streams.error');
+/**
+ * The static property every copy of this file names its classes' brands by, so brands
+ * match across builds. A string literal, written out in each class: with a computed
+ * key (a symbol) bundlers could not prove a class free of side effects, and every
+ * error class would land in every bundle.
+ */
+const BRAND = 'thrift-streams.error';
 
 /** The brand a class declares itself (inherited statics do not count). */
 function ownBrand(cls: object): string | undefined {
@@ -33,7 +38,7 @@ function ownBrand(cls: object): string | undefined {
 /** Base class of every error thrown by thrift-streams. */
 export class ThriftError extends Error {
   /** @internal The class's name, fixed here rather than read from the (minifiable) constructor. */
-  static readonly [BRAND]: string = 'ThriftError';
+  static readonly 'thrift-streams.error': string = 'ThriftError';
   /** Stable machine-readable code. */
   readonly code: ErrorCode;
   constructor(message: string, code: ErrorCode, options?: { cause?: unknown }) {
@@ -59,7 +64,7 @@ export class ThriftError extends Error {
 /** The connection closed (or failed) before the call settled. */
 export class ConnectionClosedError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'ConnectionClosedError';
+  static override readonly 'thrift-streams.error': string = 'ConnectionClosedError';
   constructor(message = 'connection closed', options?: { cause?: unknown }) {
     super(message, 'CONNECTION_CLOSED', options);
   }
@@ -68,7 +73,7 @@ export class ConnectionClosedError extends ThriftError {
 /** The pool was closed; no more connections can be acquired from it. */
 export class PoolClosedError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'PoolClosedError';
+  static override readonly 'thrift-streams.error': string = 'PoolClosedError';
   constructor(message = 'pool closed', options?: { cause?: unknown }) {
     super(message, 'POOL_CLOSED', options);
   }
@@ -77,7 +82,7 @@ export class PoolClosedError extends ThriftError {
 /** A call or connect attempt did not settle within its timeout. */
 export class TimeoutError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'TimeoutError';
+  static override readonly 'thrift-streams.error': string = 'TimeoutError';
   constructor(message = 'timed out', options?: { cause?: unknown }) {
     super(message, 'TIMEOUT', options);
   }
@@ -86,7 +91,7 @@ export class TimeoutError extends ThriftError {
 /** The caller's AbortSignal fired before the call settled. */
 export class AbortError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'AbortError';
+  static override readonly 'thrift-streams.error': string = 'AbortError';
   constructor(message = 'aborted', options?: { cause?: unknown }) {
     super(message, 'ABORTED', options);
   }
@@ -125,7 +130,7 @@ export const AppErrorType = {
 /** A TApplicationException: sent by the server, or raised locally for the same cases. */
 export class ThriftAppError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'ThriftAppError';
+  static override readonly 'thrift-streams.error': string = 'ThriftAppError';
   /** The numeric TApplicationException type (see {@link AppErrorType}). */
   readonly type: number;
   constructor(type: number, message = '', options?: { cause?: unknown }) {
@@ -148,7 +153,7 @@ export const ProtocolErrorType = {
 /** Bytes that do not decode (or values that do not encode) under the protocol. */
 export class ProtocolError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'ProtocolError';
+  static override readonly 'thrift-streams.error': string = 'ProtocolError';
   /** The numeric TProtocolException type (see {@link ProtocolErrorType}). */
   readonly type: number;
   constructor(message: string, type: number = ProtocolErrorType.INVALID_DATA, options?: { cause?: unknown }, code: 'PROTOCOL' | 'WIRE_MISMATCH' = 'PROTOCOL') {
@@ -160,7 +165,7 @@ export class ProtocolError extends ThriftError {
 /** A byte-stream failure: bad framing, a socket error. */
 export class TransportError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'TransportError';
+  static override readonly 'thrift-streams.error': string = 'TransportError';
   constructor(message: string, code: 'TRANSPORT' | 'FRAME_TOO_LARGE' | 'HTTP_STATUS' = 'TRANSPORT', options?: { cause?: unknown }) {
     super(message, code, options);
   }
@@ -169,7 +174,7 @@ export class TransportError extends ThriftError {
 /** A frame (or unframed message) larger than the configured maximum. */
 export class FrameTooLargeError extends TransportError {
   /** @internal */
-  static override readonly [BRAND]: string = 'FrameTooLargeError';
+  static override readonly 'thrift-streams.error': string = 'FrameTooLargeError';
   /** The size announced or accumulated. */
   readonly size: number;
   /** The configured maximum. */
@@ -184,7 +189,7 @@ export class FrameTooLargeError extends TransportError {
 /** The server answered a Thrift POST with a status other than 200 or 204 (no Thrift reply in it). */
 export class HttpStatusError extends TransportError {
   /** @internal */
-  static override readonly [BRAND]: string = 'HttpStatusError';
+  static override readonly 'thrift-streams.error': string = 'HttpStatusError';
   /** The HTTP status code, e.g. 404 or 503. */
   readonly status: number;
   /** The URL that answered. */
@@ -199,7 +204,7 @@ export class HttpStatusError extends TransportError {
 /** An optional peer dependency a feature needs is not installed; the message names the package. */
 export class MissingDependencyError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'MissingDependencyError';
+  static override readonly 'thrift-streams.error': string = 'MissingDependencyError';
   /** The npm package to install. */
   readonly packageName: string;
   constructor(packageName: string, feature: string, options?: { cause?: unknown }) {
@@ -211,7 +216,7 @@ export class MissingDependencyError extends ThriftError {
 /** An IDL file that does not parse or resolve; names the place. */
 export class IdlError extends ThriftError {
   /** @internal */
-  static override readonly [BRAND]: string = 'IdlError';
+  static override readonly 'thrift-streams.error': string = 'IdlError';
   /** File path (or `<source>` for loadSource). */
   readonly file: string;
   /** 1-based line. */
@@ -227,17 +232,19 @@ export class IdlError extends ThriftError {
 }
 
 /**
- * The first bytes of a connection are not what the server speaks: an HTTP
- * request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
- * transport, or (on a server pinned to one framing and protocol) another
- * framing or protocol. A {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
+ * The first bytes of a connection are not what this side speaks. On a server: an
+ * HTTP request or a TLS handshake on a plain Thrift port, bytes that match no Thrift
+ * transport, or (on a server pinned to one framing and protocol) another framing or
+ * protocol. On a client (as the cause of its calls' ConnectionClosedError): a
+ * server answering in another framing or protocol, with HTTP or TLS. A
+ * {@link ProtocolError} with its own code, 'WIRE_MISMATCH'.
  */
 export class WireMismatchError extends ProtocolError {
   /** @internal */
-  static override readonly [BRAND]: string = 'WireMismatchError';
-  /** What the server expected, e.g. "framed binary", or "a Thrift message" for auto-detection. */
+  static override readonly 'thrift-streams.error': string = 'WireMismatchError';
+  /** What this side speaks, e.g. "framed binary", or "a Thrift message" for a server's auto-detection. */
   readonly expected: string;
-  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "a TLS handshake". */
+  /** What the bytes look like, e.g. "buffered compact", "an HTTP request", "an HTTP response", "a TLS handshake". */
   readonly received: string;
   constructor(message: string, expected: string, received: string) {
     super(message, ProtocolErrorType.INVALID_DATA, undefined, 'WIRE_MISMATCH');

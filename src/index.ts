@@ -30,6 +30,7 @@ export {
   type CallNext,
   type CallOptions,
   type CallRecord,
+  type CallPeer,
   type InterceptedCall,
   type Interceptor,
   type MethodMetrics,
@@ -55,20 +56,24 @@ export {
 } from './protocol/index.js';
 export {
   buffered,
+  bufferedTransport,
   connectWebSocket,
   createHttpTransport,
   createMemoryPair,
   detectWire,
   framed,
+  framedTransport,
   fromWebSocket,
   HeaderCodec,
   MessageChannel,
+  messageTransport,
   useStreams,
   zlib,
   zlibTransforms,
   type DuplexStream,
   type FetchLike,
   type Framing,
+  type MessageFraming,
   type HeaderOptions,
   type HttpRequestOptions,
   type HttpTransport,
@@ -85,7 +90,7 @@ export {
 } from './transport/index.js';
 export { connect, listen, load, nodeZlibCodec } from './node/index.js';
 export { defineIdlModule, loadSource, schemaOf, type IdlModuleSpec, type LoadOptions, type LoadSourceOptions, type StructClass, type ThriftModule } from './idl/index.js';
-export { MultiplexedProcessor, Processor, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
+export { createErrorLog, MultiplexedProcessor, Processor, type ErrorLog, type ErrorLogOptions, type Handler, type MessageProcessor, type ProcessorOptions } from './processor/index.js';
 export {
   createHttpServer,
   createServer,
@@ -96,6 +101,7 @@ export {
   type HttpServerOptions,
   type RegistrationOptions,
   type ServeConnectionOptions,
+  type ServerAddress,
   type ServerOptions,
   type WebSocketServerOptions,
 } from './server/index.js';

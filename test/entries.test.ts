@@ -19,19 +19,35 @@ function exportedNames(file: string): string[] {
   return names;
 }
 
-/** Values the Node entry specialises: the same call on a Node engine (node:http instead of fetch). */
-const specialised = ['createHttpConnection'];
+/** Values the main entry specialises: protocol names too, and HTTP on node:http instead of fetch. */
+const specialised = ['createHttpConnection', 'createWebSocketConnection'];
 
 test('every value the browser entry exports, the main entry exports too, as the same thing', () => {
   const missing = Object.keys(browser).filter((name) => !(name in main));
   assert.equal(missing, []);
   const values = { browser: browser as Record<string, unknown>, main: main as Record<string, unknown> };
   const different = Object.keys(browser).filter((name) => values.browser[name] !== values.main[name]);
+  // The main entry's URL factories wrap the browser's to take protocol names too (see the next test), and HTTP runs on node:http.
   assert.equal(different, specialised);
   for (const name of specialised) {
     assert.type(values.main[name], 'function');
     assert.is((values.main[name] as Function).length, (values.browser[name] as Function).length, `${name} takes the same arguments`);
   }
+});
+
+test("protocol names: the main entry's URL factories take them, the browser entry's name the object to import", async () => {
+  const service = { kind: 'service', name: 'S', functions: [] } as unknown as Parameters<typeof main.createHttpConnection>[0];
+  const client = await main.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'json', fetch: () => Promise.reject(new Error('unused')) });
+  await client.close();
+  for (const factory of [browser.createHttpConnection, browser.createWebSocketConnection]) {
+    const error = await factory(service, { url: 'http://127.0.0.1:9/', protocol: 'json' }).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, TypeError);
+    assert.match((error as Error).message, /import \{ jsonProtocol \} and pass protocol: jsonProtocol/);
+  }
+  const unknown = await browser.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'xml' as 'json' }).then(() => undefined, (e: unknown) => e);
+  assert.match((unknown as Error).message, /unknown protocol "xml"/);
+  const named = await main.createHttpConnection(service, { url: 'http://127.0.0.1:9/', protocol: 'xml' as 'json' }).then(() => undefined, (e: unknown) => e);
+  assert.instance(named, TypeError);
 });
 
 test('every name (types included) the browser entry exports, the main entry exports too', () => {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 const src = new URL('../src/', import.meta.url).pathname;
 
 /** Leaf modules at the root of src/ that every layer may import. */
-const leaves = ['errors', 'deadline', 'lifecycle'];
+const leaves = ['errors', 'deadline', 'lifecycle', 'describe', 'options'];
 
 /** What each folder may import besides itself and the leaves. */
 const allowed: Record<string, string[]> = {
@@ -21,6 +21,8 @@ const allowed: Record<string, string[]> = {
   node: ['transport', 'idl'],
   server: ['processor', 'protocol', 'transport', 'call', 'discovery', 'node'],
   client: ['protocol', 'transport', 'call', 'discovery', 'node'],
+  otel: ['call'],
+  compat: ['protocol', 'call'],
 };
 
 function importsOf(file: string): string[] {
@@ -57,7 +59,7 @@ test('only src/index.ts imports the client and server layers', () => {
 });
 
 /** Folders that run anywhere (browsers, workers, Deno, Node): no Node built-in, no Node-only folder. */
-const universal = ['call', 'transport', 'protocol', 'processor', 'idl'];
+const universal = ['call', 'transport', 'protocol', 'processor', 'idl', 'otel', 'compat'];
 /** Folders that only Node runs; reached only from src/index.ts. */
 const nodeOnly = ['node', 'discovery'];
 
@@ -87,7 +89,7 @@ function graphOf(entry: string): { files: Map<string, string>; bare: string[] } 
 
 const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
 
-for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
+for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts', 'compat/index.ts']) {
   test(`the module graph of src/${entry} reaches no Node built-in, no package and no Node-only folder`, () => {
     const { files, bare } = graphOf(entry);
     assert.ok(files.size > 3, 'the walk found the entry\'s modules');
@@ -96,6 +98,29 @@ for (const entry of ['browser.ts', 'transport/index.ts', 'protocol/index.ts']) {
     assert.equal(reached, []);
   });
 }
+
+for (const entry of ['index.ts', 'browser.ts']) {
+  test(`the module graph of src/${entry} never reaches src/otel/ or @opentelemetry (an optional peer dependency)`, () => {
+    const { files, bare } = graphOf(entry);
+    assert.ok(files.size > 10, 'the walk found the entry\'s modules');
+    assert.equal([...files.keys()].map((f) => relative(src, f)).filter((f) => f.startsWith('otel/')), []);
+    assert.equal(bare.filter((b) => b.startsWith('@opentelemetry/')), []);
+  });
+}
+
+test('the module graph of src/otel/index.ts names @opentelemetry/api and nothing else outside src, no Node-only folder', () => {
+  const { files, bare } = graphOf('otel/index.ts');
+  assert.equal([...new Set(bare.map((b) => b.split(' ')[0]))], ['@opentelemetry/api']);
+  const reached = [...files.keys()].map((f) => relative(src, f)).filter((f) => nodeOnly.includes(f.split('/')[0]) || f === 'index.ts' || f === 'cli.ts');
+  assert.equal(reached, []);
+});
+
+test('the core entries do not reach thrift-streams/compat', () => {
+  for (const entry of ['index.ts', 'browser.ts']) {
+    const reached = [...graphOf(entry).files.keys()].map((f) => relative(src, f)).filter((f) => f.startsWith('compat/'));
+    assert.equal(reached, [], entry);
+  }
+});
 
 test('the walk sees Node-only code: the main entry reaches node: modules and src/node/', () => {
   const { files, bare } = graphOf('index.ts');

@@ -4,6 +4,7 @@
  * first two numbers first). A suite whose Debian peer is missing is skipped by name
  * (test/helpers/peers.ts); under REQUIRE_PEERS=1 each such skip counts as a failure.
  * Usage: node --import tsx test/run.ts [substring-filter...]
+ * UVU_BAIL=1 exits (code 1) at the first failing test: mutation runs use it to kill a mutant fast.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -58,7 +59,7 @@ for (const file of files) {
     if (!(e instanceof PeerMissing)) throw e;
   }
 }
-await uvu.exec(false);
+await uvu.exec(process.env.UVU_BAIL === '1');
 
 const strip = captured.replace(/\x1b\[[0-9;]*m/g, '');
 const total = Number(/Total:\s+(\d+)/.exec(strip)?.[1] ?? 0);

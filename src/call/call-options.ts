@@ -6,7 +6,10 @@ export interface CallOptions {
   timeout?: number;
   /** Cancels the call: it rejects with the signal's reason (an AbortError if none). */
   signal?: AbortSignal;
-  /** THeader info headers sent with this call (added to the client's own). */
+  /**
+   * Headers sent with this call (added to the client's own): THeader info headers,
+   * or HTTP request headers over HTTP. Plain buffered/framed and WebSocket have no place for them.
+   */
   headers?: Readonly<Record<string, string>>;
   /** Called with the reply's THeader info headers before the call settles. */
   onHeaders?: (headers: Readonly<Record<string, string>>) => void;

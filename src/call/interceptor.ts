@@ -23,8 +23,20 @@ export interface InterceptedCall {
   readonly oneway: boolean;
   /** Client side: the call's timeout and AbortSignal, if any (an interceptor may replace them). */
   readonly options?: CallOptions;
-  /** Server side: the request's info headers and the reply's (THeader); absent on other transports. */
+  /** Server side: the request's headers (THeader info headers, HTTP request headers) and the reply's; absent on other transports. */
   readonly context?: ServerCallContext;
+  /** Client side: where the connection sends its calls, when the client knows (set by the connection factories). */
+  readonly peer?: CallPeer;
+}
+
+/** The server a client calls, as its connection dialled it (for tracing and logs). */
+export interface CallPeer {
+  /** Host name or IP address; for a Unix socket, its path. */
+  readonly address: string;
+  /** TCP port; absent for a Unix socket. */
+  readonly port?: number;
+  /** The network transport: 'tcp' (sockets, HTTP, WebSocket) or 'unix'. */
+  readonly transport: 'tcp' | 'unix';
 }
 
 /** The rest of the chain: resolves with the call's result, rejects with its error. */

@@ -12,7 +12,8 @@ import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
-import { createConnection, type ConnectionOptions } from './connection.js';
+import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
+import { checkOptions, type OptionShape } from '../options.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
 
@@ -32,6 +33,16 @@ export interface BalancedOptions extends Omit<ConnectionOptions, 'host' | 'port'
   /** Called when an address goes down or comes back up. */
   onHostChange?: (status: HostStatus) => void;
 }
+
+/** The shapes of {@link BalancedOptions}. */
+export const balancedOptionShapes = (({ host: _h, port: _p, path: _a, signal: _s, ...rest }) => ({
+  ...rest,
+  hosts: 'array',
+  balance: 'string',
+  failureThreshold: 'number',
+  probeInterval: 'number',
+  onHostChange: 'function',
+}))(connectionOptionShapes) satisfies Record<keyof BalancedOptions, OptionShape>;
 
 /** What the client knows of one address. */
 export interface HostStatus {
@@ -279,6 +290,7 @@ export type BalancedServiceClient<Methods extends object = { [method: string]: a
 /** Creates a client spreading calls over `hosts`; connections open on first use. */
 export function createBalancedClient<S extends ServiceDesc>(service: S, options: BalancedOptions): BalancedServiceClient<ClientOf<S>> {
   assertService('createBalancedClient', service);
+  checkOptions('createBalancedClient', options, balancedOptionShapes);
   const Cls = withServiceMethods(BalancedClient, service);
   return new Cls(service, options) as BalancedServiceClient<ClientOf<S>>;
 }

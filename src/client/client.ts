@@ -3,7 +3,7 @@
  * sequence id, replies are matched by it (doc/specs/SequenceNumbers.md), so any
  * number of calls may be in flight and replies may arrive in any order.
  */
-import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError } from '../errors.js';
+import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, ThriftError, TimeoutError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
@@ -20,18 +20,23 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
-import { composeInterceptors, type CallNext, type CallOptions, type InterceptedCall, type Interceptor } from '../call/index.js';
+import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
+import { checkOptions, type OptionShape } from '../options.js';
+import { describe } from '../describe.js';
+import { arityError, arityOf, type Arity } from './arity.js';
+import { checkReplyStart, clientWire, closedByServer, explainFirstReply, type ClientWire } from './reply-check.js';
 
 /** Options for a {@link ThriftClient}. */
 export interface ClientOptions {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
-  /** How messages sit on the byte stream; default 'buffered'. */
-  transport?: Framing;
+  /** How messages sit on the byte stream: a name or a framing object (framedTransport...); default 'buffered'. */
+  transport?: Framing | MessageFraming;
   /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
@@ -48,18 +53,62 @@ export interface ClientOptions {
    * Sends each encoded call as its own exchange and resolves with its reply (empty
    * for a oneway call): HTTP, where a request carries one call. The duplex is then
    * only closed with the client. A failed exchange fails that call only; `timeout`
-   * is the call's effective one, which the exchange enforces.
+   * is the call's effective one, which the exchange enforces; `headers` are the call's
+   * own (CallOptions.headers: trace context...), for the exchange's request headers.
    */
-  exchange?: (message: Uint8Array, timeout: number, signal: AbortSignal | undefined) => Promise<Uint8Array>;
+  exchange?: (
+    message: Uint8Array,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    headers: Readonly<Record<string, string>> | undefined,
+  ) => Promise<Uint8Array>;
   /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
   header?: ClientHeaderOptions;
+  /** Where the connection goes, shown to interceptors as `call.peer` (tracing); the factories set it. */
+  peer?: CallPeer;
+  /**
+   * Sends an encoded two-way call whose options carry `headers`, on a transport with
+   * its own place for them (HTTP request headers); the reply comes back on the duplex.
+   * Without it, per-call headers reach the wire only through THeader.
+   */
+  sendWithHeaders?: (message: Uint8Array, headers: Readonly<Record<string, string>>) => void;
 }
+
+/**
+ * What the ThriftClient constructor takes: {@link ClientOptions} with the framing as an
+ * object and THeader as its wire, resolved by createClient. Resolving names there keeps
+ * them out of the HTTP and WebSocket clients, which build theirs directly.
+ */
+export interface ClientWiring extends Omit<ClientOptions, 'transport' | 'header'> {
+  /** How messages sit on the byte stream. */
+  framing: MessageFraming;
+  /** THeader wrapping of every message (inside 'framed' framing). */
+  header?: HeaderWire;
+}
+
+/** The shapes of {@link ClientOptions}. */
+const clientOptionShapes = {
+  protocol: 'object',
+  transport: 'string|object',
+  maxMessageSize: 'number',
+  timeout: 'number',
+  maxDepth: 'number',
+  onClose: 'function',
+  service: 'string',
+  interceptors: 'array',
+  exchange: 'function',
+  header: 'object',
+  peer: 'object',
+  sendWithHeaders: 'function',
+} as const satisfies Record<keyof ClientOptions, OptionShape>;
 
 /** Lifecycle of a client connection. */
 export type ClientState = LifecycleState;
 
 interface Entry {
   readonly fn: FunctionDesc;
+  /** How many arguments a call may pass. */
+  readonly arity: Arity;
   readonly encodeArgs: StructEncoder;
   readonly decodeResult: StructDecoder;
   readonly messageType: number;
@@ -92,6 +141,7 @@ function tableFor(service: ServiceDesc, protocol: Protocol): Map<string, Entry> 
   for (const fn of serviceFunctions(service).values()) {
     table.set(fn.name, {
       fn,
+      arity: arityOf(fn),
       encodeArgs: protocol.codecs.argsCodec(fn.args).encode,
       decodeResult: protocol.codecs.argsCodec(fn.result).decode,
       messageType: fn.oneway ? MessageType.ONEWAY : MessageType.CALL,
@@ -117,6 +167,8 @@ export class ThriftClient implements Closable {
   private readonly timeout: number;
   private readonly onClose: ((error?: Error) => void) | undefined;
   private readonly exchange: ClientOptions['exchange'];
+  private readonly sendWithHeaders: ClientOptions['sendWithHeaders'];
+  private readonly peer: CallPeer | undefined;
   private seqid = 0;
   /** Sequence ids have wrapped around: an unknown one may be a late reply after all. */
   private wrapped = false;
@@ -130,27 +182,47 @@ export class ThriftClient implements Closable {
   private reserved = 0;
   /** THeader wrapping, when the client speaks it. */
   private readonly header: HeaderWire | undefined;
+  /** The framing and protocol spoken, for errors that name them; undefined on message duplexes (HTTP, WebSocket). */
+  private readonly wireKind: ClientWire | undefined;
+  /** Whether a reply has been matched to its call: failures before it are likely a framing or protocol mismatch. */
+  private answered = false;
+  /** Whether the server's first bytes were recognised as this client's framing and protocol: later failures are no mismatch. */
+  private matched = false;
+  /** Why the connection ended when the server or the wire ended it, for the calls made after. */
+  private ended: Error | undefined;
 
-  constructor(service: ServiceDesc, conn: DuplexStream, options: ClientOptions = {}) {
+  /** Use createClient (or a connection factory), which resolves {@link ClientOptions} into this wiring. */
+  constructor(service: ServiceDesc, conn: DuplexStream, options: ClientWiring) {
     this.service = service;
     this.protocol = options.protocol ?? binaryProtocol;
     this.table = tableFor(service, this.protocol);
-    this.header = options.header === undefined ? undefined : new HeaderWire(this.protocol, options.header, options.maxMessageSize);
-    if (this.header !== undefined && options.transport !== undefined && options.transport !== 'framed') {
-      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(options.transport)}`);
-    }
-    this.channel = new MessageChannel(conn, {
-      framing: this.header !== undefined ? 'framed' : options.transport ?? 'buffered',
+    this.header = options.header;
+    const framing = options.framing.name;
+    const wire = framing === 'message' ? undefined : clientWire(this.header !== undefined ? 'header' : framing, this.protocol);
+    this.wireKind = wire;
+    this.channel = options.framing.open(conn, {
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
       onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
+      inspect:
+        wire === undefined
+          ? undefined
+          : (head) => {
+              const verdict = checkReplyStart(head, wire);
+              if (verdict === undefined) return false;
+              if (verdict === 'match') this.matched = true;
+              else if (verdict !== null) throw verdict;
+              return true;
+            },
     });
     this.wire = this.protocol.createWriter();
     this.decoder = this.protocol.createReader({ maxDepth: options.maxDepth });
     this.timeout = options.timeout ?? 0;
     this.onClose = options.onClose;
     this.exchange = options.exchange;
+    this.sendWithHeaders = options.sendWithHeaders;
+    this.peer = options.peer;
     this.prefix = options.service === undefined ? '' : `${options.service}:`;
     const interceptors = options.interceptors;
     if (interceptors !== undefined && interceptors.length > 0) {
@@ -162,12 +234,12 @@ export class ThriftClient implements Closable {
       this.call = this.callIntercepted;
     }
     this.channel.read(this.receive.bind(this)).then(
-      () => this.shutdown(new ConnectionClosedError('connection closed by the server')),
-      (e: unknown) => {
-        const error = e instanceof Error ? e : new Error(String(e));
-        this.channel.abort(error);
-        this.shutdown(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
+      () => {
+        // The server ended the stream while we had not closed: a loss, which `closed` reports.
+        const error = closedByServer(this.wireKind, this.answered, this.unanswered());
+        this.serverEnded(error, error);
       },
+      (e: unknown) => this.readFailed(e instanceof Error ? e : new Error(String(e))),
     );
   }
 
@@ -191,11 +263,16 @@ export class ThriftClient implements Closable {
     // Set only by an interceptor chain's innermost link, which hands over the id its interceptors saw.
     const reserved = this.reserved;
     this.reserved = 0;
-    if (this.state !== 'open') return Promise.reject(new ConnectionClosedError(`connection is ${this.state}`));
+    if (this.state !== 'open') {
+      const why = this.ended === undefined ? '' : `: ${this.ended.message}`;
+      return Promise.reject(new ConnectionClosedError(`connection is ${this.state}${why}`, { cause: this.ended }));
+    }
     const entry = this.table.get(name);
     if (entry === undefined) {
       return Promise.reject(new ThriftAppError(AppErrorType.UNKNOWN_METHOD, `${this.service.name} has no function ${name}`));
     }
+    const n = args.length;
+    if (n > entry.arity.max || n < entry.arity.min) return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, n));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'call aborted'));
     let seqid = reserved;
@@ -244,7 +321,9 @@ export class ThriftClient implements Closable {
       else if (timeout > 0 && this.timer === undefined) this.arm(p.deadline);
       this.pending.set(seqid, p);
       try {
-        this.channel.send(bytes);
+        const headers = options?.headers;
+        if (headers !== undefined && this.sendWithHeaders !== undefined && this.header === undefined) this.sendWithHeaders(bytes, headers);
+        else this.channel.send(bytes);
       } catch (e) {
         this.settled(seqid, p);
         reject(new ConnectionClosedError('connection can no longer be written', { cause: e }));
@@ -254,7 +333,9 @@ export class ThriftClient implements Closable {
 
   /** A call made as its own exchange (HTTP): its failure is its own, the client stays open. */
   private callExchange(seqid: number, entry: Entry, bytes: Uint8Array, options: CallOptions | undefined): Promise<any> {
-    const sent = this.exchange!(bytes, options?.timeout ?? this.timeout, options?.signal);
+    // Under THeader the call's headers are in the message already.
+    const headers = this.header === undefined ? options?.headers : undefined;
+    const sent = this.exchange!(bytes, options?.timeout ?? this.timeout, options?.signal, headers);
     // Oneway: the server's answer says it was delivered.
     if (entry.fn.oneway) return sent.then(() => undefined);
     return new Promise((resolve, reject) => {
@@ -299,6 +380,11 @@ export class ThriftClient implements Closable {
 
   /** call() of a client with interceptors: the sequence id is taken first so they can see it. */
   private callIntercepted(name: string, args: readonly unknown[], options?: CallOptions): Promise<any> {
+    // A call with the wrong arguments fails before any interceptor sees it (the plain path checks again, after them).
+    const entry = this.table.get(name);
+    if (entry !== undefined && (args.length > entry.arity.max || args.length < entry.arity.min)) {
+      return Promise.reject(arityError(this.service.name, entry.fn, entry.arity, args.length));
+    }
     if (this.seqid >= MAX_SEQID) {
       this.seqid = 0;
       this.wrapped = true;
@@ -311,6 +397,7 @@ export class ThriftClient implements Closable {
       seqid: ++this.seqid,
       oneway: this.table.get(name)?.fn.oneway ?? false,
       options,
+      peer: this.peer,
     };
     try {
       return this.chain!(call);
@@ -322,10 +409,8 @@ export class ThriftClient implements Closable {
   /** Graceful close: new calls are refused, calls in flight get their replies, then the connection closes. */
   close(): Promise<void> {
     return this.life.close(() => {
-      const finish = (): void => {
-        void this.channel.close();
-        this.shutdown(new ConnectionClosedError('connection closed'));
-      };
+      // The socket ends once the writes are out: a oneway call made just before close() still reaches the server.
+      const finish = (): void => this.shutdown(new ConnectionClosedError('connection closed'), undefined, this.channel.close());
       if (this.pending.size === 0) finish();
       else this.drained = finish;
       return this.closed;
@@ -364,6 +449,7 @@ export class ThriftClient implements Closable {
       // Otherwise the call timed out or was aborted, and its late reply is dropped.
       return;
     }
+    this.answered = true;
     this.settled(seqid, p);
     this.complete(p, name, type, r, headers);
   }
@@ -463,7 +549,43 @@ export class ThriftClient implements Closable {
     }
   }
 
-  private shutdown(error: ConnectionClosedError, cause?: Error): void {
+  /** Names of the calls awaiting replies, oldest first. */
+  private unanswered(): string[] {
+    return Array.from(this.pending.values(), (p) => p.entry.fn.name);
+  }
+
+  /**
+   * The read loop failed: bytes the framing or protocol cannot read before any
+   * reply are explained as a mismatch (a WireMismatchError, the cause of the
+   * calls' ConnectionClosedError); a socket error then is the server going away
+   * unanswered; later, the failure as it is.
+   */
+  private readFailed(error: Error): void {
+    this.channel.abort(error);
+    const wire = this.wireKind;
+    if (!this.answered && wire !== undefined) {
+      // Bytes the framing or decoder refused (socket errors carry their cause and are told as they are).
+      const unreadable = error instanceof ProtocolError || (error instanceof TransportError && error.cause === undefined);
+      if (unreadable && !this.matched && this.channel.head.length > 0) {
+        // Calls reject with ConnectionClosedError, as for any failed connection; the mismatch is its cause.
+        const explained = explainFirstReply(error, this.channel.head, wire);
+        return this.serverEnded(new ConnectionClosedError(explained.message, { cause: explained }), explained);
+      }
+      if (!(error instanceof ThriftError) && this.pending.size > 0) {
+        const closed = closedByServer(wire, false, this.unanswered());
+        return this.serverEnded(new ConnectionClosedError(`${closed.message} (${error.message})`, { cause: error }), error);
+      }
+    }
+    this.serverEnded(new ConnectionClosedError(`connection failed: ${error.message}`, { cause: error }), error);
+  }
+
+  /** The server or the wire ended the connection: calls in flight, and those made after, reject with `error`. */
+  private serverEnded(error: ThriftError, cause: Error | undefined): void {
+    if (this.state !== 'closed') this.ended = error;
+    this.shutdown(error, cause);
+  }
+
+  private shutdown(error: ThriftError, cause?: Error, flushed?: Promise<void>): void {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -473,8 +595,13 @@ export class ThriftClient implements Closable {
       p.cleanup?.();
       p.reject(error);
     }
-    this.channel.stopReading();
-    this.onClose?.(cause);
+    if (flushed === undefined) {
+      this.channel.stopReading();
+      this.onClose?.(cause);
+    } else {
+      // channel.close() stops reading itself once the writes are out; cancelling the socket sooner would drop them.
+      void flushed.then(() => this.onClose?.(cause));
+    }
   }
 }
 
@@ -486,8 +613,33 @@ export class ThriftClient implements Closable {
 export type ServiceClient<Methods extends object = { [method: string]: any }> = ThriftClient & Omit<Methods, keyof ThriftClient>;
 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
-export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options?: ClientOptions): ServiceClient<ClientOf<S>> {
+export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options: ClientOptions = {}): ServiceClient<ClientOf<S>> {
+  assertService('createClient', service);
+  const duplex = conn as Partial<DuplexStream> | null | undefined;
+  if (duplex === null || typeof duplex !== 'object' || typeof duplex.readable !== 'object' || typeof duplex.writable !== 'object') {
+    throw new TypeError(
+      `createClient: the second argument must be a byte duplex { readable, writable } (a socket from connect(), a memory pair), got ${describe(conn)}; ` +
+        "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",
+    );
+  }
+  checkOptions('createClient', options, clientOptionShapes);
+  const { transport, header, ...rest } = options;
+  let framing: MessageFraming;
+  let wire: HeaderWire | undefined;
+  if (header === undefined) framing = framingOf(transport);
+  else {
+    framing = framingOf(transport ?? 'framed');
+    if (framing.name !== 'framed') {
+      throw new TypeError(`THeader frames are length-prefixed: transport must be 'framed', got ${JSON.stringify(framing.name)}`);
+    }
+    wire = new HeaderWire(options.protocol ?? binaryProtocol, header, options.maxMessageSize);
+  }
+  return clientOn(service, conn, { ...rest, framing, header: wire });
+}
+
+/** A client over `conn` from resolved options: what createClient and the HTTP and WebSocket connections share. */
+export function clientOn<S extends ServiceDesc>(service: S, conn: DuplexStream, wiring: ClientWiring): ServiceClient<ClientOf<S>> {
   // Functions named like the client's own members stay reachable through execute().
   const Cls = withServiceMethods(ThriftClient, service);
-  return new Cls(service, conn, options) as ServiceClient<ClientOf<S>>;
+  return new Cls(service, conn, wiring) as ServiceClient<ClientOf<S>>;
 }

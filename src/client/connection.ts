@@ -6,6 +6,7 @@ import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientHeaderOptions } from './header-wire.js';
 import type { Interceptor } from '../call/index.js';
+import { checkOptions, type OptionShape } from '../options.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
 export interface ConnectionOptions {
@@ -39,11 +40,37 @@ export interface ConnectionOptions {
   service?: string;
   /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
+  /**
+   * Called once when the connection is lost (the server went away, a socket or wire
+   * error), with that error; never after close(). `closed` resolves with the same error.
+   */
+  onDisconnect?: (error: Error) => void;
 }
+
+/** The shapes of {@link ConnectionOptions}, which every socket client factory builds on. */
+export const connectionOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  tls: 'object',
+  zlib: 'boolean|object',
+  transport: 'string',
+  header: 'object',
+  protocol: 'string|object',
+  timeout: 'number',
+  connectTimeout: 'number',
+  signal: 'object',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  service: 'string',
+  interceptors: 'array',
+  onDisconnect: 'function',
+} as const satisfies Record<keyof ConnectionOptions, OptionShape>;
 
 /** Connects to a Thrift server and returns a client with one method per service function. */
 export async function createConnection<S extends ServiceDesc>(service: S, options: ConnectionOptions = {}): Promise<ServiceClient<ClientOf<S>>> {
   assertService('createConnection', service);
+  checkOptions('createConnection', options, connectionOptionShapes);
   const protocol = resolveProtocol(options.protocol);
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed' && framing !== 'header') {
@@ -67,6 +94,11 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
     maxDepth: options.maxDepth,
     service: options.service,
     interceptors: options.interceptors,
-    onClose: (error) => (error ? socket.destroy(error) : socket.close()),
+    peer: options.path !== undefined ? { address: options.path, transport: 'unix' } : { address: options.host ?? '127.0.0.1', port: options.port ?? 6000, transport: 'tcp' },
+    onClose: (error) => {
+      if (error === undefined) return void socket.close();
+      socket.destroy(error);
+      options.onDisconnect?.(error);
+    },
   });
 }

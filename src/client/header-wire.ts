@@ -4,7 +4,7 @@
  * call's sequence id) and unwraps replies, handing their info headers to the call.
  */
 import { ProtocolError } from '../errors.js';
-import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../protocol/index.js';
+import type { Protocol } from '../protocol/index.js';
 import { HeaderCodec, HeaderProtocolId, HeaderTransformId, type HeaderFrame, type HeaderOptions } from '../transport/index.js';
 
 /** THeader settings of a client. */
@@ -48,9 +48,11 @@ export class HeaderWire {
   }
 }
 
+// By name, not by object: importing the three protocol objects here would put all of them in every bundle with a client.
+const PROTOCOL_IDS: Readonly<Record<string, number>> = { binary: HeaderProtocolId.BINARY, compact: HeaderProtocolId.COMPACT, json: HeaderProtocolId.JSON };
+
 function protocolIdOf(protocol: Protocol): number {
-  if (protocol === binaryProtocol) return HeaderProtocolId.BINARY;
-  if (protocol === compactProtocol) return HeaderProtocolId.COMPACT;
-  if (protocol === jsonProtocol) return HeaderProtocolId.JSON;
-  throw new TypeError("transport 'header' carries the binary, compact or JSON protocol only");
+  const id = Object.hasOwn(PROTOCOL_IDS, protocol.name) ? PROTOCOL_IDS[protocol.name] : undefined;
+  if (id === undefined) throw new TypeError("transport 'header' carries the binary, compact or JSON protocol only");
+  return id;
 }

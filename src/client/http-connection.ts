@@ -1,9 +1,10 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
-import type { ServiceDesc } from '../protocol/index.js';
+import type { Protocol, ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { createHttpTransport, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
 import type { ServiceClient } from './client.js';
-import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from './message-connection.js';
+import { assertUrlOptions, createMessageClient, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import type { OptionShape } from '../options.js';
 
 /** Options for {@link createHttpConnection}. */
 export interface HttpConnectionOptions extends UrlConnectionOptions {
@@ -18,6 +19,14 @@ export interface HttpConnectionOptions extends UrlConnectionOptions {
   fetch?: FetchLike;
 }
 
+/** The shapes of {@link HttpConnectionOptions}. */
+export const httpConnectionOptionShapes = {
+  ...urlOptionShapes,
+  headers: 'object',
+  credentials: 'string',
+  fetch: 'function',
+} as const satisfies Record<keyof HttpConnectionOptions, OptionShape>;
+
 /**
  * Creates a client that POSTs each call to `options.url` and reads the reply from
  * the response body (Apache's THttpClient semantics), on `fetch`. Calls run
@@ -28,17 +37,24 @@ export interface HttpConnectionOptions extends UrlConnectionOptions {
  * delivery rejects it. Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  return httpConnection('createHttpConnection', service, options, undefined);
+  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, httpConnectionOptionShapes);
+  return httpConnection(service, options, protocol, undefined);
 }
 
-/** @internal createHttpConnection on a given requester (the Node entry's); undefined: fetch. */
+/** @internal The example URL the factories' errors show. */
+export const EXAMPLE_URL = 'http://127.0.0.1:8080/';
+
+/**
+ * @internal createHttpConnection with its options checked, on a given requester
+ * (the Node entry's); undefined: fetch. Each call is its own exchange, its
+ * CallOptions.headers (trace context...) that exchange's request headers.
+ */
 export function httpConnection<S extends ServiceDesc>(
-  factory: string,
   service: S,
   options: HttpConnectionOptions,
+  protocol: Protocol,
   requester: HttpRequesterFactory | undefined,
 ): ServiceClient<ClientOf<S>> {
-  const protocol = assertUrlOptions(factory, service, options, 'http://127.0.0.1:8080/');
   const transport = createHttpTransport({
     url: options.url,
     headers: options.headers,
@@ -47,5 +63,5 @@ export function httpConnection<S extends ServiceDesc>(
     requester,
     maxMessageSize: options.maxMessageSize,
   });
-  return createMessageClient(service, transport, protocol, options, (bytes, timeout, signal) => transport.request(bytes, { timeout, signal }));
+  return createMessageClient(service, transport, protocol, options, (bytes, timeout, signal, headers) => transport.request(bytes, { timeout, signal, headers }));
 }

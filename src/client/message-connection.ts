@@ -1,14 +1,20 @@
 /** The part the HTTP and WebSocket connections share: URL options, their checks, and a client on a message duplex. */
-import { assertService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
+import { assertService, binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import type { DuplexStream } from '../transport/index.js';
-import { createClient, type ClientOptions, type ServiceClient } from './client.js';
+import { messageTransport, type DuplexStream } from '../transport/index.js';
+import { clientOn, type ClientOptions, type ServiceClient } from './client.js';
+import type { CallPeer, Interceptor } from '../call/index.js';
+import { checkOptions, type OptionsDictionary } from '../options.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
   /** The service URL, e.g. 'http://127.0.0.1:8080/thrift' or 'ws://127.0.0.1:8080/thrift'. */
   url: string | URL;
-  /** Wire protocol; default 'binary'. */
+  /**
+   * Wire protocol, default binary: a protocol object (binaryProtocol, compactProtocol,
+   * jsonProtocol). The main entry also takes the names 'binary', 'compact' and 'json';
+   * thrift-streams/browser takes objects only, so a bundle carries the protocols it imports.
+   */
   protocol?: ProtocolName | Protocol;
   /** Per-call timeout in ms (TimeoutError). */
   timeout?: number;
@@ -18,18 +24,45 @@ export interface UrlConnectionOptions {
   maxDepth?: number;
   /** The service's name on a multiplexed server (calls go out as `service:method`). */
   service?: string;
+  /** Wrapped around every call, first outermost: timing, logging, metrics, tracing. */
+  interceptors?: readonly Interceptor[];
 }
+
+/** The shapes of {@link UrlConnectionOptions}, which the HTTP and WebSocket factories extend. */
+export const urlOptionShapes = {
+  url: 'string|object',
+  protocol: 'string|object',
+  timeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  service: 'string',
+  interceptors: 'array',
+} as const;
 
 /**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
- * (naming the factory and an example URL) or an unknown protocol; returns the protocol.
+ * (naming the factory and an example URL), an option not in `shapes` or of the
+ * wrong shape, or a protocol that is not an object; returns the protocol.
  */
-export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string): Protocol {
+export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary): Protocol {
   assertService(factory, service);
-  if (options === null || typeof options !== 'object' || options.url === undefined) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
-  return resolveProtocol(options.protocol);
+  checkOptions(factory, options, shapes, {
+    host: `give the whole address as url, e.g. { url: '${example}' }`,
+    port: `give the whole address as url, e.g. { url: '${example}' }`,
+  });
+  const protocol = options.protocol;
+  if (protocol === undefined || protocol === 'binary') return binaryProtocol;
+  if (protocol !== null && typeof protocol === 'object') return protocol;
+  // Names would need a table of every protocol, which would put them all in every browser bundle.
+  const known = protocol === 'compact' || protocol === 'json';
+  throw new TypeError(
+    known
+      ? `${factory}: protocol '${protocol}' by name needs the main entry; from thrift-streams/browser, import { ${protocol}Protocol } and pass protocol: ${protocol}Protocol`
+      : `${factory}: unknown protocol ${JSON.stringify(protocol)}: pass a protocol object (binaryProtocol, compactProtocol, jsonProtocol)`,
+  );
 }
 
 /** A duplex carrying one Thrift message per chunk, which the client closes or destroys with itself. */
@@ -48,14 +81,32 @@ export function createMessageClient<S extends ServiceDesc>(
   options: UrlConnectionOptions,
   exchange?: ClientOptions['exchange'],
 ): ServiceClient<ClientOf<S>> {
-  return createClient(service, duplex, {
+  return clientOn(service, duplex, {
     protocol,
-    transport: 'message',
+    framing: messageTransport,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
     maxDepth: options.maxDepth,
     service: options.service,
+    interceptors: options.interceptors,
+    peer: peerOf(options.url),
     onClose: (error) => void (error ? duplex.destroy(error) : duplex.close()),
     exchange,
   });
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
+
+/** The host and port a service URL reaches (the scheme's default port when it names none). */
+function peerOf(url: string | URL): CallPeer | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return undefined;
+  }
+  // URL keeps the brackets of an IPv6 literal; the address is what is inside them.
+  const address = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  const port = parsed.port === '' ? DEFAULT_PORTS[parsed.protocol] : Number(parsed.port);
+  return { address, port, transport: 'tcp' };
 }

@@ -2,11 +2,20 @@
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { nodeRequester, type NodeRequesterOptions } from '../node/index.js';
+import type { OptionShape } from '../options.js';
 import type { ServiceClient } from './client.js';
-import { httpConnection, type HttpConnectionOptions } from './http-connection.js';
+import { EXAMPLE_URL, httpConnection, httpConnectionOptionShapes, type HttpConnectionOptions } from './http-connection.js';
+import { assertUrlOptions } from './message-connection.js';
 
 /** Options of the Node entry's createHttpConnection: the universal ones, plus HTTP/2 and TLS. */
 export interface NodeHttpConnectionOptions extends HttpConnectionOptions, NodeRequesterOptions {}
+
+/** The shapes of {@link NodeHttpConnectionOptions}. */
+const nodeHttpConnectionOptionShapes = {
+  ...httpConnectionOptionShapes,
+  http2: 'boolean',
+  tls: 'object',
+} as const satisfies Record<keyof NodeHttpConnectionOptions, OptionShape>;
 
 /**
  * Creates a client that POSTs each call to `options.url` (see the universal
@@ -15,6 +24,8 @@ export interface NodeHttpConnectionOptions extends HttpConnectionOptions, NodeRe
  * a stream on one connection when `http2` is set; passing `fetch` uses that instead.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: NodeHttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const requester = options?.fetch === undefined ? await nodeRequester({ http2: options?.http2, tls: options?.tls }) : undefined;
-  return httpConnection('createHttpConnection', service, options, requester);
+  // Checked before anything is loaded, so a wrong option fails the same way as in the browser.
+  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, nodeHttpConnectionOptionShapes);
+  const requester = options.fetch === undefined ? await nodeRequester({ http2: options.http2, tls: options.tls }) : undefined;
+  return httpConnection(service, options, protocol, requester);
 }

@@ -10,7 +10,8 @@ import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
-import { createConnection, type ConnectionOptions } from './connection.js';
+import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
+import { checkOptions, type OptionShape } from '../options.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { backoffDelay, validateRetry, type Retry, type RetryOptions } from './reconnecting.js';
 
@@ -32,7 +33,22 @@ export interface PoolOptions extends ConnectionOptions {
    * Without it, lost connections are replaced only when acquired.
    */
   retry?: RetryOptions;
+  /**
+   * Called when a connection is opened again after one was lost (see onDisconnect, which
+   * the pool calls once per lost connection), with the dials it took.
+   */
+  onReconnect?: (attempts: number) => void;
 }
+
+/** The shapes of {@link PoolOptions}. */
+const poolOptionShapes = {
+  ...connectionOptionShapes,
+  minsize: 'number',
+  maxsize: 'number',
+  hosts: 'array',
+  retry: 'object',
+  onReconnect: 'function',
+} as const satisfies Record<keyof PoolOptions, OptionShape>;
 
 /** Options for {@link ThriftPool.acquire}. */
 export interface AcquireOptions {
@@ -71,6 +87,10 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
   /** The background refill's pending redial, while one is scheduled. */
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private refillFailures = 0;
+  /** Dials since a connection was lost, counted until one succeeds (then onReconnect), or 0. */
+  private lostDials = 0;
+  private readonly onDisconnect: PoolOptions['onDisconnect'];
+  private readonly onReconnect: PoolOptions['onReconnect'];
 
   /** @internal use {@link createPool} */
   constructor(service: ServiceDesc, options: PoolOptions) {
@@ -82,7 +102,9 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
     this.service = service;
     this.minsize = minsize;
     this.maxsize = maxsize;
-    const { minsize: _min, maxsize: _max, hosts, retry, ...connection } = options;
+    const { minsize: _min, maxsize: _max, hosts, retry, onDisconnect, onReconnect, ...connection } = options;
+    this.onDisconnect = onDisconnect;
+    this.onReconnect = onReconnect;
     this.retry = retry === undefined ? undefined : validateRetry(retry);
     if (hosts !== undefined) {
       if (!Array.isArray(hosts) || hosts.length === 0) throw new TypeError('hosts must be a non-empty array of addresses');
@@ -294,6 +316,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
   private async open(): Promise<ServiceClient<Methods>> {
     this.creating++;
     let conn: ServiceClient<Methods>;
+    if (this.lostDials > 0) this.lostDials++;
     try {
       conn = await this.dial();
     } finally {
@@ -301,11 +324,26 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
     }
     this.refillFailures = 0;
     // A free connection that dies is taken off the free list at once.
-    void conn.closed.then(() => {
+    void conn.closed.then((error) => {
       const i = this.free.indexOf(conn);
       if (i >= 0) this.free.splice(i, 1);
+      // Lost while the pool is open (not closed by the pool or by its user): tell, and count redials.
+      if (error !== undefined && this.state === 'open') {
+        if (this.lostDials === 0) this.lostDials = 1;
+        this.onDisconnect?.(error);
+      }
       this.scheduleRefill();
     });
+    // `await using c = await pool.acquire()` gives the connection back, as use() does.
+    conn[Symbol.asyncDispose] = () => {
+      if (this.used.has(conn) || this.handedOut.has(conn)) this.release(conn);
+      return Promise.resolve();
+    };
+    if (this.lostDials > 0) {
+      const attempts = this.lostDials - 1;
+      this.lostDials = 0;
+      this.onReconnect?.(attempts);
+    }
     return conn;
   }
 
@@ -384,6 +422,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
 /** Creates a pool and opens `minsize` connections; rejects if they cannot be opened. */
 export async function createPool<S extends ServiceDesc>(service: S, options: PoolOptions = {}): Promise<ThriftPool<ClientOf<S>>> {
   assertService('createPool', service);
+  checkOptions('createPool', options, poolOptionShapes);
   const pool = new ThriftPool<ClientOf<S>>(service, options);
   try {
     await pool.fillFree();

@@ -12,7 +12,8 @@ import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
-import { createConnection, type ConnectionOptions } from './connection.js';
+import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
+import { checkOptions, type OptionShape } from '../options.js';
 import { withServiceMethods } from './service-methods.js';
 
 /** How a {@link ReconnectingClient} redials and how many calls it holds meanwhile. */
@@ -35,11 +36,27 @@ export interface RetryOptions {
 export interface ReconnectingOptions extends ConnectionOptions {
   /** Backoff and queue bounds. */
   retry?: RetryOptions;
-  /** Called when the socket is lost, before redialing. */
-  onDisconnect?: (error: Error | undefined) => void;
+  /** Called when the socket is lost (with its error), before redialing; never after close(). */
+  onDisconnect?: (error: Error) => void;
   /** Called when a redial succeeded, with the number of attempts it took. */
   onReconnect?: (attempts: number) => void;
 }
+
+/** The shapes of {@link ReconnectingOptions}. */
+const reconnectingOptionShapes = { ...connectionOptionShapes, retry: 'object', onReconnect: 'function' } as const satisfies Record<
+  keyof ReconnectingOptions,
+  OptionShape
+>;
+
+/** The shapes of {@link RetryOptions}. */
+const retryShapes = {
+  initialDelay: 'number',
+  maxDelay: 'number',
+  factor: 'number',
+  jitter: 'number',
+  maxAttempts: 'number',
+  maxQueue: 'number',
+} as const satisfies Record<keyof RetryOptions, OptionShape>;
 
 /** Lifecycle of a reconnecting client. */
 export type ReconnectingState = LifecycleState;
@@ -67,6 +84,10 @@ export interface Retry {
 
 /** Checks retry options and fills in the defaults; RangeError on a bad value. */
 export function validateRetry(retry: RetryOptions = {}): Retry {
+  checkOptions('retry', retry, retryShapes, {
+    max_attempts: "Apache's max_attempts: use maxAttempts",
+    retry_max_delay: "Apache's retry_max_delay: use maxDelay (ms)",
+  });
   const r: Retry = {
     initialDelay: retry.initialDelay ?? 100,
     maxDelay: retry.maxDelay ?? 10_000,
@@ -191,10 +212,10 @@ export class ReconnectingClient implements Closable {
   private adopt(conn: ServiceClient): void {
     this.current = conn;
     // The client's own close reports the socket's error; closing on our side is not a loss.
-    void conn.closed.then(() => {
+    void conn.closed.then((error) => {
       if (this.current !== conn || this.state !== 'open') return;
       this.current = undefined;
-      this.options.onDisconnect?.(undefined);
+      this.options.onDisconnect?.(error ?? new ConnectionClosedError('connection closed'));
       this.schedule();
     });
   }
@@ -270,6 +291,7 @@ export type ReconnectingServiceClient<Methods extends object = { [method: string
  */
 export async function createReconnectingConnection<S extends ServiceDesc>(service: S, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient<ClientOf<S>>> {
   assertService('createReconnectingConnection', service);
+  checkOptions('createReconnectingConnection', options, reconnectingOptionShapes);
   validateRetry(options.retry);
   const { retry: _r, onDisconnect: _d, onReconnect: _c, ...plain } = options;
   const first = await createConnection(service, plain);

@@ -3,7 +3,8 @@ import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { connectWebSocket, type WebSocketConstructor } from '../transport/index.js';
 import type { ServiceClient } from './client.js';
-import { assertUrlOptions, createMessageClient, type UrlConnectionOptions } from './message-connection.js';
+import { assertUrlOptions, createMessageClient, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import type { OptionShape } from '../options.js';
 
 /** Options for {@link createWebSocketConnection}. */
 export interface WebSocketConnectionOptions extends UrlConnectionOptions {
@@ -19,9 +20,18 @@ export interface WebSocketConnectionOptions extends UrlConnectionOptions {
   protocols?: string | string[];
 }
 
+/** The shapes of {@link WebSocketConnectionOptions}. */
+const webSocketConnectionOptionShapes = {
+  ...urlOptionShapes,
+  connectTimeout: 'number',
+  signal: 'object',
+  WebSocket: 'function',
+  protocols: 'string|array',
+} as const satisfies Record<keyof WebSocketConnectionOptions, OptionShape>;
+
 /** Connects to a Thrift WebSocket server and returns a client with one method per service function. */
 export async function createWebSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createWebSocketConnection', service, options, 'ws://127.0.0.1:8080/');
+  const protocol = assertUrlOptions('createWebSocketConnection', service, options, 'ws://127.0.0.1:8080/', webSocketConnectionOptionShapes);
   const socket = await connectWebSocket({
     url: options.url,
     protocols: options.protocols,

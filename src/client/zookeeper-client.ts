@@ -7,7 +7,8 @@
 import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../discovery/zookeeper.js';
-import { BalancedClient, type BalancedOptions } from './balanced.js';
+import { BalancedClient, balancedOptionShapes, type BalancedOptions } from './balanced.js';
+import { checkOptions, type OptionShape } from '../options.js';
 import type { HostAddress } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
 
@@ -20,6 +21,11 @@ export interface DiscoveryOptions extends Omit<BalancedOptions, 'hosts'> {
   /** Errors while re-reading the members (the last known list stays in use). */
   onError?: (error: unknown) => void;
 }
+
+/** The shapes of {@link DiscoveryOptions}. */
+const discoveryOptionShapes = (({ hosts: _h, ...rest }) => ({ ...rest, zookeeper: 'object', onMembers: 'function', onError: 'function' }))(
+  balancedOptionShapes,
+) satisfies Record<keyof DiscoveryOptions, OptionShape>;
 
 /** How long to wait before following again after a failed attempt (ZooKeeper unreachable), in ms. */
 const REFOLLOW_DELAY = 1000;
@@ -102,6 +108,7 @@ function toHost(m: Member): HostAddress {
 /** Connects to ZooKeeper, reads the current members (resolving then), and follows them from there on. */
 export async function createDiscoveryClient<S extends ServiceDesc>(service: S, options: DiscoveryOptions): Promise<DiscoveryServiceClient<ClientOf<S>>> {
   assertService('createDiscoveryClient', service);
+  checkOptions('createDiscoveryClient', options, discoveryOptionShapes);
   const { zookeeper, onMembers, onError, ...balanced } = options;
   if (typeof zookeeper?.path !== 'string' || !zookeeper.path.startsWith('/')) throw new TypeError('zookeeper.path must be an absolute node path such as /services/echo');
   const Cls = withServiceMethods(DiscoveryClient, service);

@@ -35,12 +35,12 @@ export class ServerRegistration {
   }
 
   /** Opens a session and creates the member node for `bound` (what the server listens on). */
-  static async start(options: RegistrationOptions, bound: { host: string; port: number }): Promise<ServerRegistration> {
+  static async start(options: RegistrationOptions, bound: { readonly host?: string; readonly port?: number; readonly path?: string }): Promise<ServerRegistration> {
     if (typeof options.path !== 'string' || !options.path.startsWith('/')) throw new TypeError(`zookeeper.path must be an absolute node path such as /services/echo, got ${JSON.stringify(options.path)}`);
     const delay = options.deregisterDelay ?? 500;
     if (!(delay >= 0)) throw new RangeError(`zookeeper.deregisterDelay must be >= 0, got ${delay}`);
     const member: Member = options.advertise
-      ?? (bound.port === 0 ? { path: bound.host } : { host: bound.host === '0.0.0.0' || bound.host === '::' ? '127.0.0.1' : bound.host, port: bound.port });
+      ?? (bound.path !== undefined ? { path: bound.path } : { host: bound.host === undefined || bound.host === '0.0.0.0' || bound.host === '::' ? '127.0.0.1' : bound.host, port: bound.port ?? 0 });
     const session = await ZooKeeperSession.open(options);
     try {
       const node = await session.register(options.path, member);

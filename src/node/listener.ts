@@ -1,9 +1,15 @@
 /** What every listener (TCP/unix/TLS sockets, HTTP, WebSocket) offers the server above it. */
 
+/**
+ * Where a server listens: a host and port (the real port when 0 was asked for),
+ * or a unix socket's path. Test `'path' in address` (or `address.path !== undefined`) to tell them apart.
+ */
+export type ServerAddress = { readonly host: string; readonly port: number; readonly path?: undefined } | { readonly path: string; readonly host?: undefined; readonly port?: undefined };
+
 /** A bound listener that hands each accepted connection (or HTTP exchange) to a callback. */
 export interface Listener {
-  /** What was bound (for a unix socket: the path as host, port 0). */
-  readonly address: { host: string; port: number };
+  /** What was bound: host and port, or a unix socket's path. */
+  readonly address: ServerAddress;
   /** Connections (HTTP: requests) accepted and not yet closed. */
   readonly connections: number;
   /** Stops accepting; resolves once everything accepted has closed (it does not close them). */

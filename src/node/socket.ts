@@ -10,7 +10,7 @@ import { armDeadline, throwIfAborted } from '../deadline.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
 import type { DuplexStream } from '../transport/types.js';
-import type { Listener } from './listener.js';
+import type { Listener, ServerAddress } from './listener.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {
@@ -54,8 +54,8 @@ export interface ListenOptions {
 
 /** A listening server; see {@link listen}. */
 export interface SocketServer extends Listener {
-  /** What was bound (for a unix socket: the path as host, port 0). */
-  readonly address: { host: string; port: number };
+  /** What was bound: host and port, or a unix socket's path. */
+  readonly address: ServerAddress;
   /** Accepted connections not yet closed. */
   readonly connections: number;
   /** Stops accepting; resolves once every accepted connection has closed (does not close them). */
@@ -320,7 +320,7 @@ class NodeSocketServer implements SocketServer {
   readonly server: Server;
   private readonly open = new Set<SocketConnection>();
   private readonly onConnection: (conn: SocketConnection) => void;
-  private bound: { host: string; port: number } | undefined;
+  private bound: ServerAddress | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
 
@@ -329,12 +329,10 @@ class NodeSocketServer implements SocketServer {
     this.onConnection = onConnection;
   }
 
-  get address(): { host: string; port: number } {
+  get address(): ServerAddress {
     if (this.bound === undefined) {
       const address = this.server.address();
-      this.bound = typeof address === 'string' || address === null
-        ? { host: address ?? '', port: 0 }
-        : { host: address.address, port: address.port };
+      this.bound = typeof address === 'string' ? { path: address } : address === null ? { host: '', port: 0 } : { host: address.address, port: address.port };
     }
     return this.bound;
   }
@@ -401,20 +399,65 @@ export async function listen(options: ListenOptions, onConnection: (conn: Socket
   if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
   const wrapper = new NodeSocketServer(server, onConnection);
   server.on(acceptEvent, (socket: Socket) => wrapper.accept(socket));
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => {
-      reject(new TransportError(`listen on ${describe(options)} failed: ${error.message}`, 'TRANSPORT', { cause: error }));
-    };
-    server.once('error', onError);
-    server.once('listening', () => {
-      server.removeListener('error', onError);
-      // Accept failures (EMFILE, a peer resetting mid-accept) are per connection, not fatal to the server.
-      server.on('error', ignore);
-      resolve();
+  const bind = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => {
+        server.removeListener('listening', onListening);
+        reject(error);
+      };
+      const onListening = (): void => {
+        server.removeListener('error', onError);
+        // Accept failures (EMFILE, a peer resetting mid-accept) are per connection, not fatal to the server.
+        server.on('error', ignore);
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      if (options.path !== undefined) server.listen({ path: options.path });
+      else server.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
     });
-    if (options.path !== undefined) server.listen({ path: options.path });
-    else server.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
-  });
+  try {
+    try {
+      await bind();
+    } catch (error) {
+      // A unix socket file left by a server that died is replaced; a live one is never taken over.
+      if (options.path === undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !(await removeStaleSocket(options.path))) throw error;
+      await bind();
+    }
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const message = options.path !== undefined && e.code === 'EADDRINUSE'
+      ? `listen on ${options.path} failed: a live server accepts on that unix socket (EADDRINUSE); stop it, or choose another path`
+      : `listen on ${describe(options)} failed: ${e.message}`;
+    throw new TransportError(message, 'TRANSPORT', { cause: error });
+  }
   wrapper.address; // cache while bound
   return wrapper;
+}
+
+/**
+ * Removes the unix socket at `path` when nothing accepts on it (a connect is
+ * refused: its server died without unlinking it); true when it was removed (or is
+ * gone). A live socket, or a file that is no socket, is left alone: false.
+ */
+async function removeStaleSocket(path: string): Promise<boolean> {
+  const net = await import('node:net');
+  const fs = await import('node:fs/promises');
+  const refused = await new Promise<boolean | undefined>((resolve) => {
+    const probe = net.connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(false);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? true : error.code === 'ENOENT' ? undefined : false));
+  });
+  if (refused === undefined) return true;
+  if (!refused) return false;
+  try {
+    if (!(await fs.lstat(path)).isSocket()) return false;
+    await fs.unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+  }
+  return true;
 }

@@ -18,7 +18,11 @@ import {
   type StructDecoder,
   type StructEncoder,
 } from '../protocol/index.js';
+import { defaultErrorLog } from './error-log.js';
 import { composeInterceptors, withCallContext, type CallNext, type InterceptedCall, type Interceptor, type ServerCallContext } from '../call/index.js';
+
+/** What a client is told of an undeclared exception unless errors are exposed: Apache's processors' wording (python3-thrift's generated Processor). */
+const INTERNAL_ERROR = 'Internal error';
 
 /** An object with one method per service function; methods may return values or promises. */
 export type Handler = object;
@@ -31,9 +35,16 @@ export interface ProcessorOptions {
   maxDepth?: number;
   /**
    * Called with errors the client cannot be told about: a oneway handler that
-   * throws, an undeclared exception (sent as INTERNAL_ERROR). Default: ignore.
+   * throws, an undeclared exception (sent as INTERNAL_ERROR). Default: written
+   * to stderr, rate-limited (see {@link createErrorLog}).
    */
   onError?: (error: unknown, method: string) => void;
+  /**
+   * Send an undeclared exception's message to the client. Default false: the
+   * client gets INTERNAL_ERROR with the generic "Internal error", as Apache's
+   * processors send, and the message goes to `onError` only.
+   */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost (see {@link Interceptor}); none costs nothing. */
   interceptors?: readonly Interceptor[];
 }
@@ -59,6 +70,24 @@ export interface MessageProcessor {
   process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult>;
 }
 
+/**
+ * Refuses a handler method that declares more parameters than its IDL function
+ * has arguments: the extra one is almost always a result callback (Apache's
+ * `add(n1, n2, result)`), which would never be called here. `fn.length` counts
+ * the parameters before the first default or rest one, so those never trip it.
+ */
+function assertArity(service: ServiceDesc, fn: FunctionDesc, method: unknown): void {
+  if (typeof method !== 'function') return;
+  const declared = fn.args.fields.length;
+  if (method.length <= declared) return;
+  const names = fn.args.fields.map((f) => f.name).join(', ');
+  throw new TypeError(
+    `handler.${fn.name} takes ${method.length} parameter${method.length === 1 ? '' : 's'} but ${service.name}.${fn.name} declares ${declared}` +
+      `${declared > 0 ? ` (${names})` : ''}: a callback-style handler (Apache's result callback) is never called here — ` +
+      "return the value or a promise of it, or wrap the handler with fromCallbackHandler() (thrift-streams/compat)",
+  );
+}
+
 /** Serves one service: turns request messages into reply messages. */
 export class Processor implements MessageProcessor {
   /** The protocol requests and replies use. */
@@ -68,6 +97,7 @@ export class Processor implements MessageProcessor {
   private readonly reader: ProtocolReader;
   private readonly writer: ProtocolWriter;
   private readonly onError: (error: unknown, method: string) => void;
+  private readonly exposeErrors: boolean;
   private readonly serviceName: string;
   /** The interceptor chain, or undefined when none is configured (dispatch then runs as is). */
   private readonly chain: CallNext | undefined;
@@ -78,7 +108,8 @@ export class Processor implements MessageProcessor {
     }
     this.protocol = options.protocol ?? binaryProtocol;
     this.handler = handler as Record<string, unknown>;
-    this.onError = options.onError ?? (() => {});
+    this.onError = options.onError ?? defaultErrorLog;
+    this.exposeErrors = options.exposeErrors === true;
     this.serviceName = service.name;
     const interceptors = options.interceptors;
     this.chain = interceptors !== undefined && interceptors.length > 0 ? composeInterceptors(interceptors, this.invokeHandler.bind(this)) : undefined;
@@ -87,6 +118,7 @@ export class Processor implements MessageProcessor {
     this.writer = this.protocol.createWriter();
     const codecs = this.protocol.codecs;
     for (const fn of serviceFunctions(service).values()) {
+      assertArity(service, fn, this.handler[fn.name]);
       const throws = fn.throws.map((f, i) => ({
         slot: fn.returns ? i + 1 : i,
         ctor: f.type.kind === 'struct' ? f.type.struct.ctor : undefined,
@@ -199,7 +231,7 @@ export class Processor implements MessageProcessor {
     } catch (e) {
       // A value that does not match the IDL is the handler's bug: tell the caller, send nothing corrupt.
       this.onError(e, entry.fn.name);
-      const msg = `${entry.fn.name} returned a value that does not match the IDL: ${e instanceof Error ? e.message : String(e)}`;
+      const msg = this.exposeErrors ? `${entry.fn.name} returned a value that does not match the IDL: ${e instanceof Error ? e.message : String(e)}` : INTERNAL_ERROR;
       return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, msg);
     }
   }
@@ -221,6 +253,7 @@ export class Processor implements MessageProcessor {
       return encodeAppError(this.protocol, this.writer, entry.fn.name, seqid, error);
     }
     this.onError(error, entry.fn.name);
+    if (!this.exposeErrors) return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, INTERNAL_ERROR);
     const message = error instanceof Error ? error.message : String(error);
     return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, `Internal error processing ${entry.fn.name}: ${message}`);
   }

@@ -56,6 +56,15 @@ export const COMPACT_OF_TTYPE: readonly number[] = (() => {
 })();
 
 const TWO_32 = 4294967296;
+
+// Zigzag doubles the magnitude: past 2^52 the odd result of a negative value (2|n| - 1)
+// is no longer exact in a double, so larger magnitudes take the BigInt path.
+const ZIGZAG_EXACT = 2 ** 52;
+const ZIGZAG_EXACT_BIG = 2n ** 52n;
+
+function zigzag64(value: bigint): bigint {
+  return BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+}
 const MAX_DEPTH = 1024;
 
 /** Writes Thrift values in the compact protocol. */
@@ -153,10 +162,11 @@ export class CompactWriter extends SlabWriter implements ProtocolWriter {
     this.ensure(10);
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value)) throw invalid('i64', value);
-      this.writeZigzag53(value);
+      if (value >= -ZIGZAG_EXACT && value <= ZIGZAG_EXACT) this.writeZigzag53(value);
+      else this.writeVarintBig(zigzag64(BigInt(value)));
     } else if (typeof value === 'bigint' && BigInt.asIntN(64, value) === value) {
-      if (value >= -9007199254740991n && value <= 9007199254740991n) this.writeZigzag53(Number(value));
-      else this.writeVarintBig(BigInt.asUintN(64, (value << 1n) ^ (value >> 63n)));
+      if (value >= -ZIGZAG_EXACT_BIG && value <= ZIGZAG_EXACT_BIG) this.writeZigzag53(Number(value));
+      else this.writeVarintBig(zigzag64(value));
     } else {
       throw invalid('i64', value);
     }
@@ -240,7 +250,7 @@ export class CompactWriter extends SlabWriter implements ProtocolWriter {
     this.pos = pos;
   }
 
-  /** Zigzag varint of a safe integer, in double arithmetic (no BigInt on the common path). */
+  /** Zigzag varint of an integer of magnitude at most 2^52, in double arithmetic (no BigInt on the common path). */
   private writeZigzag53(n: number): void {
     let z = n >= 0 ? n * 2 : -n * 2 - 1;
     const buf = this.buf;

@@ -189,9 +189,30 @@ export function isService(v: unknown): v is ServiceDesc {
   return v !== null && typeof v === 'object' && (v as ServiceDesc).kind === 'service';
 }
 
+/** True for a module Apache's compiler generated for Node (gen-nodejs/Svc.js: `Client` and `Processor` classes). */
+export function isApacheGenerated(v: unknown): boolean {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  const m = v as { Client?: unknown; Processor?: unknown };
+  return typeof m.Client === 'function' && typeof m.Processor === 'function';
+}
+
+/** Where to get a service from, for the error about a first argument that is not one. */
+export function notAServiceMessage(caller: string, v: unknown): string {
+  if (isApacheGenerated(v)) {
+    return (
+      `${caller}: this is a module Apache's compiler generated (gen-nodejs, with Client and Processor); ` +
+      'load the .thrift file instead — load(file).MyService — or generate typed code with `thrift-streams gen <file.thrift> -o <dir>`'
+    );
+  }
+  if (typeof v === 'string') {
+    return `${caller}: the first argument must be a service from load(), got a string — Apache's createConnection(host, port, options) is createConnection(service, { host, port }) here`;
+  }
+  return `${caller}: the first argument must be a service from load(), e.g. load(file).MyService`;
+}
+
 /** The TypeError a factory named `caller` throws when its first argument is not a service. */
 export function assertService(caller: string, v: unknown): asserts v is ServiceDesc {
-  if (!isService(v)) throw new TypeError(`${caller}: the first argument must be a service from load(), e.g. load(file).MyService`);
+  if (!isService(v)) throw new TypeError(notAServiceMessage(caller, v));
 }
 
 /** All functions of a service, its ancestors' included, keyed by name (the child wins on a clash). */

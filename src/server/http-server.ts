@@ -1,12 +1,13 @@
 /** createHttpServer: serves one service (or several, multiplexed) over HTTP POST, as Apache's THttpServer. */
-import type { Interceptor } from '../call/index.js';
+import type { Interceptor, ServerCallContext } from '../call/index.js';
 import { ConnectionClosedError } from '../errors.js';
 import { asError, Lifecycle, type Closable } from '../lifecycle.js';
-import type { Handler, MessageProcessor, ProcessResult } from '../processor/index.js';
+import { defaultErrorLog, type Handler, type MessageProcessor, type ProcessResult } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { ThriftServer } from './server.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
@@ -37,13 +38,34 @@ export interface HttpServerOptions {
   http2?: boolean;
   /** How long close() lets in-flight calls finish before answering them with 500; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (undecodable requests, oneway handler failures). */
+  /** Errors no client can be told about (undecodable requests, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
   /** Answer `POST <path>/<method>` with simple JSON (docs/simple-json.md); default true. */
   json?: boolean;
 }
+
+/** The shapes of {@link HttpServerOptions}. */
+const httpServerOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  protocol: 'string|object',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxConnections: 'number',
+  origins: 'array',
+  tls: 'object',
+  http2: 'boolean',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+  exposeErrors: 'boolean',
+  json: 'boolean',
+} as const satisfies Record<keyof HttpServerOptions, OptionShape>;
 
 /** Options of a multiplexed HTTP server. */
 export interface MultiplexedHttpServerOptions extends HttpServerOptions {
@@ -64,10 +86,10 @@ export async function createHttpServer(
   second?: Handler | MultiplexedHttpServerOptions,
   third?: HttpServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor('createHttpServer', first, second, third);
+  const { processor, options } = processorFor('createHttpServer', first, second, third, httpServerOptionShapes);
   const { host, port, path, maxMessageSize, maxConnections, origins, tls, http2 } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
-  const calls = new HttpCalls(processor, options.onError);
+  const calls = new HttpCalls(processor, options.onError ?? defaultErrorLog);
   const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes }, (exchange) => calls.serve(exchange));
   const server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
   server.track(calls);
@@ -78,6 +100,7 @@ export async function createHttpServer(
  * The calls of an HTTP server: each POST body goes straight to the processor and
  * its reply straight into the response, with no stream or channel per request
  * (a POST carries exactly one message, so there is nothing to frame or pipeline).
+ * The POST's request headers are the call's context (see {@link requestContext}).
  * One Closable for the server: close() waits for the calls in flight, destroy()
  * answers them with 500.
  */
@@ -89,7 +112,7 @@ class HttpCalls implements Closable {
 
   constructor(
     private readonly processor: MessageProcessor,
-    private readonly onError: ((error: unknown) => void) | undefined,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   get state(): Closable['state'] {
@@ -103,7 +126,7 @@ class HttpCalls implements Closable {
     }
     let out: ProcessResult | Promise<ProcessResult>;
     try {
-      out = this.processor.process(exchange.body);
+      out = this.processor.process(exchange.body, requestContext(exchange));
     } catch (e) {
       // The message header does not read: 400, and onError hears of it.
       this.fail(exchange, e);
@@ -147,7 +170,25 @@ class HttpCalls implements Closable {
   }
 
   private fail(exchange: HttpExchange, e: unknown): void {
-    this.onError?.(e);
+    this.onError(e);
     exchange.destroy(asError(e));
   }
+}
+
+/**
+ * The POST's request headers as the call context (interceptors read trace context
+ * there; handlers through callContext()). Reply headers set in the context are not
+ * sent: HTTP replies carry none of the call's.
+ */
+function requestContext(exchange: HttpExchange): ServerCallContext {
+  const raw = exchange.request.headers;
+  const headers: Record<string, string> = {};
+  // Node lower-cases names; a repeated header arrives as an array, joined as HTTP lists are.
+  for (const name in raw) {
+    // HTTP/2's pseudo-headers (:method, :path...) are the request line, not headers.
+    if (name.charCodeAt(0) === 0x3a) continue;
+    const value = raw[name];
+    if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return { headers, responseHeaders: {} };
 }

@@ -11,12 +11,13 @@
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
-import { MessageChannel, type DuplexStream, type Framing } from '../transport/index.js';
+import { checkOptions, type OptionShape } from '../options.js';
+import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
-  /** How messages sit on the byte stream; default 'buffered'. */
-  transport?: Framing;
+  /** How messages sit on the byte stream: a name or a framing object (framedTransport...); default 'buffered'. */
+  transport?: Framing | MessageFraming;
   /** Largest request accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest nesting accepted while finding unframed message ends; give the processor's limit (default 64). */
@@ -34,6 +35,19 @@ export interface ServeConnectionOptions {
   /** Forceful teardown of the underlying socket, used by destroy(). */
   destroy?: (error?: Error) => void;
 }
+
+/** The shapes of {@link ServeConnectionOptions}. */
+const serveConnectionOptionShapes = {
+  transport: 'string',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxInflight: 'number',
+  idleTimeout: 'number',
+  messageTimeout: 'number',
+  closeTimeout: 'number',
+  onError: 'function',
+  destroy: 'function',
+} as const satisfies Record<keyof ServeConnectionOptions, OptionShape>;
 
 /** Lifecycle of a served connection. */
 export type ConnectionState = LifecycleState;
@@ -62,8 +76,7 @@ export class ServedConnection implements Closable {
     this.processor = processor;
     this.options = options;
     this.maxInflight = options.maxInflight ?? 256;
-    this.channel = new MessageChannel(conn, {
-      framing: options.transport ?? 'buffered',
+    this.channel = framingOf(options.transport).open(conn, {
       measure: processor.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
@@ -217,5 +230,6 @@ export class ServedConnection implements Closable {
 
 /** Serves one byte duplex with a processor until it closes. */
 export function serveConnection(conn: DuplexStream, processor: MessageProcessor, options?: ServeConnectionOptions): ServedConnection {
+  checkOptions('serveConnection', options, serveConnectionOptionShapes, { timeout: 'use idleTimeout (ms) or messageTimeout (ms)' });
   return new ServedConnection(conn, processor, options);
 }

@@ -2,18 +2,20 @@
 import { ConnectionClosedError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
-import { listen, nodeZlibCodec, type Listener, type ListenOptions } from '../node/index.js';
+import { listen, nodeZlibCodec, type Listener, type ListenOptions, type ServerAddress } from '../node/index.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
 import { serveDetected, type ServerTransport } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
+export type { ServerAddress } from '../node/index.js';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -52,11 +54,36 @@ export interface ServerOptions {
   maxConnections?: number;
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). */
+  /** Errors no client can be told about (bad bytes on a connection, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
+
+/** The shapes of {@link ServerOptions}. */
+const serverOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  tls: 'object',
+  zlib: 'boolean|object',
+  zookeeper: 'object',
+  transport: 'string',
+  protocol: 'string|object',
+  header: 'object',
+  idleTimeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxInflight: 'number',
+  messageTimeout: 'number',
+  maxConnections: 'number',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+  exposeErrors: 'boolean',
+} as const satisfies Record<keyof ServerOptions, OptionShape>;
 
 /** Lifecycle of a server. */
 export type ServerState = LifecycleState;
@@ -84,8 +111,8 @@ export class ThriftServer implements Closable {
     return this.life.state;
   }
 
-  /** What the server is bound to (the real port when 0 was asked for). */
-  get address(): { host: string; port: number } {
+  /** What the server is bound to: `{ host, port }` (the real port when 0 was asked for), or `{ path }` for a unix socket. */
+  get address(): ServerAddress {
     return this.listener.address;
   }
 
@@ -160,7 +187,7 @@ export async function createServer(
   second?: Handler | MultiplexedServerOptions,
   third?: ServerOptions,
 ): Promise<ThriftServer> {
-  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, binaryOr(third ?? second));
+  const { processor, options } = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, serverOptionShapes, binaryOr(third ?? second));
   const transport = options.transport ?? 'auto';
   if (!['auto', 'buffered', 'framed', 'header'].includes(transport)) {
     throw new TypeError(`unknown transport ${JSON.stringify(transport)}: use 'auto', 'buffered', 'framed' or 'header'`);
@@ -169,7 +196,7 @@ export async function createServer(
   const processors = new Map<Protocol, MessageProcessor>([[processor.protocol, processor]]);
   const processorForProtocol = (protocol: Protocol): MessageProcessor => {
     let p = processors.get(protocol);
-    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, protocol).processor));
+    if (p === undefined) processors.set(protocol, (p = processorFor<MultiplexedServerOptions>('createServer', first, second as Handler | MultiplexedServerOptions, third, serverOptionShapes, protocol).processor));
     return p;
   };
   const zlibOptions = options.zlib;
@@ -189,7 +216,7 @@ export async function createServer(
           messageTimeout: options.messageTimeout,
           closeTimeout: options.closeTimeout,
           idleTimeout: options.idleTimeout,
-          onError: options.onError,
+          onError: options.onError ?? defaultErrorLog,
           destroy,
         },
       }),

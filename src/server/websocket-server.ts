@@ -1,10 +1,11 @@
 /** createWebSocketServer: serves one service (or several, multiplexed) over WebSocket, one Thrift message per WebSocket message. */
 import type { Interceptor } from '../call/index.js';
-import type { Handler } from '../processor/index.js';
+import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { Protocol, ProtocolName, ServiceDesc } from '../protocol/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
 import { listenWebSocket, type WebSocketListenOptions } from '../node/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
+import type { OptionShape } from '../options.js';
 import { serveOn, serveWith, type ThriftServer } from './server.js';
 
 /** Options for {@link createWebSocketServer}. */
@@ -31,11 +32,31 @@ export interface WebSocketServerOptions {
   tls?: WebSocketListenOptions['tls'];
   /** How long close() lets in-flight calls finish before destroying connections; default 10_000 ms. */
   closeTimeout?: number;
-  /** Errors no client can be told about (bad messages, oneway handler failures). */
+  /** Errors no client can be told about (bad messages, oneway handler failures). Default: written to stderr, rate-limited (at most 10 a minute, then a count). */
   onError?: (error: unknown) => void;
+  /** Send an undeclared handler error's message to the client; default false (INTERNAL_ERROR, "Internal error"). */
+  exposeErrors?: boolean;
   /** Wrapped around every handler call, first outermost: timing, logging, metrics, tracing. */
   interceptors?: readonly Interceptor[];
 }
+
+/** The shapes of {@link WebSocketServerOptions}. */
+const webSocketServerOptionShapes = {
+  host: 'string',
+  port: 'number',
+  path: 'string',
+  protocol: 'string|object',
+  idleTimeout: 'number',
+  maxMessageSize: 'number',
+  maxDepth: 'number',
+  maxConnections: 'number',
+  origins: 'array',
+  tls: 'object',
+  closeTimeout: 'number',
+  onError: 'function',
+  interceptors: 'array',
+  exposeErrors: 'boolean',
+} as const satisfies Record<keyof WebSocketServerOptions, OptionShape>;
 
 /** Options of a multiplexed WebSocket server. */
 export interface MultiplexedWebSocketServerOptions extends WebSocketServerOptions {
@@ -55,13 +76,13 @@ export async function createWebSocketServer(
   second?: Handler | MultiplexedWebSocketServerOptions,
   third?: WebSocketServerOptions,
 ): Promise<ThriftServer> {
-  const built = processorFor('createWebSocketServer', first, second, third);
+  const built = processorFor('createWebSocketServer', first, second, third, webSocketServerOptionShapes);
   const processor = built.processor;
   const options = built.options as MultiplexedWebSocketServerOptions;
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   return serveOn(
     (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept),
-    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError }),
+    serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError ?? defaultErrorLog }),
     options.closeTimeout,
   );
 }

@@ -6,6 +6,8 @@ import { FrameTooLargeError, TransportError } from '../errors.js';
 import type { FrameSink } from './framed.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
+import type { MessageFraming } from './channel.js';
+import { StreamChannel } from './stream-channel.js';
 
 /** Limits a {@link MeasureFn} applies while it walks a message. */
 export interface MeasureLimits {
@@ -157,6 +159,18 @@ export class MessageSplitter {
     return size;
   }
 }
+
+/** TBufferedTransport for clients and servers (`transport: bufferedTransport`): messages back to back, ends found by the protocol. */
+export const bufferedTransport: MessageFraming = {
+  name: 'buffered',
+  open(conn, options) {
+    if (typeof options.measure !== 'function') throw new TypeError("transport 'buffered' needs the protocol's measure function");
+    // The walk allows at least the default depth, so a request nested past a lower
+    // reader limit still arrives whole and gets its PROTOCOL_ERROR reply.
+    const maxDepth = Math.max(options.maxDepth ?? 64, 64);
+    return new StreamChannel(conn, options, 'buffered', new MessageSplitter({ measure: options.measure, maxMessageSize: options.maxMessageSize, maxDepth }));
+  },
+};
 
 /** A stream that turns unframed bytes into one chunk per whole message. */
 export function createMessageSplitter(options: BufferedOptions): TransformStream<Uint8Array, Uint8Array> {

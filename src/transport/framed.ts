@@ -7,6 +7,8 @@ import { FrameTooLargeError, TransportError } from '../errors.js';
 import { allocate } from './slab.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
+import type { MessageFraming } from './channel.js';
+import { DEFAULT_CHANNEL_MAX, StreamChannel } from './stream-channel.js';
 
 /** Options of the framed transport. */
 export interface FramedOptions {
@@ -215,6 +217,12 @@ class FrameEncoder implements Transformer<Uint8Array, Uint8Array> {
     controller.enqueue(frame);
   }
 }
+
+/** TFramedTransport for clients and servers (`transport: framedTransport`): a 4-byte length before each message. */
+export const framedTransport: MessageFraming = {
+  name: 'framed',
+  open: (conn, options) => new StreamChannel(conn, options, 'framed', new FrameDecoder({ maxFrameSize: options.maxMessageSize ?? DEFAULT_CHANNEL_MAX })),
+};
 
 /** A stream that turns framed bytes into one chunk per frame payload (without the prefix). */
 export function createFrameDecoder(options?: FramedOptions): TransformStream<Uint8Array, Uint8Array> {

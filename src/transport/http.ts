@@ -61,6 +61,11 @@ export interface HttpTransport extends DuplexStream {
    * accepted a message no reply will be read for. Failures reject this request only.
    */
   request(message: Uint8Array, options?: HttpRequestOptions): Promise<Uint8Array>;
+  /**
+   * POSTs one message for the duplex, as writing it does, with extra request headers
+   * for this request only (the hook per-call headers such as trace context take); its reply is read from the duplex.
+   */
+  post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void;
   /** Ends the duplex: requests whose replies nobody waits for any more are cancelled; {@link request}s go on. Idempotent. */
   close(): void;
   /** Cancels every request, {@link request}s too, and errors both streams with `error`; idempotent. */
@@ -154,11 +159,11 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
     this.requester.close();
   }
 
-  private post(message: Uint8Array): void {
+  post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void {
     if (this.failure !== undefined) throw new ConnectionClosedError('the HTTP transport failed', { cause: this.failure });
     const controller = new AbortController();
     this.posted.add(controller);
-    this.requester.post(message, controller.signal).then(
+    this.requester.post(message, controller.signal, headers).then(
       (reply) => {
         this.posted.delete(controller);
         if (reply.byteLength > 0 && this.readOpen) this.readController.enqueue(reply);

@@ -6,11 +6,13 @@ export type { DuplexStream } from './types.js';
 export type { StreamClasses } from './streams.js';
 export { useStreams, streams } from './streams.js';
 export type { FramedOptions, FrameSink } from './framed.js';
-export { createFrameDecoder, createFrameEncoder, framed, FrameDecoder, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE } from './framed.js';
+export { createFrameDecoder, createFrameEncoder, framed, framedTransport, FrameDecoder, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE } from './framed.js';
 export type { MeasureFn, MeasureLimits, BufferedOptions } from './buffered.js';
-export { createMessageSplitter, buffered, MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
+export { createMessageSplitter, buffered, bufferedTransport, MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
 export { createMemoryPair } from './memory.js';
-export { MessageChannel, type ChannelOptions, type Framing } from './channel.js';
+export { MessageChannel, messageTransport, type ChannelOptions, type Framing, type MessageFraming } from './channel.js';
+export { StreamChannel, type Splitter } from './stream-channel.js';
+export { framingOf } from './framings.js';
 export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
 export {
   fetchRequester,

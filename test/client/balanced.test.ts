@@ -41,7 +41,7 @@ test('round-robin spreads calls evenly, in order', async () => {
 test('least-inflight sends calls away from a busy server', async () => {
   const busy = await named('busy');
   const idle = await named('idle');
-  const client = createBalancedClient(mod.Echo, { hosts: [busy.address, { port: idle.server.address.port }], balance: 'least-inflight', timeout: 5000 });
+  const client = createBalancedClient(mod.Echo, { hosts: [busy.address, { port: idle.server.address.port! }], balance: 'least-inflight', timeout: 5000 });
   const slow = client.delayed(1, 0);
   await within(busy.gate.started.promise, 5000, 'the slow call to reach the first server');
   const seen: string[] = [];
@@ -58,7 +58,7 @@ test('least-inflight sends calls away from a busy server', async () => {
 test('a server that goes away is marked down after failures, calls keep succeeding elsewhere, and it is probed back', async () => {
   const a = await named('a');
   let b = await named('b');
-  const port = b.server.address.port;
+  const port = b.server.address.port!;
   const changes: HostStatus[] = [];
   let wake = signal<HostStatus>();
   const client = createBalancedClient(mod.Echo, {
@@ -124,7 +124,7 @@ test('with no address up a call fails at once with ConnectionClosedError', async
   const client = createBalancedClient(mod.Echo, { hosts: [] });
   assert.instance(await rejection(client.ping()), ConnectionClosedError);
   const gone = await named('gone');
-  const port = gone.server.address.port;
+  const port = gone.server.address.port!;
   await gone.server.close();
   client.setHosts([{ port }]);
   const error = await rejection(client.ping());
@@ -136,7 +136,7 @@ test('with no address up a call fails at once with ConnectionClosedError', async
 test('a pool over hosts opens its connections across them in turn', async () => {
   const a = await named('a');
   const b = await named('b');
-  const pool = await createPool(mod.Echo, { hosts: [a.address, { port: b.server.address.port }], minsize: 0, maxsize: 4, timeout: 5000 });
+  const pool = await createPool(mod.Echo, { hosts: [a.address, { port: b.server.address.port! }], minsize: 0, maxsize: 4, timeout: 5000 });
   const conns = await Promise.all(Array.from({ length: 4 }, () => pool.acquire()));
   const names = await Promise.all(conns.map((c) => c.version()));
   assert.equal(names.sort(), ['a', 'a', 'b', 'b']);

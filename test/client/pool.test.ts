@@ -12,7 +12,7 @@ let port: number;
 
 test.before(async () => {
   server = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
-  port = server.address.port;
+  port = server.address.port!;
 });
 test.after(() => server?.destroy());
 

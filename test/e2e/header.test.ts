@@ -110,7 +110,7 @@ async function rawFrame(port: number, bytes: Uint8Array): Promise<Uint8Array> {
 
 for (const g of golden) {
   headers(`a python3-thrift frame gets a reply echoing its protocol, transforms and seqid: ${g.name}`, async () => {
-    const reply = new HeaderCodec({ zlibCodec }).decode(await rawFrame(server.address.port, Buffer.from(g.frame, 'hex')));
+    const reply = new HeaderCodec({ zlibCodec }).decode(await rawFrame(server.address.port!, Buffer.from(g.frame, 'hex')));
     assert.is(reply.protocolId, g.protocol === 'binary' ? HeaderProtocolId.BINARY : HeaderProtocolId.COMPACT);
     assert.equal(reply.transforms, g.zlib ? [HeaderTransformId.ZLIB] : []);
     assert.is(reply.seqid, g.seqid);
@@ -142,7 +142,7 @@ function appErrorIn(payload: Uint8Array) {
 }
 
 headers('an unknown transform is answered with INVALID_TRANSFORM, and the connection serves on', async () => {
-  const reply = new HeaderCodec({ zlibCodec }).decode(await rawFrame(server.address.port, frameWith([0, 1, 3])));
+  const reply = new HeaderCodec({ zlibCodec }).decode(await rawFrame(server.address.port!, frameWith([0, 1, 3])));
   const e = appErrorIn(reply.payload);
   assert.is(e.type, AppErrorType.INVALID_TRANSFORM);
   assert.match(e.message, /Unknown transform: 3/);
@@ -157,7 +157,7 @@ pinnedCompact.before(async () => {
 pinnedCompact.after(() => compactOnly?.destroy());
 
 pinnedCompact('a binary THeader frame gets INVALID_PROTOCOL; a compact one is answered', async () => {
-  const e = appErrorIn(new HeaderCodec({ zlibCodec }).decode(await rawFrame(compactOnly.address.port, frameWith([0, 0]))).payload);
+  const e = appErrorIn(new HeaderCodec({ zlibCodec }).decode(await rawFrame(compactOnly.address.port!, frameWith([0, 0]))).payload);
   assert.is(e.type, AppErrorType.INVALID_PROTOCOL);
   const conn = await createConnection(mod.Echo, { port: compactOnly.address.port, transport: 'header', protocol: 'compact', timeout: 5000 });
   assert.is(await conn.echoString('compact'), 'compact');

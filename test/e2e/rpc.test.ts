@@ -110,11 +110,12 @@ for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'
     assert.equal({ ...(await conn.find(3)) }, { ...new mod.Point({ x: 3, y: -3 }) });
   });
 
-  test('an undeclared throw becomes ThriftAppError INTERNAL_ERROR; the server keeps serving', async () => {
+  test('an undeclared throw becomes ThriftAppError INTERNAL_ERROR with a generic message; the server keeps serving', async () => {
     const e = await rejection(conn.fail('kaboom'));
     assert.instance(e, ThriftAppError);
     assert.is(e.type, AppErrorType.INTERNAL_ERROR);
-    assert.match(e.message, /kaboom/);
+    // The handler's text stays on the server: the client gets Apache's generic wording.
+    assert.is(e.message, 'Internal error');
     assert.is(await conn.echoI32(1), 1);
   });
 
@@ -122,7 +123,8 @@ for (const [protocol, transport] of [['binary', 'buffered'], ['binary', 'framed'
     const e = await rejection(conn.wrongType());
     assert.instance(e, ThriftAppError);
     assert.is(e.type, AppErrorType.INTERNAL_ERROR);
-    assert.match(e.message, /expected string, got number 12345/);
+    // What was wrong (and the value) stays on the server, as for any handler bug.
+    assert.is(e.message, 'Internal error');
     assert.is(await conn.echoString('still fine'), 'still fine');
   });
 

@@ -39,7 +39,7 @@ function quiet(count: () => number, ms: number): Promise<number> {
 async function nonReader(respond: () => unknown): Promise<{ processed: number; grewMB: number }> {
   let processed = 0;
   const server = await createServer(mod.Echo, { echoString: () => (processed++, respond()) }, { port: 0, transport: 'framed' });
-  const r = await raw(server.address.port);
+  const r = await raw(server.address.port!);
   try {
     r.socket.pause();
     const before = process.memoryUsage().arrayBuffers;
@@ -94,7 +94,7 @@ test('the idle timeout closes a connection whose client stopped reading replies'
   let reported!: (e: unknown) => void;
   const dropped = new Promise<unknown>((resolve) => (reported = resolve));
   const server = await createServer(mod.Echo, { echoString: () => REPLY }, { port: 0, transport: 'framed', idleTimeout: 200, onError: reported });
-  const r = await raw(server.address.port);
+  const r = await raw(server.address.port!);
   try {
     r.socket.pause();
     const requests: Uint8Array[] = [];

@@ -38,11 +38,11 @@ for (const transport of ['framed', 'buffered'] as const) {
 
   /** Sends `bytes` on a fresh raw connection and expects the server to close it with `match`. */
   async function expectClosed(bytes: Uint8Array, match: (e: unknown) => boolean, what: string): Promise<void> {
-    const good = await goodClient(server.address.port, transport);
+    const good = await goodClient(server.address.port!, transport);
     const traffic = goodTraffic(good);
     try {
       const failed = nextError();
-      const r = await raw(server.address.port);
+      const r = await raw(server.address.port!);
       r.socket.write(bytes);
       await within(r.closed, 5000, `the server to close the connection (${what})`);
       const e = await within(failed, 5000, 'onError');
@@ -85,9 +85,9 @@ for (const transport of ['framed', 'buffered'] as const) {
 
   /** Sends one request on a raw socket and decodes the TApplicationException it must get back. */
   async function appErrorFor(payload: Uint8Array): Promise<ThriftAppError> {
-    const good = await goodClient(server.address.port, transport);
+    const good = await goodClient(server.address.port!, transport);
     const traffic = goodTraffic(good);
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     try {
       let chunks: Buffer[] = [];
       let gotReply: (b: Uint8Array) => void = () => {};
@@ -190,7 +190,7 @@ unframed('a header announcing a name longer than maxMessageSize is refused at on
   // No `timeout`: the measure walk sees the announced length exceed the limit before any of it arrives.
   const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'buffered', maxMessageSize: 4096 });
   try {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     r.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await within(r.closed, 5000, 'the server to refuse an impossible header');
   } finally {
@@ -200,9 +200,9 @@ unframed('a header announcing a name longer than maxMessageSize is refused at on
 
 unframed('maxDepth above 64 is honoured by the measure walk too', async () => {
   const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'buffered', maxDepth: 100 });
-  const c = await goodClient(server.address.port, 'buffered');
+  const c = await goodClient(server.address.port!, 'buffered');
   try {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     let got = 0;
     const reply = new Promise<void>((resolve) => r.socket.on('data', (d: Buffer) => ((got += d.length), resolve())));
     r.socket.write(deep(80));
@@ -222,7 +222,7 @@ const compact = suite('limits: compact protocol over buffered sockets');
 compact('a compact call with a large list, arriving in small pieces, is answered (measure waits for the rest)', async () => {
   const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'buffered', protocol: 'compact' });
   try {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     const list = Array.from({ length: 3000 }, (_, i) => i);
     const bytes = request(compactProtocol, 'echoList', [list]);
     const received: Buffer[] = [];

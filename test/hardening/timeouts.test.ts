@@ -16,7 +16,7 @@ const test = suite('connection limits and timeouts');
 
 test('maxConnections: connections beyond the cap are closed, those within keep working, freed slots are reused', async () => {
   const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, maxConnections: 2 });
-  const port = server.address.port;
+  const port = server.address.port!;
   try {
     const a = await goodClient(port, 'buffered');
     const b = await goodClient(port, 'buffered');
@@ -58,12 +58,12 @@ for (const transport of ['buffered', 'framed'] as const) {
   t.after(() => server?.destroy());
 
   t('an idle connection is closed after `timeout`', async () => {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     await within(r.closed, 5000, 'the idle connection to be closed');
   });
 
   t('a call in flight longer than `timeout` still gets its reply', async () => {
-    const c = await goodClient(server.address.port, transport);
+    const c = await goodClient(server.address.port!, transport);
     try {
       // Three times the timeout: an idle close that ignored calls in flight would give this one
       // only `timeout` more to finish, and cut it off at twice the timeout.
@@ -74,9 +74,9 @@ for (const transport of ['buffered', 'framed'] as const) {
   });
 
   t('half a message then silence (slowloris) is closed by the timeout; a good client is unaffected', async () => {
-    const good = await goodClient(server.address.port, transport);
+    const good = await goodClient(server.address.port!, transport);
     const traffic = goodTraffic(good);
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     const bytes = wrap(request(binaryProtocol, 'echoString', ['x'.repeat(200)]));
     r.socket.write(bytes.subarray(0, bytes.length >> 1));
     await within(r.closed, 5000, 'the half-message connection to be closed');
@@ -85,7 +85,7 @@ for (const transport of ['buffered', 'framed'] as const) {
   });
 
   t('a message trickled one byte at a time is closed by the timeout even though bytes keep coming', async () => {
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     const bytes = wrap(request(binaryProtocol, 'echoString', ['x'.repeat(500)]));
     let i = 0;
     const drip = setInterval(() => {
@@ -102,7 +102,7 @@ for (const transport of ['buffered', 'framed'] as const) {
 
   if (transport === 'buffered') {
     t("bytes announcing a huge old-style header ('GET ...') are closed by the timeout", async () => {
-      const r = await raw(server.address.port);
+      const r = await raw(server.address.port!);
       r.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
       await within(r.closed, 5000, 'the HTTP connection to be closed');
     });

@@ -599,7 +599,7 @@ for (const { wire, transport, path } of CELLS) {
         protocol: wires[wire].ours,
       });
       try {
-        return await via(path, server.address.port, (port) =>
+        return await via(path, server.address.port!, (port) =>
           runApacheClient({ port, transport, server: 'thrift-streams', wire: apacheWire }),
         );
       } finally {

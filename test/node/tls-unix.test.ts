@@ -1,5 +1,7 @@
 /** TLS, mutual TLS and unix domain sockets through createServer / createConnection / createPool options. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/uvu.js';
@@ -8,6 +10,7 @@ import { createConnection, createPool, createServer, load, type ThriftServer } f
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, within } from '../helpers/wait.js';
 import { makePki, type TestPki } from './certs.js';
+import { tsCommand } from '../helpers/runtime.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 
@@ -116,8 +119,50 @@ unix.after(async () => {
 });
 
 unix('the server reports its socket path as its address', () => {
-  assert.is(unixServer.address.host, path);
-  assert.is(unixServer.address.port, 0);
+  assert.equal(unixServer.address, { path });
+});
+
+unix('a socket file left by a killed server is replaced; the new server answers on it', async () => {
+  const stale = join(dir, 'stale.sock');
+  const child = spawn(...tsCommand(new URL('../helpers/echo-server-child.ts', import.meta.url).pathname, ['framed', stale]), { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const lines = createInterface({ input: child.stdout! });
+    await within(new Promise<void>((resolve) => lines.on('line', (l) => l === `LISTENING ${stale}` && resolve())), 20_000, 'the child server');
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await within(exited, 5000, 'the child to die');
+  } finally {
+    child.kill('SIGKILL');
+  }
+  // SIGKILL leaves the socket file behind, with nobody accepting on it.
+  assert.ok(statSync(stale).isSocket(), 'the killed server left its socket file');
+  const next = await createServer(mod.Echo, echoHandler(mod), { path: stale, transport: 'framed' });
+  try {
+    assert.equal(next.address, { path: stale });
+    const conn = await createConnection(mod.Echo, { path: stale, transport: 'framed', timeout: 5000 });
+    assert.is(await conn.echoString('after the stale file'), 'after the stale file');
+    await conn.close();
+  } finally {
+    await within(next.close(), 5000, 'the new server to close');
+  }
+});
+
+unix("a live server's socket is never taken over: EADDRINUSE, with a message that says so", async () => {
+  const error = await rejection(createServer(mod.Echo, echoHandler(mod), { path }));
+  assert.is(error.code, 'TRANSPORT');
+  assert.match(error.message, `listen on ${path} failed: a live server accepts on that unix socket (EADDRINUSE)`);
+  assert.is(error.cause.code, 'EADDRINUSE');
+  const conn = await createConnection(mod.Echo, { path, transport: 'framed', protocol: 'compact', timeout: 5000 });
+  assert.is(await conn.echoString('still the first server'), 'still the first server', 'the live server keeps its socket');
+  await conn.close();
+});
+
+unix('a path that is a regular file is not removed', async () => {
+  const file = join(dir, 'not-a-socket');
+  writeFileSync(file, 'data');
+  const error = await rejection(createServer(mod.Echo, echoHandler(mod), { path: file }));
+  assert.is(error.code, 'TRANSPORT');
+  assert.is(readFileSync(file, 'utf8'), 'data');
 });
 
 unix('createConnection dials a path instead of host and port', async () => {

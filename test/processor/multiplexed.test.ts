@@ -130,7 +130,7 @@ app('a reply with a sequence id never sent fails the connection with BAD_SEQUENC
 app('a request of the wrong message type is answered with INVALID_MESSAGE_TYPE', async () => {
   const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'framed' });
   const fake = await new Promise<Socket>((resolve) => {
-    const s = netConnect(server.address.port, '127.0.0.1', () => resolve(s));
+    const s = netConnect(server.address.port!, '127.0.0.1', () => resolve(s));
   });
   const body = encodeMessage(w, 'echoI32', MessageType.REPLY, 9, enc('echoI32'), [1]).slice();
   const frame = Buffer.alloc(4 + body.length);

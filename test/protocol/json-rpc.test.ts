@@ -75,7 +75,8 @@ for (const transport of ['buffered', 'framed'] as const) {
     const e = await rejection(conn.fail('kaboom'));
     assert.instance(e, ThriftAppError);
     assert.is(e.type, AppErrorType.INTERNAL_ERROR);
-    assert.match(e.message, /kaboom/);
+    // The handler's text stays on the server: the client gets Apache's generic wording.
+    assert.is(e.message, 'Internal error');
     assert.is(await conn.echoI32(1), 1);
   });
 

@@ -55,7 +55,7 @@ for (const { transport, protocol } of KINDS) {
 
 /** Sends `bytes` on a raw socket, `step` bytes at a time, and returns the first `length` bytes answered. */
 async function exchange(bytes: Uint8Array, step: number, want: (got: Buffer) => boolean): Promise<Buffer> {
-  const r = await raw(server.address.port);
+  const r = await raw(server.address.port!);
   let got = Buffer.alloc(0);
   const answered = new Promise<Buffer>((resolve) => r.socket.on('data', (d: Buffer) => {
     got = Buffer.concat([got, d]);
@@ -101,7 +101,7 @@ const refusals: [string, Uint8Array, RegExp][] = [
 for (const [what, bytes, message] of refusals) {
   auto(`${what} is refused at once: WireMismatchError to onError, connection closed, others unaffected`, async () => {
     const good = await createConnection(mod.Echo, { port: server.address.port, transport: 'framed', protocol: 'compact', timeout: 5000 });
-    const r = await raw(server.address.port);
+    const r = await raw(server.address.port!);
     r.socket.write(bytes);
     await within(r.closed, 5000, 'the server to close the connection');
     const e = await errors.next();
@@ -115,7 +115,7 @@ for (const [what, bytes, message] of refusals) {
 }
 
 auto('a framed length above maxMessageSize is still refused with FrameTooLargeError', async () => {
-  const r = await raw(server.address.port);
+  const r = await raw(server.address.port!);
   r.socket.write(Uint8Array.from([0, 0, 0x10, 0x01, 0x80, 0x01, 0x00, 0x01]));
   await within(r.closed, 5000, 'the server to close the connection');
   const e = await errors.next();
@@ -124,7 +124,7 @@ auto('a framed length above maxMessageSize is still refused with FrameTooLargeEr
 });
 
 auto('a connection closed before its first byte is no error', async () => {
-  const r = await raw(server.address.port);
+  const r = await raw(server.address.port!);
   r.socket.end();
   await within(r.closed, 5000, 'close');
   const good = await createConnection(mod.Echo, { port: server.address.port, timeout: 5000 });
@@ -145,7 +145,7 @@ slow.before(async () => {
 slow.after(() => timed?.destroy());
 
 slow('a first byte with no decision after it is closed at messageTimeout with a TimeoutError', async () => {
-  const r = await raw(timed.address.port);
+  const r = await raw(timed.address.port!);
   r.socket.write(Uint8Array.from([0x00]));
   await within(r.closed, 5000, 'the server to close the stalled connection');
   const e = await timedErrors.next();
@@ -154,7 +154,7 @@ slow('a first byte with no decision after it is closed at messageTimeout with a 
 });
 
 slow('a connection that sends nothing is closed at the idle timeout, with no error', async () => {
-  const r = await raw(timed.address.port);
+  const r = await raw(timed.address.port!);
   await within(r.closed, 5000, 'the server to close the idle connection');
   timedErrors.onError('marker');
   assert.is(await timedErrors.next(), 'marker');
@@ -162,7 +162,7 @@ slow('a connection that sends nothing is closed at the idle timeout, with no err
 
 slow('close() does not wait for a connection still being recognised', async () => {
   const own = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
-  const r = await raw(own.address.port);
+  const r = await raw(own.address.port!);
   r.socket.write(Uint8Array.from([0x00, 0x00]));
   // The server has the connection (and its two bytes) before close() is called.
   await within(new Promise<void>((resolve) => {
@@ -219,7 +219,7 @@ pinned('a framed binary server names both sides for a THeader client and for HTT
   assert.match((await pinnedErrors.next() as Error).message, /^expected framed binary, received what looks like THeader \(0x00 0x00 0x00 0x\w\w 0x0f 0xff/);
   await failed;
   conn.destroy();
-  const r = await raw(strict.address.port);
+  const r = await raw(strict.address.port!);
   r.socket.write(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'));
   assert.match((await pinnedErrors.next() as Error).message, /^expected framed binary, received an HTTP request \("GET \/ HTTP\/1\.1"\)/);
   await within(r.closed, 5000, 'close');

@@ -61,7 +61,7 @@ function tlsServer(pki: TestPki, extra: object = {}): Promise<ThriftServer> {
 
 test('h2 over TLS: many calls in flight on one connection', async ({ pki }) => {
   const server = await tlsServer(pki);
-  const relay = await countingRelay(server.address.port);
+  const relay = await countingRelay(server.address.port!);
   try {
     const client = await createHttpConnection(mod.Echo, { url: `https://127.0.0.1:${relay.port}/echo`, http2: true, tls: { ca: pki.ca }, timeout: 5000 });
     await exercise(client);
@@ -171,7 +171,7 @@ print(name, mtype, seqid, fid, p.readString())
 
 test('h2c: cleartext HTTP/2 by prior knowledge', async () => {
   const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, http2: true });
-  const relay = await countingRelay(server.address.port);
+  const relay = await countingRelay(server.address.port!);
   try {
     const client = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${relay.port}/`, http2: true, timeout: 5000 });
     await exercise(client);

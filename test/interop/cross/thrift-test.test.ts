@@ -163,7 +163,7 @@ async function ourServerSetting(s: PeerSettings): Promise<void> {
     for (const peer of peers) cells.get(cellKey(peer, 'peer-to-ours', s))!.resolve({ error, excluded: [] });
     return;
   }
-  const port = server.address.port;
+  const port = server.address.port!;
   await Promise.all(
     peers.map((peer) =>
       runCell(peer, 'peer-to-ours', s, 'thrift-streams', async (list) =>

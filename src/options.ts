@@ -1,0 +1,96 @@
+/**
+ * Options validated at the door (after web-streams-polyfill's dictionaries): each
+ * factory names the keys it knows and the shape of each value; an unknown key or a
+ * wrong shape is a TypeError naming the factory and the key, and names that Apache's
+ * npm `thrift` or aiothrift use get a hint of what to write instead. A leaf next to
+ * errors.ts, so client/ and server/ share one dictionary of hints.
+ */
+import { describe } from './describe.js';
+
+/**
+ * The shape of one option: base kinds joined by '|' — 'string', 'number', 'boolean',
+ * 'function', 'object' (a plain or class instance, not an array), 'array', 'any'.
+ */
+export type OptionShape = string;
+
+/** The keys a factory accepts, each with its shape. */
+export type OptionsDictionary = Readonly<Record<string, OptionShape>>;
+
+/** What to write instead of a name other Thrift libraries use (keys not in a factory's dictionary). */
+const renamed: Readonly<Record<string, string>> = {
+  max_attempts: "Apache's max_attempts: use createReconnectingConnection(service, { retry: { maxAttempts } })",
+  retry_max_delay: "Apache's retry_max_delay: use retry: { maxDelay } (ms) with createReconnectingConnection",
+  connect_timeout: "Apache's connect_timeout: use connectTimeout (ms)",
+  debug: "Apache's debug flag: log with interceptors (e.g. timingInterceptor), see docs/migrating.md",
+  ssl: "Apache's ssl: use tls (node:tls options) — or, over HTTP, an https:// url",
+  https: "Apache's https: put https:// in url",
+  nodeOptions: "Apache's nodeOptions: use tls (node:tls options) or headers",
+  useCORS: "Apache's useCORS: the server option is origins: ['https://app.example'] (createHttpServer)",
+  address: "aiothrift's address: use host and port (or path for a Unix socket)",
+  protocol_cls: "aiothrift's protocol_cls: use protocol: 'binary' | 'compact' | 'json'",
+  loop: "aiothrift's loop: not needed, there is no event loop to pass",
+  maxAttempts: 'maxAttempts belongs in retry: { maxAttempts } (createReconnectingConnection, createPool)',
+  maxDelay: 'maxDelay belongs in retry: { maxDelay } (ms)',
+  initialDelay: 'initialDelay belongs in retry: { initialDelay } (ms)',
+};
+
+/** Hints for a known key given a value of the wrong shape. */
+function shapeHint(key: string, value: unknown): string {
+  if (key === 'timeout' && Array.isArray(value)) {
+    return "aiothrift's (connect, read) timeout tuple: use connectTimeout and timeout, both in ms";
+  }
+  if ((key === 'transport' || key === 'protocol') && typeof value === 'function') {
+    const names = key === 'transport' ? "'buffered' | 'framed' | 'header'" : "'binary' | 'compact' | 'json'";
+    return `Apache's ${key} classes (${value.name || 'a class'}) are named here: ${key}: ${names}`;
+  }
+  if (key === 'port' && typeof value === 'string' && /^\d+$/.test(value)) return `give the port as a number: port: ${value}`;
+  if (key === 'hosts' && !Array.isArray(value)) return "hosts is an array: ['127.0.0.1:6000', { host, port }]";
+  return '';
+}
+
+function matches(value: unknown, kind: string): boolean {
+  switch (kind) {
+    case 'any':
+      return true;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'number':
+      return typeof value === 'number' && !Number.isNaN(value);
+    default:
+      return typeof value === kind;
+  }
+}
+
+/**
+ * Checks `options` of `factory` against `dictionary`: undefined passes, anything but a
+ * plain object is refused (aiothrift's address tuple included), unknown keys and
+ * wrong shapes are TypeErrors with a hint where one is known; `undefined` values pass.
+ */
+export function checkOptions(factory: string, options: unknown, dictionary: OptionsDictionary, extraHints?: Readonly<Record<string, string>>): void {
+  if (options === undefined) return;
+  if (Array.isArray(options)) {
+    const tuple = options.length === 2 && typeof options[0] === 'string' && typeof options[1] === 'number';
+    throw new TypeError(
+      `${factory}: options must be an object, got an array` +
+        (tuple ? ` — aiothrift's address tuple: use { host: ${JSON.stringify(options[0])}, port: ${options[1]} }` : ''),
+    );
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${factory}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    const shape = dictionary[key];
+    if (shape === undefined) {
+      const hint = extraHints?.[key] ?? renamed[key];
+      throw new TypeError(`${factory}: unknown option ${JSON.stringify(key)}${hint === undefined ? '' : ` (${hint})`}`);
+    }
+    if (value === undefined) continue;
+    const kinds = shape.split('|');
+    if (kinds.some((k) => matches(value, k))) continue;
+    const hint = shapeHint(key, value);
+    throw new TypeError(`${factory}: option ${key} must be ${kinds.join(' or ')}, got ${describe(value)}${hint === '' ? '' : ` (${hint})`}`);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The client interceptor: a CLIENT span per call, the active trace context injected
+ * into the call's headers (THeader info headers, HTTP request headers), and the
+ * call's duration in `rpc.client.duration`.
+ */
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import type { Interceptor } from '../call/index.js';
+import { callDescriber, errorType, instrumentsFor, recordFailure, type OtelOptions } from './otel-options.js';
+
+/**
+ * Traces every call of a client: `interceptors: [otelClient()]`. The span is the
+ * child of the active span; its context goes out in the call's headers through the
+ * global propagator (W3C `traceparent`/`tracestate` unless another is set), so a
+ * server reading THeader or HTTP headers continues the trace. A oneway call's span
+ * ends once the call is sent.
+ */
+export function otelClient(options: OtelOptions = {}): Interceptor {
+  const { tracer, duration } = instrumentsFor('client', options);
+  const describe = callDescriber(options);
+  return (next) => (call) => {
+    const { name, attributes } = describe(call);
+    const start = performance.now();
+    const parent = context.active();
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    // A copy: the caller's options object may be shared by many calls.
+    const headers: Record<string, string> = { ...call.options?.headers };
+    propagation.inject(trace.setSpan(parent, span), headers);
+    let out: Promise<unknown>;
+    try {
+      out = next({ ...call, options: { ...call.options, headers } });
+    } catch (e) {
+      out = Promise.reject(e);
+    }
+    return out.then(
+      (value) => {
+        duration.record(performance.now() - start, attributes);
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        duration.record(performance.now() - start, { ...attributes, 'error.type': errorType(error) });
+        recordFailure(span, error);
+        span.end();
+        throw error;
+      },
+    );
+  };
+}

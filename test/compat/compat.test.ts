@@ -1,0 +1,147 @@
+/**
+ * thrift-streams/compat over real sockets: Apache's trailing callbacks on a client,
+ * Apache's result-callback handlers served unchanged, node-int64 values for i64
+ * (deep in structs and containers too), and the helpers that give them back.
+ */
+import { createRequire } from 'node:module';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fromCallbackHandler, fromInt64, isInt64Like, toInt64, withCallbacks, type Int64Constructor } from '../../src/compat/index.js';
+import { createConnection, createPool, createServer, load, ThriftAppError, type ThriftServer } from '../../src/index.js';
+import { echoHandler } from '../helpers/echo-handler.js';
+import { signal, within } from '../helpers/wait.js';
+
+const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
+const Int64 = createRequire(import.meta.url)('node-int64') as Int64Constructor & (new (n: number) => { toNumber(): number; toOctetString(): string });
+
+/** A node-style callback as a promise of [error, result]. */
+function callback<R>(): { cb: (e: unknown, r?: R) => void; done: Promise<[unknown, R | undefined]> } {
+  const s = signal<[unknown, R | undefined]>();
+  return { cb: (e, r) => s.resolve([e, r]), done: within(s.promise, 5000, 'the callback') };
+}
+
+async function withServer(handler: object, f: (port: number) => Promise<void>): Promise<void> {
+  const server: ThriftServer = await createServer(mod.Echo, handler as never, { port: 0 });
+  try {
+    await f(server.address.port!);
+  } finally {
+    await server.close();
+  }
+}
+
+test('withCallbacks: a trailing callback gets (null, result) or (error); without one the promise comes back', async () => {
+  await withServer(echoHandler(mod), async (port) => {
+    const client = withCallbacks(await createConnection(mod.Echo, { port }));
+    const sum = callback<bigint>();
+    assert.is(client.add(1, 1n, sum.cb), undefined, 'callback style returns nothing, as Apache');
+    assert.equal(await sum.done, [null, 2n]);
+    const missing = callback<unknown>();
+    client.find(-1, missing.cb);
+    const [error] = await missing.done;
+    assert.instance(error, mod.Invalid);
+    const none = callback<void>();
+    client.ping(none.cb);
+    assert.equal(await none.done, [null, undefined]);
+    assert.is(await client.echoI32(5), 5, 'promise style still works');
+    assert.is(await client.version(), '1.0', 'inherited functions too');
+    await client.close();
+    assert.is(await client.closed, undefined, "the client's own members pass through");
+  });
+});
+
+test('withCallbacks: node-int64 values for i64 are sent as bigints, deep in structs and lists', async () => {
+  await withServer(echoHandler(mod), async (port) => {
+    const client = withCallbacks(await createConnection(mod.Echo, { port }));
+    const r = callback<bigint>();
+    client.add(1, new Int64(41) as never, r.cb);
+    assert.equal(await r.done, [null, 42n]);
+    assert.is(await client.echoI64(toInt64(-5n) as never), -5n);
+    const bag = new mod.Bag({ s64: new Int64(7) as never, nested: [[new Int64(1) as never, 2n]] });
+    const back = (await client.echoBag(bag)) as { s64: bigint; nested: bigint[][] };
+    assert.is(back.s64, 7n);
+    assert.equal(back.nested, [[1n, 2n]]);
+    assert.instance(bag.s64, Int64, "the caller's value is not changed");
+    await client.close();
+  });
+});
+
+test('withCallbacks on a pool; on a client that carries no service, the service is asked for', async () => {
+  await withServer(echoHandler(mod), async (port) => {
+    const pool = await createPool(mod.Echo, { port, maxsize: 2 });
+    assert.throws(() => withCallbacks({ call: (name: string, args: readonly unknown[]) => pool.call(name, args) }), /give the service/);
+    const client = withCallbacks(pool, mod.Echo) as unknown as { echoI32(v: number, cb: (e: unknown, r?: number) => void): void };
+    const r = callback<number>();
+    client.echoI32(3, r.cb);
+    assert.equal(await r.done, [null, 3]);
+    await pool.close();
+  });
+});
+
+test("fromCallbackHandler: Apache's (args…, result) handler served unchanged: values, declared exceptions, errors, oneway", async () => {
+  const notified = signal<string>();
+  const apacheHandler = {
+    version: (result: (e: unknown, v?: string) => void) => result(null, 'apache'),
+    ping: (result: (e: unknown) => void) => result(null),
+    add: (a: number, b: { toNumber(): number }, result: (e: unknown, v?: unknown) => void) => result(null, new Int64(a + b.toNumber())),
+    echoI32: (v: number) => v * 2, // No callback parameter: called as is.
+    find(id: number, result: (e: unknown, v?: unknown) => void) {
+      if (id < 0) return result(new mod.Invalid({ why: 'negative' }));
+      if (id === 0) throw new Error('boom');
+      setTimeout(() => result(null, new mod.Point({ x: id, y: id })), 1);
+    },
+    async delayed(value: number, _ms: number, _result: unknown) {
+      return value + 1; // A promise instead of the callback, as Apache allows.
+    },
+    notify: (event: string, result: (e: unknown) => void) => {
+      notified.resolve(event);
+      result(null);
+    },
+  };
+  // Apache's handlers get node-int64 values for i64 arguments: convert before, as they expect.
+  const adapted = fromCallbackHandler(mod.Echo, {
+    ...apacheHandler,
+    add: (a: number, b: bigint, result: (e: unknown, v?: unknown) => void) => apacheHandler.add(a, toInt64(b, Int64), result),
+  });
+  const refused = await createServer(mod.Echo, apacheHandler as never, { port: 0 }).then(
+    (s) => s.close().then(() => undefined),
+    (e: unknown) => e,
+  );
+  assert.match(String(refused), /callback-style handler/);
+  await withServer(adapted, async (port) => {
+    const client = await createConnection(mod.Echo, { port });
+    assert.is(await client.version(), 'apache');
+    await client.ping();
+    assert.is(await client.add(2, 40n), 42n, 'a node-int64 result is sent as an i64');
+    assert.is(await client.echoI32(4), 8);
+    assert.equal({ ...(await client.find(3)) }, { ...new mod.Point({ x: 3, y: 3 }) });
+    const invalid = await client.find(-1).catch((e: unknown) => e);
+    assert.instance(invalid, mod.Invalid);
+    const boom = await client.find(0).catch((e: unknown) => e);
+    assert.instance(boom, ThriftAppError);
+    assert.match((boom as Error).message, 'boom');
+    assert.is(await client.delayed(1, 0), 2);
+    await client.notify('hello');
+    assert.is(await within(notified.promise, 5000, 'the oneway call'), 'hello');
+    await client.close();
+  });
+});
+
+test('toInt64 and fromInt64 round-trip at the edges, with node-int64 and with the look-alike', () => {
+  const edges = [0n, 1n, -1n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+  for (const n of edges) {
+    const real = toInt64(n, Int64);
+    assert.instance(real, Int64);
+    assert.is(fromInt64(real), n, `node-int64 ${n}`);
+    const alike = toInt64(n);
+    assert.ok(isInt64Like(alike));
+    assert.is(fromInt64(alike), n, `look-alike ${n}`);
+    assert.is(alike.toOctetString(), real.toOctetString(), `same octets for ${n}`);
+    assert.is(alike.toNumber(), real.toNumber(), `same toNumber for ${n}`);
+  }
+  assert.is(fromInt64({ toOctetString: () => 'ffffffffffffffff' } as never), -1n);
+  assert.throws(() => toInt64(2n ** 64n), RangeError);
+  assert.is(String(toInt64(42)), '42');
+  assert.not.ok(isInt64Like({ buffer: 1 }));
+});
+
+test.run();
