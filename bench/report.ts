@@ -16,7 +16,7 @@ export interface Target {
 
 /** One benchmark case: a median per implementation, the per-round figures and the targets. */
 export interface Row {
-  family: 'codec' | 'rpc' | 'memory' | 'idl';
+  family: 'codec' | 'rpc' | 'memory' | 'idl' | 'runtime';
   /** Case name as printed. */
   name: string;
   /** Unit of the figures (higher is better unless lowerIsBetter). */
