@@ -47,14 +47,17 @@ export class BinaryReader extends ByteReader implements ProtocolReader {
 
   readFieldBegin(): number {
     this.need(1);
-    const t = this.bytes[this.pos];
+    const bytes = this.bytes;
+    const pos = this.pos;
+    const t = bytes[pos]!;
     if (t === 0) {
-      this.pos++;
+      this.pos = pos + 1;
       return 0;
     }
     this.need(3);
-    this.fieldId = this.view.getInt16(this.pos + 1);
-    this.pos += 3;
+    // A big-endian i16 from two bytes, sign-extended: cheaper than a DataView call per field.
+    this.fieldId = (((bytes[pos + 1]! << 8) | bytes[pos + 2]!) << 16) >> 16;
+    this.pos = pos + 3;
     return t;
   }
 
