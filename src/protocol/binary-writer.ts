@@ -100,13 +100,9 @@ export class BinaryWriter extends SlabWriter implements ProtocolWriter {
 
   writeFieldBegin(ttype: number, id: number): void {
     this.ensure(3);
-    // Three byte stores: cheaper than a DataView call for the most frequent write of all.
-    const buf = this.buf;
-    const pos = this.pos;
-    buf[pos] = ttype;
-    buf[pos + 1] = id >> 8;
-    buf[pos + 2] = id;
-    this.pos = pos + 3;
+    this.buf[this.pos] = ttype;
+    this.view.setInt16(this.pos + 1, id);
+    this.pos += 3;
   }
 
   writeFieldStop(): void {
