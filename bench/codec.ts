@@ -9,6 +9,7 @@ import { binaryProtocol, compactProtocol, type Protocol } from '../src/protocol/
 import { FIXTURE, median, opsPerSecond, rotate, type RunConfig } from './common.js';
 import { CODEC_CASES, makePayload, type CodecCaseId } from './payloads.js';
 import { loadApache, loadThriftrw } from './peers.js';
+import { jsonCodec, nestedAsJson, protobufNested } from './anchors.js';
 import type { Impl, Row, Target } from './report.js';
 
 /** A way to turn one case's value into bytes and back. */
@@ -108,8 +109,14 @@ export function codecLines(mod: ThriftModule, only?: (id: string) => boolean): L
         impls.push({ impl: 'thriftrw', codec: t, value: t.decode(buf) });
       }
       // Same content, same bytes: otherwise the comparison would be meaningless.
-      for (const { impl, codec, value: v } of impls) {
+      for (const { impl, codec, value: v } of impls.filter((i) => i.impl !== 'json' && i.impl !== 'protobufjs')) {
         if (!equalBytes(codec.encode(v), bytes)) throw new Error(`${id}: ${impl} does not re-encode our bytes exactly`);
+      }
+      if (c.id === 'nested' && pname === 'binary') {
+        // Anchors users weigh a codec against: the same content, in their own formats.
+        impls.push({ impl: 'json', codec: jsonCodec as Codec, value: nestedAsJson(value) });
+        const pb = protobufNested(value);
+        impls.push({ impl: 'protobufjs', codec: pb.codec as Codec, value: pb.value });
       }
       lines.push({ id: c.id, name: `${c.label} (${pname})`, size: bytes.length, impls });
     }
@@ -138,13 +145,20 @@ export async function runCodec(cfg: RunConfig, only?: (id: string) => boolean, l
     // Let the GC catch up between rounds rather than inside a measurement.
     await new Promise((r) => setTimeout(r, 10));
   }
-  return lines.map((line, li) => {
+  const rows = lines.map((line, li) => {
     const rounds = Object.fromEntries(results[li]!) as Row['rounds'];
     const med = Object.fromEntries([...results[li]!].map(([k, v]) => [k, median(v)])) as Row['median'];
     const targets: Target[] = [{ against: 'apache', min: 3 }];
     if (med.thriftrw !== undefined) targets.push({ against: 'thriftrw', min: 2 });
+    if (med.json !== undefined) targets.push({ against: 'json', min: 2 });
+    if (med.protobufjs !== undefined) targets.push({ against: 'protobufjs', min: 3 });
     const extra: Record<string, number> = { bytes: line.size };
     for (const [k, v] of Object.entries(med)) extra[`${k}MBps`] = (v * line.size) / 1e6;
-    return { family: 'codec', name: line.name, unit: 'ops/s', median: med, rounds, extra, targets };
+    return { family: 'codec', name: line.name, unit: 'ops/s', median: med, rounds, extra, targets } as Row;
   });
+  // Compact should stay within 15% of binary on the nested case (issue 14): printed beside the row.
+  const bin = rows.find((r) => r.name.startsWith('1b') && r.name.endsWith('(binary)'));
+  const com = rows.find((r) => r.name.startsWith('1b') && r.name.endsWith('(compact)'));
+  if (bin?.median.ours && com?.median.ours) com.note = `compact/binary ${(com.median.ours / bin.median.ours).toFixed(2)} (target >= 0.85)`;
+  return rows;
 }

@@ -4,7 +4,7 @@
  */
 
 /** The implementations a row can compare. */
-export type Impl = 'ours' | 'apache' | 'thriftrw' | 'raw';
+export type Impl = 'ours' | 'apache' | 'thriftrw' | 'raw' | 'json' | 'protobufjs';
 
 /** A target: ours / peer must be >= min (higher is better) or <= max (lower is better). */
 export interface Target {
@@ -16,7 +16,7 @@ export interface Target {
 
 /** One benchmark case: a median per implementation, the per-round figures and the targets. */
 export interface Row {
-  family: 'codec' | 'rpc' | 'memory' | 'idl' | 'otel' | 'web';
+  family: 'codec' | 'rpc' | 'memory' | 'idl' | 'otel' | 'runtime' | 'web';
   /** Case name as printed. */
   name: string;
   /** Unit of the figures (higher is better unless lowerIsBetter). */
@@ -54,11 +54,14 @@ export function verdict(row: Row, t: Target): Verdict {
   return { text: `/${t.against} ${bound}`, ratio, met };
 }
 
-const IMPLS: Impl[] = ['ours', 'apache', 'thriftrw', 'raw'];
+const IMPLS: Impl[] = ['ours', 'apache', 'thriftrw', 'raw', 'json', 'protobufjs'];
+/** The peers a ratio column is printed for. */
+const PEERS: Impl[] = IMPLS.slice(1);
 
 /** Prints rows as a fixed-width table. `cell` formats one figure of a row. */
 export function table(rows: Row[], cell: (row: Row, impl: Impl) => string): string {
-  const header = ['case', 'unit', ...IMPLS, 'ours/apache', 'ours/thriftrw', 'ours/raw', 'targets', 'met'];
+  const header = ['case', 'unit', ...IMPLS, ...PEERS.map((p) => `ours/${p}`), 'targets', 'met'];
+  const numeric = (c: number): boolean => c >= 2 && c < 2 + IMPLS.length + PEERS.length;
   const lines: string[][] = [header];
   for (const row of rows) {
     const ratio = (peer: Impl): string => {
@@ -72,23 +75,22 @@ export function table(rows: Row[], cell: (row: Row, impl: Impl) => string): stri
       row.name,
       row.unit,
       ...IMPLS.map((i) => cell(row, i)),
-      ratio('apache'),
-      ratio('thriftrw'),
-      ratio('raw'),
+      ...PEERS.map(ratio),
       vs.map((v) => `${v.text}${v.met === false ? ' (miss)' : ''}`).join('; ') || '-',
       met,
     ]);
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  const out = lines.map((l) => l.map((s, c) => (c <= 1 || c >= 9 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(' | ').trimEnd());
+  const out = lines.map((l) => l.map((s, c) => (numeric(c) ? s.padStart(widths[c]!) : s.padEnd(widths[c]!))).join(' | ').trimEnd());
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-|-'));
   return out.join('\n');
 }
 
 /** The same table as GitHub markdown, for bench/README.md. */
 export function markdown(rows: Row[], cell: (row: Row, impl: Impl) => string): string {
-  const header = ['case', 'unit', ...IMPLS, 'ours/apache', 'ours/thriftrw', 'ours/raw', 'target met'];
-  const out = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= 2 && i <= 8 ? '---:' : '---')).join('|')}|`];
+  const header = ['case', 'unit', ...IMPLS, ...PEERS.map((p) => `ours/${p}`), 'target met'];
+  const last = 2 + IMPLS.length + PEERS.length;
+  const out = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= 2 && i < last ? '---:' : '---')).join('|')}|`];
   for (const row of rows) {
     const ratio = (peer: Impl): string => {
       const o = row.median.ours;
@@ -97,7 +99,7 @@ export function markdown(rows: Row[], cell: (row: Row, impl: Impl) => string): s
     };
     const vs = row.targets.map((t) => verdict(row, t));
     const met = vs.length === 0 ? '' : vs.every((v) => v.met) ? 'yes' : `**no** (${vs.filter((v) => !v.met).map((v) => v.text).join(', ')})`;
-    out.push(`| ${[row.name, row.unit, ...IMPLS.map((i) => cell(row, i)), ratio('apache'), ratio('thriftrw'), ratio('raw'), met].join(' | ')} |`);
+    out.push(`| ${[row.name, row.unit, ...IMPLS.map((i) => cell(row, i)), ...PEERS.map(ratio), met].join(' | ')} |`);
   }
   return out.join('\n');
 }

@@ -3,7 +3,7 @@
  * run, alternating, several rounds after a warm-up, and prints per case the
  * medians, the ratios ours/peer and whether the target is met.
  *
- *   npm run bench -- [--quick] [--only codec,rpc,memory,idl,otel,web] [--filter REGEX]
+ *   npm run bench -- [--quick] [--only codec,rpc,memory,idl,otel,runtimes,web] [--filter REGEX]
  *                    [--rounds N] [--readme] [--json FILE]
  *
  * A full run of every family writes bench/results/latest.json; a quick or
@@ -21,9 +21,10 @@ import { runMemory } from './memory.js';
 import { markdown, table, verdict, type Impl, type Row } from './report.js';
 import { runOtel } from './otel.js';
 import { runRpc } from './rpc.js';
+import { runRuntimes } from './runtimes.js';
 import { runWeb } from './web.js';
 
-const FAMILIES = ['codec', 'rpc', 'memory', 'idl', 'otel', 'web'] as const;
+const FAMILIES = ['codec', 'rpc', 'memory', 'idl', 'otel', 'runtimes', 'web'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -75,7 +76,7 @@ const rows: Row[] = [];
 const t0 = performance.now();
 for (const family of families) {
   console.log(`${family}...`);
-  const run = { codec: runCodec, rpc: runRpc, memory: runMemory, idl: runIdl, otel: runOtel, web: runWeb }[family as (typeof FAMILIES)[number]];
+  const run = { codec: runCodec, rpc: runRpc, memory: runMemory, idl: runIdl, otel: runOtel, runtimes: runRuntimes, web: runWeb }[family as (typeof FAMILIES)[number]];
   rows.push(...(await run(cfg, only)));
 }
 const seconds = (performance.now() - t0) / 1000;

@@ -7,7 +7,7 @@
  * (transport/detect.ts), plus an HTTP response line and a TLS record.
  */
 import { ConnectionClosedError, WireMismatchError, type ThriftError } from '../errors.js';
-import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../protocol/index.js';
+import type { Protocol } from '../protocol/index.js';
 import { detectWire, showBytes, type WireFraming, type WireProtocol } from '../transport/index.js';
 
 /** What a socket client speaks: its framing (THeader as 'header') and protocol. */
@@ -23,7 +23,8 @@ const ANY_SIZE = 0x7fff_ffff;
 
 /** The wire of a client with this framing and protocol. */
 export function clientWire(framing: WireFraming, protocol: Protocol): ClientWire {
-  const name = protocol === binaryProtocol ? 'binary' : protocol === compactProtocol ? 'compact' : protocol === jsonProtocol ? 'json' : undefined;
+  // By name, not identity: importing the protocol objects here would put compact and JSON in every browser bundle.
+  const name = protocol.name === 'binary' || protocol.name === 'compact' || protocol.name === 'json' ? protocol.name : undefined;
   return { framing, protocol: name };
 }
 

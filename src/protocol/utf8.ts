@@ -29,17 +29,36 @@ export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
 
 /** Decodes bytes[start..end) as UTF-8 (invalid sequences become U+FFFD, as TextDecoder does). */
 export function readUtf8(bytes: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (n <= SHORT) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const c = bytes[i];
-      if (c >= 0x80) return decoder.decode(bytes.subarray(start, end));
-      s += String.fromCharCode(c);
+  if (end - start <= SHORT) {
+    let high = 0;
+    for (let i = start; i < end; i++) high |= bytes[i]!;
+    if (high < 0x80) {
+      // Eight characters per String.fromCharCode call: appending one character at a
+      // time allocates a new string per byte, which made short strings cost more than the rest of a struct.
+      let s = '';
+      let i = start;
+      for (; end - i >= 8; i += 8) s += ascii8(bytes, i);
+      return i === end ? s : s + asciiTail(bytes, i, end - i);
     }
-    return s;
   }
   return decoder.decode(bytes.subarray(start, end));
+}
+
+function ascii8(b: Uint8Array, i: number): string {
+  return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+}
+
+/** 1 to 7 ASCII bytes as a string. */
+function asciiTail(b: Uint8Array, i: number, n: number): string {
+  switch (n) {
+    case 1: return String.fromCharCode(b[i]!);
+    case 2: return String.fromCharCode(b[i]!, b[i + 1]!);
+    case 3: return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!);
+    case 4: return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!);
+    case 5: return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!);
+    case 6: return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!);
+    default: return String.fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!);
+  }
 }
 
 /** UTF-8 bytes of a string (for binary fields given as strings). */

@@ -175,8 +175,11 @@ rules('arguments that do not decode are TApplicationException PROTOCOL_ERROR (7)
 });
 
 rules('an undeclared exception is TApplicationException INTERNAL_ERROR (6)', async () => {
-  const p = new Processor(mod.Echo, { ping: () => { throw new Error('boom'); } });
-  await expectAppError(p, new Bytes().header('ping', CALL, 14).i8(T_STOP).bytes(), 'ping', 14, 6, /boom/);
+  const boom = { ping: () => { throw new Error('boom'); } };
+  const quiet = { onError: () => {} };
+  // The handler's text stays on the server unless exposeErrors says otherwise.
+  await expectAppError(new Processor(mod.Echo, boom, quiet), new Bytes().header('ping', CALL, 14).i8(T_STOP).bytes(), 'ping', 14, 6, /^Internal error$/);
+  await expectAppError(new Processor(mod.Echo, boom, { ...quiet, exposeErrors: true }), new Bytes().header('ping', CALL, 15).i8(T_STOP).bytes(), 'ping', 15, 6, /boom/);
 });
 
 rules('a declared exception is a REPLY whose result struct sets that exception\'s field', async () => {
