@@ -9,6 +9,7 @@ import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import * as polyfill from 'web-streams-polyfill';
 import {
+  callContext,
   ConnectionClosedError,
   createHttpConnection as createConnection,
   createHttpServer,
@@ -233,6 +234,24 @@ for (const [path, extra] of Object.entries(requesters)) {
       await within(client.close(), 5000, 'close with an abandoned request in flight');
     } finally {
       release.resolve();
+      await server.close();
+    }
+  });
+
+  test("per-call headers: each call's own go out as its request's headers and are the handler's call context", async () => {
+    const handler = { ...echoHandler(mod), echoString: (v: string) => `${v}:${callContext()?.headers['x-trace'] ?? 'none'}:${callContext()?.headers['x-fixed']}` };
+    const server = await createHttpServer(mod.Echo, handler, { port: 0 });
+    try {
+      const client = await createHttpConnection(mod.Echo, { url: urlOf(server), headers: { 'X-Fixed': 'f' }, timeout: 5000 });
+      // Concurrent calls each carry their own: nothing leaks from one request into another.
+      const replies = await within(
+        Promise.all(Array.from({ length: 8 }, (_, i) => client.call('echoString', [`c${i}`], i % 2 === 0 ? { headers: { 'X-Trace': `t${i}` } } : undefined))),
+        5000,
+        'calls with headers',
+      );
+      assert.equal(replies, Array.from({ length: 8 }, (_, i) => `c${i}:${i % 2 === 0 ? `t${i}` : 'none'}:f`));
+      await client.close();
+    } finally {
       await server.close();
     }
   });
