@@ -31,6 +31,10 @@ function npmBinary(pkg: string, file: string): string | undefined {
   }
 }
 
+function runsBinary(path: string | undefined): boolean {
+  return path !== undefined && runs(path, ['--version']);
+}
+
 function runs(command: string, args: string[]): boolean {
   const r = spawnSync(command, args, { stdio: 'ignore', timeout: 20_000 });
   return r.error === undefined && r.status === 0;
@@ -41,8 +45,9 @@ const probes: Record<Peer, { install: string; present: () => boolean }> = {
   'python3-thrift': { install: 'apt-get install python3-thrift', present: () => runs(SYSTEM_PYTHON, ['-c', 'import thrift']) },
   chromium: { install: 'apt-get install chromium', present: () => existsSync(CHROMIUM) },
   zookeeper: { install: 'apt-get install zookeeper', present: () => existsSync(ZOOKEEPER_JAR) && runs('java', ['-version']) },
-  bun: { install: 'npm install (devDependency @oven/bun-linux-x64)', present: () => bunPath() !== undefined },
-  deno: { install: 'npm install (devDependency @deno/linux-x64-glibc)', present: () => denoPath() !== undefined },
+  // Installed is not enough: the packages ship linux-x64 binaries, which another platform installs with --force but cannot run.
+  bun: { install: 'npm install (devDependency @oven/bun-linux-x64)', present: () => runsBinary(bunPath()) },
+  deno: { install: 'npm install (devDependency @deno/linux-x64-glibc)', present: () => runsBinary(denoPath()) },
 };
 
 /** The bun binary from the @oven/bun-linux-x64 devDependency, if installed. */
