@@ -98,7 +98,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
     const maxsize = options.maxsize ?? 10;
     if (!Number.isInteger(minsize) || minsize < 0) throw new RangeError(`minsize must be an integer >= 0, got ${minsize}`);
     if (!Number.isInteger(maxsize) || maxsize < 1) throw new RangeError(`maxsize must be an integer >= 1, got ${maxsize}`);
-    if (minsize > maxsize) throw new RangeError(`minsize (${minsize}) must not exceed maxsize (${maxsize})`);
+    if (minsize > maxsize) throw new RangeError(`createPool: minsize (${minsize}) must not exceed maxsize (${maxsize})`);
     this.service = service;
     this.minsize = minsize;
     this.maxsize = maxsize;
