@@ -5,7 +5,7 @@
  */
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import type { Interceptor } from '../call/index.js';
-import { callDescriber, errorType, instrumentsFor, recordFailure, type OtelOptions } from './otel-options.js';
+import { callDescriber, instrumentsFor, settleSpan, type OtelOptions } from './otel-options.js';
 
 /**
  * Traces every call of a client: `interceptors: [otelClient()]`. The span is the
@@ -25,24 +25,6 @@ export function otelClient(options: OtelOptions = {}): Interceptor {
     // A copy: the caller's options object may be shared by many calls.
     const headers: Record<string, string> = { ...call.options?.headers };
     propagation.inject(trace.setSpan(parent, span), headers);
-    let out: Promise<unknown>;
-    try {
-      out = next({ ...call, options: { ...call.options, headers } });
-    } catch (e) {
-      out = Promise.reject(e);
-    }
-    return out.then(
-      (value) => {
-        duration.record(performance.now() - start, attributes);
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        duration.record(performance.now() - start, { ...attributes, 'error.type': errorType(error) });
-        recordFailure(span, error);
-        span.end();
-        throw error;
-      },
-    );
+    return settleSpan(() => next({ ...call, options: { ...call.options, headers } }), span, duration, attributes, start);
   };
 }

@@ -81,6 +81,32 @@ function conventionAttributes(call: InterceptedCall): Attributes {
   return attributes;
 }
 
+/**
+ * Runs the rest of the call and ends `span` with its outcome, recording the call's
+ * duration since `start` (with `error.type` on failure): one ending for both sides.
+ */
+export function settleSpan(run: () => Promise<unknown>, span: Span, duration: Histogram, attributes: Attributes, start: number): Promise<unknown> {
+  let out: Promise<unknown>;
+  try {
+    out = run();
+  } catch (e) {
+    out = Promise.reject(e);
+  }
+  return out.then(
+    (value) => {
+      duration.record(performance.now() - start, attributes);
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      duration.record(performance.now() - start, { ...attributes, 'error.type': errorType(error) });
+      recordFailure(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}
+
 /** Marks a span failed by `error`: a declared exception, a TApplicationException, a timeout, a closed connection. */
 export function recordFailure(span: Span, error: unknown): void {
   if (error instanceof Error) {

@@ -5,7 +5,7 @@
  */
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import type { Interceptor } from '../call/index.js';
-import { callDescriber, errorType, instrumentsFor, recordFailure, type OtelOptions } from './otel-options.js';
+import { callDescriber, instrumentsFor, settleSpan, type OtelOptions } from './otel-options.js';
 
 /**
  * Traces every call a server answers: `interceptors: [otelServer()]`. A request
@@ -23,24 +23,6 @@ export function otelServer(options: OtelOptions = {}): Interceptor {
     const headers = call.context?.headers;
     const parent = headers === undefined ? context.active() : propagation.extract(context.active(), headers);
     const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    let out: Promise<unknown>;
-    try {
-      out = context.with(trace.setSpan(parent, span), next, undefined, call);
-    } catch (e) {
-      out = Promise.reject(e);
-    }
-    return out.then(
-      (value) => {
-        duration.record(performance.now() - start, attributes);
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        duration.record(performance.now() - start, { ...attributes, 'error.type': errorType(error) });
-        recordFailure(span, error);
-        span.end();
-        throw error;
-      },
-    );
+    return settleSpan(() => context.with(trace.setSpan(parent, span), next, undefined, call), span, duration, attributes, start);
   };
 }
