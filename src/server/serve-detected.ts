@@ -70,6 +70,9 @@ function agrees(plan: WirePlan, kind: WireKind): boolean {
   return name === 'auto' || kind.protocol === undefined || name === kind.protocol;
 }
 
+// RFC 9112 §4 allows any reason phrase; this one is what an HTTP client pointed at a socket port shows its user.
+const HTTP_REASON = 'Bad Request: a Thrift socket port, not HTTP';
+
 /**
  * Starts serving `socket` per `plan`; returns at once with the connection's
  * lifecycle, which the server tracks. Refusals go to `plan.serve.onError` and
@@ -218,7 +221,26 @@ class DetectedConnection implements Closable {
   private refuse(error: Error | ThriftError): void {
     if (this.done) return;
     this.plan.serve.onError?.(error);
+    if (error instanceof WireMismatchError && error.received === 'an HTTP request') return this.answerHttp(error);
     this.finish(error);
+  }
+
+  /**
+   * An HTTP client on a socket port would see only a dropped connection: it gets a
+   * 400 whose reason phrase and body say why (HTTP clients show the reason phrase),
+   * then the close. A peer that never reads cannot hold it open: finish() runs after
+   * the write or its failure, and the idle timer still applies meanwhile.
+   */
+  private answerHttp(error: WireMismatchError): void {
+    const body = new TextEncoder().encode(`${error.message}\n`);
+    const head = new TextEncoder().encode(
+      `HTTP/1.1 400 ${HTTP_REASON}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+    );
+    const answer = new Uint8Array(head.length + body.length);
+    answer.set(head);
+    answer.set(body, head.length);
+    const writer = this.socket.writable.getWriter();
+    writer.write(answer).then(() => writer.close()).catch(() => {}).finally(() => this.finish(error));
   }
 
   /** Ends a connection that never got a chain. */

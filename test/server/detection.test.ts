@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
-import { createConnection, createServer, FrameTooLargeError, load, WireMismatchError, type ThriftServer } from '../../src/index.js';
+import { createConnection, createHttpConnection, createServer, FrameTooLargeError, load, WireMismatchError, type ThriftServer } from '../../src/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../../src/protocol/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { within } from '../helpers/wait.js';
@@ -108,11 +108,24 @@ for (const [what, bytes, message] of refusals) {
     assert.instance(e, WireMismatchError);
     assert.match((e as Error).message, message);
     assert.is((e as WireMismatchError).code, 'WIRE_MISMATCH');
-    assert.is(r.received(), 0, 'nothing was answered');
+    // An HTTP client is answered in HTTP, so it can say why; anything else gets no byte.
+    if (what === 'an HTTP request') assert.ok(r.received() > 0, 'an HTTP answer');
+    else assert.is(r.received(), 0, 'nothing was answered');
     assert.is(await good.echoString('still here'), 'still here');
     good.destroy();
   });
 }
+
+auto('an HTTP client pointed at a socket port is told so: a 400 whose reason names the socket port, on both HTTP client paths', async () => {
+  for (const viaFetch of [false, true]) {
+    const client = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${server.address.port}/`, timeout: 5000, ...(viaFetch ? { fetch: globalThis.fetch } : {}) });
+    const e = await within(client.echoString('x').catch((err: unknown) => err), 5000, 'the HTTP call to fail');
+    assert.instance(e, Error);
+    assert.match((e as Error).message, /400 Bad Request: a Thrift socket port, not HTTP/, `${viaFetch ? 'fetch' : 'node:http'}: ${(e as Error).message}`);
+    await within(errors.next(), 5000, 'the refusal');
+    client.destroy();
+  }
+});
 
 auto('a framed length above maxMessageSize is still refused with FrameTooLargeError', async () => {
   const r = await raw(server.address.port!);
