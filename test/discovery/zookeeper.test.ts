@@ -54,6 +54,16 @@ function membersWatcher() {
   };
 }
 
+/** Servers 'a' and 'b' registered under a fresh path, and a discovery client watching it. */
+async function twoServersAndAClient() {
+  const path = servicePath();
+  const a = await named('a', path);
+  const b = await named('b', path);
+  const watch = membersWatcher();
+  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  return { path, a, b, watch, client };
+}
+
 test('member nodes use the serverset layout; other data is skipped', () => {
   const bytes = encodeMember({ host: '127.0.0.1', port: 9090 });
   assert.equal(JSON.parse(new TextDecoder().decode(bytes)), { serviceEndpoint: { host: '127.0.0.1', port: 9090 }, additionalEndpoints: {}, status: 'ALIVE' });
@@ -112,11 +122,7 @@ test('a session closed while its reconnect waits on a silent server lets go of t
 });
 
 test('servers register under the service path and a client finds them all and spreads calls', async () => {
-  const path = servicePath();
-  const a = await named('a', path);
-  const b = await named('b', path);
-  const watch = membersWatcher();
-  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  const { a, b, watch, client } = await twoServersAndAClient();
   const hosts = await watch.until((h) => h.length === 2, 'both servers');
   assert.equal(hosts.map((h) => (h as { port: number }).port).sort(), [a.address.port, b.address.port].sort());
   const seen = new Set<string>();
@@ -127,11 +133,7 @@ test('servers register under the service path and a client finds them all and sp
 });
 
 test('a server that leaves with close() loses no call under load, and a server that joins gets calls', async () => {
-  const path = servicePath();
-  const a = await named('a', path);
-  const b = await named('b', path);
-  const watch = membersWatcher();
-  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  const { path, a, b, watch, client } = await twoServersAndAClient();
   await watch.until((h) => h.length === 2, 'both servers');
   const answered = new Map<string, number>();
   const errors: unknown[] = [];
@@ -176,11 +178,7 @@ test('a server that leaves with close() loses no call under load, and a server t
 });
 
 test('a destroyed server (its session ends) disappears from the list', async () => {
-  const path = servicePath();
-  const a = await named('a', path);
-  const b = await named('b', path);
-  const watch = membersWatcher();
-  const client = await createDiscoveryClient(mod.Echo, { zookeeper: { connect: zk.connect, path }, timeout: 5000, onMembers: watch.onMembers });
+  const { a, b, watch, client } = await twoServersAndAClient();
   await watch.until((h) => h.length === 2, 'both servers');
   b.destroy();
   const left = await watch.until((h) => h.length === 1, 'b to disappear');
