@@ -1,10 +1,13 @@
 /** The reconnecting client: backoff, in-flight calls failed and never re-sent, a bounded queue while redialing. */
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createReconnectingConnection, backoffDelay } from '../../src/client/reconnecting.js';
 import { ConnectionClosedError, createServer, load, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
+import { makePki } from '../node/certs.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 
@@ -105,6 +108,37 @@ test('after maxAttempts failed redials the client gives up and closes', async ()
   await within(client.closed, 5000, 'the client to give up');
   assert.is(client.state, 'closed');
   assert.instance(await rejection(client.ping()), ConnectionClosedError);
+});
+
+test('maxAttempts is an exact count: with 3, exactly three redials are made before the client gives up', async () => {
+  // One listener for the whole test, so no redial can meet a closed port uncounted: the first
+  // socket gets a TLS handshake (the first dial must succeed), every later one is counted and
+  // cut before its handshake, which fails that dial.
+  const pki = makePki();
+  const tls = createTlsServer({ key: pki.serverKey, cert: pki.serverCert });
+  let first: Socket | undefined;
+  let redials = 0;
+  const listener = createNetServer((socket) => {
+    if (first === undefined) {
+      first = socket;
+      tls.emit('connection', socket);
+    } else {
+      redials++;
+      socket.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (listener.address() as { port: number }).port;
+    const client = await createReconnectingConnection(mod.Echo, { port, tls: { ca: pki.ca }, retry: { initialDelay: 1, maxDelay: 2, maxAttempts: 3 } });
+    first!.destroy();
+    const error = await within(client.closed, 10_000, 'the client to give up');
+    assert.match(error!.message, /gave up reconnecting after 3 attempts/);
+    assert.is(redials, 3);
+  } finally {
+    listener.close();
+    pki.remove();
+  }
 });
 
 test('the first dial must succeed: a wrong address fails at once', async () => {
