@@ -202,9 +202,11 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
     this.fail(new ConnectionClosedError(`WebSocket closed with code ${event.code}${why}`));
   }
 
-  private onError(): void {
-    // The WHATWG error event carries no detail; the close event that follows has the code.
-    this.fail(new TransportError('WebSocket error'));
+  private onError(event: Event): void {
+    // A browser's error event carries no detail (the close event that follows has the code);
+    // ws's carries the cause, e.g. 'Max payload size exceeded', which the error should name.
+    const cause = (event as { error?: unknown }).error;
+    this.fail(new TransportError(cause instanceof Error ? `WebSocket error: ${cause.message}` : 'WebSocket error', 'TRANSPORT', { cause }));
   }
 
 }

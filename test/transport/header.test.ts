@@ -116,6 +116,26 @@ test('a header past maxHeaderSize is refused before it is read (SIZE_LIMIT)', ()
   throwsWith(() => new HeaderCodec({ maxHeaderSize: 512 }).decode(frame), (e) => e instanceof ProtocolError && e.type === ProtocolErrorType.SIZE_LIMIT && /1024 bytes exceeds maxHeaderSize 512/.test((e as Error).message), 'big header');
 });
 
+test('a header of exactly maxHeaderSize bytes is read; 4 bytes more (one header word) is refused', () => {
+  const exact = [0, 0, ...new Array(510).fill(0)];
+  assert.equal([...new HeaderCodec({ maxHeaderSize: 512 }).decode(body(exact, [7])).payload], [7]);
+  throwsWith(() => new HeaderCodec({ maxHeaderSize: 512 }).decode(body([...exact, 0, 0, 0, 0], [7])), (e) => e instanceof ProtocolError && e.type === ProtocolErrorType.SIZE_LIMIT && /516 bytes exceeds maxHeaderSize 512/.test((e as Error).message), 'one word more');
+});
+
+test('the default maxHeaderSize is 65,536 bytes: exactly that is read, one word more refused', () => {
+  const exact = [0, 0, ...new Array(65_534).fill(0)];
+  assert.equal([...new HeaderCodec().decode(body(exact, [7])).payload], [7]);
+  throwsWith(() => new HeaderCodec().decode(body([...exact, 0, 0, 0, 0], [7])), (e) => e instanceof ProtocolError && /65540 bytes exceeds maxHeaderSize 65536/.test((e as Error).message), 'one word more');
+});
+
+test('writing a header of exactly maxHeaderSize bytes succeeds; one byte more (padded to a word more) fails', () => {
+  const meta = (value: string) => ({ flags: 0, seqid: 1, protocolId: 0, transforms: [], headers: { k: value } });
+  // protocol id, transform count, info id, key count, key length, 'k', a 2-byte value length: 8 bytes.
+  const frame = new HeaderCodec({ maxHeaderSize: 1024 }).encode(new Uint8Array(1), meta('v'.repeat(1016)));
+  assert.is(((frame[8] << 8) | frame[9]) * 4, 1024, 'the header is exactly 1024 bytes');
+  throwsWith(() => new HeaderCodec({ maxHeaderSize: 1024 }).encode(new Uint8Array(1), meta('v'.repeat(1017))), (e) => e instanceof ProtocolError && e.type === ProtocolErrorType.SIZE_LIMIT && /1028 bytes exceeds maxHeaderSize 1024/.test((e as Error).message), 'one byte more');
+});
+
 test('a header size larger than the frame is refused', () => {
   throwsWith(() => new HeaderCodec({ zlibCodec }).decode(body([0, 0], [], 4)), (e) => e instanceof ProtocolError && /larger than its/.test((e as Error).message), 'short frame');
 });
