@@ -29,11 +29,14 @@ const groups = [
   { name: 'protocol-binary', match: /^src\/protocol\/(binary|byte-reader|utf8|uuid|skip|measure-by-skipping)/, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders'] },
   { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/compact-i64', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders', 'fuzz/independent'] },
   { name: 'protocol-codec', match: /^src\/protocol\//, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'protocol/json.test', 'protocol/simple-json.test', 'fuzz/decoders', 'idl/codegen-wire'] },
-  { name: 'processor', match: /^src\/processor\//, tests: ['processor/', 'e2e/multiplexed', 'production/interceptors'] },
+  { name: 'processor', match: /^src\/processor\//, tests: ['processor/', 'call/interceptors', 'server/error-policy', 'e2e/rpc', 'hardening/faults'] },
   { name: 'transport-framed', match: /^src\/transport\/(framed|slab)/, tests: ['transport/framed', 'fuzz/framing'] },
   { name: 'transport-buffered', match: /^src\/transport\/buffered/, tests: ['transport/buffered', 'transport/polyfill'] },
-  { name: 'transport-streams', match: /^src\/transport\/(channel|memory|streams|duplex-ends)/, tests: ['transport/memory', 'transport/direct', 'transport/layering', 'transport/polyfill', 'e2e/rpc'] },
-  { name: 'client', match: /^src\/client\//, tests: ['client/', 'e2e/', 'hardening/timeouts', 'production/balanced', 'production/reconnecting'] },
+  { name: 'transport-header', match: /^src\/transport\/(header|zlib)/, tests: ['transport/header', 'transport/zlib', 'e2e/header'] },
+  { name: 'transport-detect', match: /^src\/transport\/(detect|peek)/, tests: ['transport/detect', 'server/detection'] },
+  { name: 'transport-web', match: /^src\/transport\/(http|websocket)/, tests: ['web/http.test', 'web/websocket', 'web/limits-boundary'] },
+  { name: 'transport-streams', match: /^src\/transport\/(channel|stream-channel|framings|memory|streams|duplex-ends|types)/, tests: ['transport/memory', 'transport/direct', 'transport/layering', 'transport/polyfill', 'e2e/rpc', 'e2e/chain'] },
+  { name: 'client', match: /^src\/client\//, tests: ['client/', 'e2e/rpc', 'e2e/chain', 'e2e/header', 'web/http.test', 'web/websocket', 'hardening/timeouts'] },
 ];
 
 function walk(dir, out) {
@@ -43,6 +46,18 @@ function walk(dir, out) {
     else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== 'index.ts') out.push(relative(root, path));
   }
   return out;
+}
+
+// A filter that matches no test file would leave its group's mutants untested and surviving:
+// a stale map must stop the run, not lower the score.
+const testFiles = walk(join(root, 'test'), []).map((f) => f.replace(/\\/g, '/'));
+for (const group of groups) {
+  for (const filter of group.tests) {
+    if (!testFiles.some((f) => f.endsWith('.test.ts') && f.slice('test/'.length).includes(filter))) {
+      console.error(`mutate: the test filter '${filter}' of group ${group.name} matches no test file; fix the map in scripts/mutate.mjs`);
+      process.exit(2);
+    }
+  }
 }
 
 const args = process.argv.slice(2);
