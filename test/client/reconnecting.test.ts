@@ -3,7 +3,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReconnectingConnection, backoffDelay } from '../../src/client/reconnecting.js';
+import { createReconnectingConnection, backoffDelay, validateRetry } from '../../src/client/reconnecting.js';
 import { ConnectionClosedError, createServer, load, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
@@ -34,6 +34,27 @@ test('backoff grows exponentially, stays within maxDelay, and jitter spreads it 
   assert.is(backoffDelay(r, 1, () => 0), 80);
   assert.is(backoffDelay(r, 1, () => 1), 120);
   assert.is(backoffDelay(r, 10, () => 1), 1000, 'jitter never goes past maxDelay');
+});
+
+test('retry defaults are the documented ones: 100 ms, 10 s, x2, ±20%, no attempt limit, 1000 queued; bad values are RangeErrors', () => {
+  assert.equal(validateRetry(), { initialDelay: 100, maxDelay: 10_000, factor: 2, jitter: 0.2, maxAttempts: Infinity, maxQueue: 1000 });
+  assert.equal(validateRetry({ initialDelay: 0, maxDelay: 0, factor: 1, jitter: 0, maxAttempts: 1, maxQueue: 0 }), { initialDelay: 0, maxDelay: 0, factor: 1, jitter: 0, maxAttempts: 1, maxQueue: 0 });
+  for (const bad of [{ initialDelay: -1 }, { maxDelay: 50 }, { factor: 0.5 }, { jitter: 1.01 }, { jitter: -0.01 }, { maxAttempts: 0 }, { maxQueue: -1 }, { maxQueue: 1.5 }]) {
+    assert.throws(() => validateRetry(bad), (e: unknown) => e instanceof RangeError && e.message.includes(`retry.${Object.keys(bad)[0]}`), JSON.stringify(bad));
+  }
+});
+
+test('with maxQueue 0 a call made while redialing fails at once with ConnectionClosedError', async () => {
+  const server = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const lost = signal();
+  const client = await createReconnectingConnection(mod.Echo, { port: server.address.port, retry: { initialDelay: 10_000, maxQueue: 0 }, onDisconnect: () => lost.resolve() });
+  server.destroy();
+  await within(lost.promise, 5000, 'the disconnect');
+  const error = await rejection(client.echoI32(1));
+  assert.instance(error, ConnectionClosedError);
+  assert.match(error.message, /queue is full/);
+  assert.is(client.queued, 0);
+  await client.close();
 });
 
 test('a lost socket fails the call in flight with ConnectionClosedError, never re-sends it, and queued calls go out after the redial', async () => {
