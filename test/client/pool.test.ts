@@ -32,6 +32,24 @@ test('createPool opens minsize connections; acquire opens more up to maxsize', a
   await pool.close();
 });
 
+test('the default sizes are minsize 1 and maxsize 10: one connection at start, ten at most, the eleventh acquire waits', async () => {
+  const pool = await createPool(mod.Echo, { port });
+  assert.is(pool.size, 1);
+  const held = await Promise.all(Array.from({ length: 10 }, () => pool.acquire()));
+  assert.is(pool.size, 10);
+  assert.is(new Set(held).size, 10);
+  let got: unknown;
+  const waiting = pool.acquire().then((c) => (got = c));
+  // A round trip on a held connection: an eleventh dial, had one started, would have been made by now.
+  assert.is(await held[0].echoI32(7), 7);
+  assert.is(got, undefined);
+  assert.is(pool.size, 10);
+  pool.release(held[9]);
+  assert.is(await within(waiting, 5000, 'the eleventh acquire'), held[9]);
+  for (const c of held) pool.release(c);
+  await pool.close();
+});
+
 test('at maxsize, acquire waits for a release and gets that connection', async () => {
   const pool = await createPool(mod.Echo, { port, minsize: 1, maxsize: 1 });
   const a = await pool.acquire();
