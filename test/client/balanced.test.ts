@@ -55,7 +55,7 @@ test('least-inflight sends calls away from a busy server', async () => {
   idle.server.destroy();
 });
 
-test('a server that goes away is marked down after failures, calls keep succeeding elsewhere, and it is probed back', async () => {
+test('a server that goes away is marked down after failureThreshold failures (default 2), calls keep succeeding elsewhere, and it is probed back', async () => {
   const a = await named('a');
   let b = await named('b');
   const port = b.server.address.port!;
@@ -63,7 +63,7 @@ test('a server that goes away is marked down after failures, calls keep succeedi
   let wake = signal<HostStatus>();
   const client = createBalancedClient(mod.Echo, {
     hosts: [a.address, b.address],
-    failureThreshold: 2,
+    // failureThreshold left at its default: the 'failures' of the change below proves it is 2.
     probeInterval: 20,
     timeout: 5000,
     onHostChange: (s) => {
