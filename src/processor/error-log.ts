@@ -46,7 +46,7 @@ export function createErrorLog(options: ErrorLogOptions = {}): ErrorLog {
       return;
     }
     // Holding back is said at once, so the log never goes quiet without a word.
-    if (suppressed++ === 0) write(`thrift-streams: ${max} errors in ${interval / 1000} s; further ones are counted, not written, until the interval ends (pass onError to see every one)`);
+    if (suppressed++ === 0) write(`thrift-streams: ${max} error${max === 1 ? '' : 's'} in ${interval / 1000} s; further ones are counted, not written, until the interval ends (pass onError to see every one)`);
     if (timer === undefined) {
       timer = setTimeout(report, windowStart + interval - now);
       // The count is reported if the process lives on; it never keeps a process alive.

@@ -141,4 +141,25 @@ log('createErrorLog: at most `max` per interval, then the held-back count when t
   ]);
 });
 
+log('createErrorLog: an error without a method is written as "error"; a max of 1 and one held back are said in the singular', async () => {
+  const lines: string[] = [];
+  const counted = signal();
+  const sink = createErrorLog({
+    max: 1,
+    interval: 100,
+    write: (...parts) => {
+      lines.push(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '));
+      if (/suppressed/.test(lines[lines.length - 1])) counted.resolve();
+    },
+  });
+  sink(new Error('first'));
+  sink(new Error('second'), 'm');
+  await within(counted.promise, 5000, 'the held-back count');
+  assert.equal(lines, [
+    'thrift-streams: error (pass onError to handle it): first',
+    'thrift-streams: 1 error in 0.1 s; further ones are counted, not written, until the interval ends (pass onError to see every one)',
+    'thrift-streams: 1 more error suppressed in the last 0.1 s (pass onError to see every one)',
+  ]);
+});
+
 log.run();
