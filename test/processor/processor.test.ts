@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppErrorType, callContext, load, type Interceptor } from '../../src/index.js';
-import { MultiplexedProcessor, Processor, type ProcessResult } from '../../src/processor/index.js';
+import { MultiplexedProcessor, Processor } from '../../src/processor/index.js';
 import { binaryProtocol, encodeMessage, MessageType, serviceFunctions } from '../../src/protocol/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { signal, within } from '../helpers/wait.js';
@@ -21,8 +21,8 @@ function call(name: string, args: unknown[], seqid = 1, type: number = MessageTy
 }
 
 /** Reads a reply: its header, and for an EXCEPTION the TApplicationException's message and type. */
-function reply(bytes: ProcessResult): { name: string; type: number; seqid: number; message?: string; appType?: number; rest: Uint8Array } {
-  assert.ok(bytes instanceof Uint8Array, 'a reply');
+function reply(bytes: unknown): { name: string; type: number; seqid: number; message?: string; appType?: number; rest: Uint8Array } {
+  if (!(bytes instanceof Uint8Array)) throw new Error(`expected a reply answered synchronously, got ${String(bytes)}`);
   const r = binaryProtocol.createReader();
   r.reset(bytes);
   const header = r.readMessageBegin();
