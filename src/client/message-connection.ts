@@ -1,8 +1,5 @@
-/** The part the HTTP and WebSocket connections share: URL options, their checks, and a client on a message duplex. */
-import { assertService, binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import type { ClientOf } from '../protocol/schema.js';
-import { messageTransport, type DuplexStream } from '../transport/index.js';
-import { clientOn, type ClientOptions, type ServiceClient } from './client.js';
+/** The part the HTTP and WebSocket connections share: URL options, their checks, and the peer a URL names. */
+import { assertService, binaryProtocol, type Protocol, type ProtocolName } from '../protocol/index.js';
 import type { CallPeer, Interceptor } from '../call/index.js';
 import { checkOptions, type OptionsDictionary } from '../options.js';
 
@@ -65,40 +62,10 @@ export function assertUrlOptions(factory: string, service: unknown, options: Url
   );
 }
 
-/** A duplex carrying one Thrift message per chunk, which the client closes or destroys with itself. */
-export interface MessageDuplex extends DuplexStream {
-  /** Ends it gracefully. */
-  close(): unknown;
-  /** Tears it down with `error`. */
-  destroy(error?: Error): void;
-}
-
-/** Puts a client on a message duplex: 'message' transport, the URL options, and the duplex's end tied to the client's. */
-export function createMessageClient<S extends ServiceDesc>(
-  service: S,
-  duplex: MessageDuplex,
-  protocol: Protocol,
-  options: UrlConnectionOptions,
-  exchange?: ClientOptions['exchange'],
-): ServiceClient<ClientOf<S>> {
-  return clientOn(service, duplex, {
-    protocol,
-    framing: messageTransport,
-    maxMessageSize: options.maxMessageSize,
-    timeout: options.timeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    interceptors: options.interceptors,
-    peer: peerOf(options.url),
-    onClose: (error) => void (error ? duplex.destroy(error) : duplex.close()),
-    exchange,
-  });
-}
-
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
 
 /** The host and port a service URL reaches (the scheme's default port when it names none). */
-function peerOf(url: string | URL): CallPeer | undefined {
+export function peerOf(url: string | URL): CallPeer | undefined {
   let parsed: URL;
   try {
     parsed = new URL(String(url));

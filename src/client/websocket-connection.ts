@@ -1,9 +1,9 @@
 /** createWebSocketConnection: open a WebSocket and put a client on it, one Thrift message per WebSocket message. */
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { connectWebSocket, type WebSocketConstructor } from '../transport/index.js';
-import type { ServiceClient } from './client.js';
-import { assertUrlOptions, createMessageClient, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import { connectWebSocket, messageTransport, type WebSocketConstructor } from '../transport/index.js';
+import { clientOn, type ServiceClient } from './client.js';
+import { assertUrlOptions, peerOf, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
 import type { OptionShape } from '../options.js';
 
 /** Options for {@link createWebSocketConnection}. */
@@ -40,5 +40,16 @@ export async function createWebSocketConnection<S extends ServiceDesc>(service: 
     signal: options.signal,
     maxMessageSize: options.maxMessageSize,
   });
-  return createMessageClient(service, socket, protocol, options);
+  return clientOn(service, socket, {
+    protocol,
+    framing: messageTransport,
+    maxMessageSize: options.maxMessageSize,
+    timeout: options.timeout,
+    maxDepth: options.maxDepth,
+    service: options.service,
+    interceptors: options.interceptors,
+    peer: peerOf(options.url),
+    // The socket's end is the client's: a failure tears it down, a close lets the last writes out.
+    onClose: (error) => void (error ? socket.destroy(error) : socket.close()),
+  });
 }
