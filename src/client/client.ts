@@ -15,7 +15,7 @@ import { framingOf, type DuplexStream, type Framing, type MessageChannel, type M
 import { withServiceMethods } from './service-methods.js';
 import type { CallOptions, CallPeer, Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { describe } from '../describe.js';
 import { ReplyCheck } from './reply-check.js';
 import { endLink, sendCall, ThriftClient, type ClientWiring, type Entry, type Exchange, type Pending, type ServiceClient } from './thrift-client.js';
@@ -294,7 +294,7 @@ export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStre
         "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",
     );
   }
-  checkOptions('createClient', options, clientOptionShapes);
+  checkOptions('createClient', options, clientOptionShapes, libraryHints());
   const { transport, header, ...rest } = options;
   const protocol = options.protocol ?? binaryProtocol;
   let framing: MessageFraming;

@@ -3,7 +3,7 @@ import type { Protocol, ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { HttpRequests, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
 import { ThriftClient, type ServiceClient } from './thrift-client.js';
-import { assertUrlOptions, peerOf, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import { assertUrlOptions, peerOf, urlOptionShapes, urlRenamed, type UrlConnectionOptions } from './message-connection.js';
 import { withServiceMethods } from './service-methods.js';
 import type { OptionShape } from '../options.js';
 
@@ -38,7 +38,7 @@ export const httpConnectionOptionShapes = {
  * delivery rejects it. Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, httpConnectionOptionShapes);
+  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, httpConnectionOptionShapes, { renamed: urlRenamed(EXAMPLE_URL) });
   return httpConnection(service, options, protocol, undefined);
 }
 

@@ -1,7 +1,7 @@
 /** The part the HTTP and WebSocket connections share: URL options, their checks, and the peer a URL names. */
 import { assertService, binaryProtocol, type Protocol, type ProtocolName } from '../protocol/index.js';
 import type { CallPeer, Interceptor } from '../call/index.js';
-import { checkOptions, type OptionsDictionary } from '../options.js';
+import { checkOptions, httpRenamed, type OptionHints, type OptionsDictionary } from '../options.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
@@ -37,19 +37,27 @@ export const urlOptionShapes = {
 } as const;
 
 /**
+ * What a URL factory whose example URL is `example` says of an unknown key: an address
+ * given as host and port, and Apache's HTTP options. The main entry's factories add
+ * every other library name and shape (libraryHints), for Node users coming from
+ * Apache's and aiothrift's socket clients; a browser bundle carries only these.
+ */
+export function urlRenamed(example: string): Readonly<Record<string, string>> {
+  const url = `give the whole address as url, e.g. { url: '${example}' }`;
+  return { ...httpRenamed, host: url, port: url };
+}
+
+/**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
  * (naming the factory and an example URL), an option not in `shapes` or of the
- * wrong shape, or a protocol that is not an object; returns the protocol.
+ * wrong shape (with `hints`, see {@link urlRenamed}), or a protocol that is not an object; returns the protocol.
  */
-export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary): Protocol {
+export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary, hints: OptionHints): Protocol {
   assertService(factory, service);
   if (options === null || typeof options !== 'object' || Array.isArray(options) || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
-  checkOptions(factory, options, shapes, {
-    host: `give the whole address as url, e.g. { url: '${example}' }`,
-    port: `give the whole address as url, e.g. { url: '${example}' }`,
-  });
+  checkOptions(factory, options, shapes, hints);
   const protocol = options.protocol;
   if (protocol === undefined || protocol === 'binary') return binaryProtocol;
   if (protocol !== null && typeof protocol === 'object') return protocol;

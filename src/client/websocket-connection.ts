@@ -3,8 +3,8 @@ import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { connectWebSocket, messageTransport, type WebSocketConstructor } from '../transport/index.js';
 import { clientOn, type ServiceClient } from './client.js';
-import { assertUrlOptions, peerOf, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
-import type { OptionShape } from '../options.js';
+import { assertUrlOptions, peerOf, urlOptionShapes, urlRenamed, type UrlConnectionOptions } from './message-connection.js';
+import type { OptionHints, OptionShape } from '../options.js';
 
 /** Options for {@link createWebSocketConnection}. */
 export interface WebSocketConnectionOptions extends UrlConnectionOptions {
@@ -29,9 +29,17 @@ const webSocketConnectionOptionShapes = {
   protocols: 'string|array',
 } as const satisfies Record<keyof WebSocketConnectionOptions, OptionShape>;
 
+/** @internal The example URL the factory's errors show. */
+export const WEBSOCKET_EXAMPLE_URL = 'ws://127.0.0.1:8080/';
+
 /** Connects to a Thrift WebSocket server and returns a client with one method per service function. */
 export async function createWebSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createWebSocketConnection', service, options, 'ws://127.0.0.1:8080/', webSocketConnectionOptionShapes);
+  return webSocketConnection(service, options, { renamed: urlRenamed(WEBSOCKET_EXAMPLE_URL) });
+}
+
+/** @internal createWebSocketConnection with the option hints of the caller's entry (see urlRenamed). */
+export async function webSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions, hints: OptionHints): Promise<ServiceClient<ClientOf<S>>> {
+  const protocol = assertUrlOptions('createWebSocketConnection', service, options, WEBSOCKET_EXAMPLE_URL, webSocketConnectionOptionShapes, hints);
   const socket = await connectWebSocket({
     url: options.url,
     protocols: options.protocols,
