@@ -81,6 +81,22 @@ test("Apache's connection options say what to use instead", async () => {
   for (const [options, message] of cases) assert.is((await refusal(() => createConnection(mod.Echo, options as never))).message, message);
 });
 
+test("URL factories: the main entry hints at every Apache and aiothrift name, thrift-streams/browser's at Apache's HTTP options only", async () => {
+  const browser = await import('../src/browser.js');
+  const url = 'http://127.0.0.1:1/';
+  const main = await refusal(() => createHttpConnection(mod.Echo, { url, max_attempts: 3 } as never));
+  assert.is(main.message, "createHttpConnection: unknown option \"max_attempts\" (Apache's max_attempts: use createReconnectingConnection(service, { retry: { maxAttempts } }))");
+  const ws = await refusal(() => createWebSocketConnection(mod.Echo, { url: 'ws://127.0.0.1:1/', address: ['127.0.0.1', 1] } as never));
+  assert.match(ws.message, "aiothrift's address: use host and port");
+  // The browser's carry the hints about HTTP, and no table of socket and server names.
+  const https = await refusal(() => browser.createHttpConnection(mod.Echo, { url, https: true } as never));
+  assert.is(https.message, "createHttpConnection: unknown option \"https\" (Apache's https: put https:// in url)");
+  const port = await refusal(() => browser.createWebSocketConnection(mod.Echo, { url: 'ws://127.0.0.1:1/', port: 1 } as never));
+  assert.match(port.message, "give the whole address as url, e.g. { url: 'ws://127.0.0.1:8080/' }");
+  const other = await refusal(() => browser.createHttpConnection(mod.Echo, { url, max_attempts: 3 } as never));
+  assert.is(other.message, 'createHttpConnection: unknown option "max_attempts"');
+});
+
 test("Apache's transport and protocol classes are refused with the names to use", async () => {
   function TFramedTransport() {}
   function TCompactProtocol() {}

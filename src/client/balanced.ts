@@ -13,7 +13,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
 import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
 
@@ -290,7 +290,7 @@ export type BalancedServiceClient<Methods extends object = { [method: string]: a
 /** Creates a client spreading calls over `hosts`; connections open on first use. */
 export function createBalancedClient<S extends ServiceDesc>(service: S, options: BalancedOptions): BalancedServiceClient<ClientOf<S>> {
   assertService('createBalancedClient', service);
-  checkOptions('createBalancedClient', options, balancedOptionShapes);
+  checkOptions('createBalancedClient', options, balancedOptionShapes, libraryHints());
   const Cls = withServiceMethods(BalancedClient, service);
   return new Cls(service, options) as BalancedServiceClient<ClientOf<S>>;
 }

@@ -6,7 +6,7 @@ import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
 import type { ClientHeaderOptions } from './header-wire.js';
 import type { Interceptor } from '../call/index.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 
 /** Options for {@link createConnection} (and, with pool sizes, createPool). */
 export interface ConnectionOptions {
@@ -70,7 +70,7 @@ export const connectionOptionShapes = {
 /** Connects to a Thrift server and returns a client with one method per service function. */
 export async function createConnection<S extends ServiceDesc>(service: S, options: ConnectionOptions = {}): Promise<ServiceClient<ClientOf<S>>> {
   assertService('createConnection', service);
-  checkOptions('createConnection', options, connectionOptionShapes);
+  checkOptions('createConnection', options, connectionOptionShapes, libraryHints());
   const protocol = resolveProtocol(options.protocol);
   const framing = options.transport ?? 'buffered';
   if (framing !== 'buffered' && framing !== 'framed' && framing !== 'header') {

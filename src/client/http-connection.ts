@@ -1,9 +1,10 @@
 /** createHttpConnection: a client whose calls are HTTP POSTs to one service URL. */
 import type { Protocol, ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { createHttpTransport, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
-import type { ServiceClient } from './client.js';
-import { assertUrlOptions, createMessageClient, urlOptionShapes, type UrlConnectionOptions } from './message-connection.js';
+import { HttpRequests, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
+import { ThriftClient, type ServiceClient } from './thrift-client.js';
+import { assertUrlOptions, peerOf, urlOptionShapes, urlRenamed, type UrlConnectionOptions } from './message-connection.js';
+import { withServiceMethods } from './service-methods.js';
 import type { OptionShape } from '../options.js';
 
 /** Options for {@link createHttpConnection}. */
@@ -37,7 +38,7 @@ export const httpConnectionOptionShapes = {
  * delivery rejects it. Resolves at once (nothing is dialled); async to match createConnection.
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: HttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, httpConnectionOptionShapes);
+  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, httpConnectionOptionShapes, { renamed: urlRenamed(EXAMPLE_URL) });
   return httpConnection(service, options, protocol, undefined);
 }
 
@@ -55,7 +56,7 @@ export function httpConnection<S extends ServiceDesc>(
   protocol: Protocol,
   requester: HttpRequesterFactory | undefined,
 ): ServiceClient<ClientOf<S>> {
-  const transport = createHttpTransport({
+  const requests = new HttpRequests({
     url: options.url,
     headers: options.headers,
     credentials: options.credentials,
@@ -63,5 +64,16 @@ export function httpConnection<S extends ServiceDesc>(
     requester,
     maxMessageSize: options.maxMessageSize,
   });
-  return createMessageClient(service, transport, protocol, options, (bytes, timeout, signal, headers) => transport.request(bytes, { timeout, signal, headers }));
+  // No duplex and no channel: each call is a request, whose reply is that call's.
+  const Cls = withServiceMethods(ThriftClient, service);
+  return new Cls(service, {
+    protocol,
+    timeout: options.timeout,
+    maxDepth: options.maxDepth,
+    service: options.service,
+    interceptors: options.interceptors,
+    peer: peerOf(options.url),
+    exchange: (bytes, timeout, signal, headers) => requests.request(bytes, { timeout, signal, headers }),
+    link: requests,
+  }) as ServiceClient<ClientOf<S>>;
 }

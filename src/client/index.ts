@@ -1,5 +1,6 @@
 /** The client layer: connections, the pool, and clients over hand-assembled chains. */
-export { ThriftClient, createClient, type ClientOptions, type ClientWiring, type ClientState, type ServiceClient } from './client.js';
+export { ThriftClient, createClient, type ClientOptions, type ClientState, type ServiceClient } from './client.js';
+export type { ClientWiring } from './thrift-client.js';
 export { createConnection, type ConnectionOptions } from './connection.js';
 export { type ClientHeaderOptions } from './header-wire.js';
 export { ThriftPool, createPool, type AcquireOptions, type PoolOptions, type PoolState } from './pool.js';

@@ -1,10 +1,7 @@
-/** The part the HTTP and WebSocket connections share: URL options, their checks, and a client on a message duplex. */
-import { assertService, binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
-import type { ClientOf } from '../protocol/schema.js';
-import { messageTransport, type DuplexStream } from '../transport/index.js';
-import { clientOn, type ClientOptions, type ServiceClient } from './client.js';
+/** The part the HTTP and WebSocket connections share: URL options, their checks, and the peer a URL names. */
+import { assertService, binaryProtocol, type Protocol, type ProtocolName } from '../protocol/index.js';
 import type { CallPeer, Interceptor } from '../call/index.js';
-import { checkOptions, type OptionsDictionary } from '../options.js';
+import { checkOptions, httpRenamed, type OptionHints, type OptionsDictionary } from '../options.js';
 
 /** Options every URL-addressed connection (HTTP, WebSocket) takes. */
 export interface UrlConnectionOptions {
@@ -40,19 +37,27 @@ export const urlOptionShapes = {
 } as const;
 
 /**
+ * What a URL factory whose example URL is `example` says of an unknown key: an address
+ * given as host and port, and Apache's HTTP options. The main entry's factories add
+ * every other library name and shape (libraryHints), for Node users coming from
+ * Apache's and aiothrift's socket clients; a browser bundle carries only these.
+ */
+export function urlRenamed(example: string): Readonly<Record<string, string>> {
+  const url = `give the whole address as url, e.g. { url: '${example}' }`;
+  return { ...httpRenamed, host: url, port: url };
+}
+
+/**
  * Fails fast, before anything is dialled, on a non-service, a missing `options.url`
  * (naming the factory and an example URL), an option not in `shapes` or of the
- * wrong shape, or a protocol that is not an object; returns the protocol.
+ * wrong shape (with `hints`, see {@link urlRenamed}), or a protocol that is not an object; returns the protocol.
  */
-export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary): Protocol {
+export function assertUrlOptions(factory: string, service: unknown, options: UrlConnectionOptions, example: string, shapes: OptionsDictionary, hints: OptionHints): Protocol {
   assertService(factory, service);
   if (options === null || typeof options !== 'object' || Array.isArray(options) || options.url === undefined) {
     throw new TypeError(`${factory}: options.url is required, e.g. { url: '${example}' }`);
   }
-  checkOptions(factory, options, shapes, {
-    host: `give the whole address as url, e.g. { url: '${example}' }`,
-    port: `give the whole address as url, e.g. { url: '${example}' }`,
-  });
+  checkOptions(factory, options, shapes, hints);
   const protocol = options.protocol;
   if (protocol === undefined || protocol === 'binary') return binaryProtocol;
   if (protocol !== null && typeof protocol === 'object') return protocol;
@@ -65,40 +70,10 @@ export function assertUrlOptions(factory: string, service: unknown, options: Url
   );
 }
 
-/** A duplex carrying one Thrift message per chunk, which the client closes or destroys with itself. */
-export interface MessageDuplex extends DuplexStream {
-  /** Ends it gracefully. */
-  close(): unknown;
-  /** Tears it down with `error`. */
-  destroy(error?: Error): void;
-}
-
-/** Puts a client on a message duplex: 'message' transport, the URL options, and the duplex's end tied to the client's. */
-export function createMessageClient<S extends ServiceDesc>(
-  service: S,
-  duplex: MessageDuplex,
-  protocol: Protocol,
-  options: UrlConnectionOptions,
-  exchange?: ClientOptions['exchange'],
-): ServiceClient<ClientOf<S>> {
-  return clientOn(service, duplex, {
-    protocol,
-    framing: messageTransport,
-    maxMessageSize: options.maxMessageSize,
-    timeout: options.timeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    interceptors: options.interceptors,
-    peer: peerOf(options.url),
-    onClose: (error) => void (error ? duplex.destroy(error) : duplex.close()),
-    exchange,
-  });
-}
-
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
 
 /** The host and port a service URL reaches (the scheme's default port when it names none). */
-function peerOf(url: string | URL): CallPeer | undefined {
+export function peerOf(url: string | URL): CallPeer | undefined {
   let parsed: URL;
   try {
     parsed = new URL(String(url));

@@ -2,10 +2,10 @@
 import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { nodeRequester, type NodeRequesterOptions } from '../node/index.js';
-import type { OptionShape } from '../options.js';
+import { libraryHints, type OptionShape } from '../options.js';
 import type { ServiceClient } from './client.js';
 import { EXAMPLE_URL, httpConnection, httpConnectionOptionShapes, type HttpConnectionOptions } from './http-connection.js';
-import { assertUrlOptions } from './message-connection.js';
+import { assertUrlOptions, urlRenamed } from './message-connection.js';
 
 /** Options of the Node entry's createHttpConnection: the universal ones, plus HTTP/2 and TLS. */
 export interface NodeHttpConnectionOptions extends HttpConnectionOptions, NodeRequesterOptions {}
@@ -25,7 +25,7 @@ const nodeHttpConnectionOptionShapes = {
  */
 export async function createHttpConnection<S extends ServiceDesc>(service: S, options: NodeHttpConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
   // Checked before anything is loaded, so a wrong option fails the same way as in the browser.
-  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, nodeHttpConnectionOptionShapes);
+  const protocol = assertUrlOptions('createHttpConnection', service, options, EXAMPLE_URL, nodeHttpConnectionOptionShapes, libraryHints(urlRenamed(EXAMPLE_URL)));
   const requester = options.fetch === undefined ? await nodeRequester({ http2: options.http2, tls: options.tls }) : undefined;
   return httpConnection(service, options, protocol, requester);
 }

@@ -11,7 +11,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
 import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { parseHost, type HostAddress, type HostTarget } from './hosts.js';
 import { backoffDelay, validateRetry, type Retry, type RetryOptions } from './reconnecting.js';
 
@@ -422,7 +422,7 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
 /** Creates a pool and opens `minsize` connections; rejects if they cannot be opened. */
 export async function createPool<S extends ServiceDesc>(service: S, options: PoolOptions = {}): Promise<ThriftPool<ClientOf<S>>> {
   assertService('createPool', service);
-  checkOptions('createPool', options, poolOptionShapes);
+  checkOptions('createPool', options, poolOptionShapes, libraryHints());
   const pool = new ThriftPool<ClientOf<S>>(service, options);
   try {
     await pool.fillFree();

@@ -10,7 +10,9 @@ import type { ClientOf } from '../protocol/schema.js';
 import type { ServiceClient } from './client.js';
 import type { HttpConnectionOptions } from './http-connection.js';
 import { createHttpConnection as nodeHttpConnection, type NodeHttpConnectionOptions } from './node-http-connection.js';
-import { createWebSocketConnection as webSocketConnection, type WebSocketConnectionOptions } from './websocket-connection.js';
+import { webSocketConnection, WEBSOCKET_EXAMPLE_URL, type WebSocketConnectionOptions } from './websocket-connection.js';
+import { urlRenamed } from './message-connection.js';
+import { libraryHints } from '../options.js';
 
 /**
  * Creates a client that POSTs each call to `options.url`, on node:http (or node:http2
@@ -21,9 +23,9 @@ export async function createHttpConnection<S extends ServiceDesc>(service: S, op
   return nodeHttpConnection(service, named(options));
 }
 
-/** Connects to a Thrift WebSocket server (see websocket-connection.ts); `protocol` may also be a name. */
+/** Connects to a Thrift WebSocket server (see websocket-connection.ts); `protocol` may also be a name, and option errors hint at Apache's and aiothrift's names. */
 export async function createWebSocketConnection<S extends ServiceDesc>(service: S, options: WebSocketConnectionOptions): Promise<ServiceClient<ClientOf<S>>> {
-  return webSocketConnection(service, named(options));
+  return webSocketConnection(service, named(options), libraryHints(urlRenamed(WEBSOCKET_EXAMPLE_URL)));
 }
 
 function named<O extends HttpConnectionOptions | WebSocketConnectionOptions>(options: O): O {

@@ -13,7 +13,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import type { CallOptions } from '../call/index.js';
 import type { ServiceClient } from './client.js';
 import { connectionOptionShapes, createConnection, type ConnectionOptions } from './connection.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { withServiceMethods } from './service-methods.js';
 
 /** How a {@link ReconnectingClient} redials and how many calls it holds meanwhile. */
@@ -84,10 +84,15 @@ export interface Retry {
 
 /** Checks retry options and fills in the defaults; RangeError on a bad value. */
 export function validateRetry(retry: RetryOptions = {}): Retry {
-  checkOptions('retry', retry, retryShapes, {
-    max_attempts: "Apache's max_attempts: use maxAttempts",
-    retry_max_delay: "Apache's retry_max_delay: use maxDelay (ms)",
-  });
+  checkOptions(
+    'retry',
+    retry,
+    retryShapes,
+    libraryHints({
+      max_attempts: "Apache's max_attempts: use maxAttempts",
+      retry_max_delay: "Apache's retry_max_delay: use maxDelay (ms)",
+    }),
+  );
   const r: Retry = {
     initialDelay: retry.initialDelay ?? 100,
     maxDelay: retry.maxDelay ?? 10_000,
@@ -291,7 +296,7 @@ export type ReconnectingServiceClient<Methods extends object = { [method: string
  */
 export async function createReconnectingConnection<S extends ServiceDesc>(service: S, options: ReconnectingOptions = {}): Promise<ReconnectingServiceClient<ClientOf<S>>> {
   assertService('createReconnectingConnection', service);
-  checkOptions('createReconnectingConnection', options, reconnectingOptionShapes);
+  checkOptions('createReconnectingConnection', options, reconnectingOptionShapes, libraryHints());
   validateRetry(options.retry);
   const { retry: _r, onDisconnect: _d, onReconnect: _c, ...plain } = options;
   const first = await createConnection(service, plain);

@@ -4,7 +4,9 @@
  * client on an HTTP port) otherwise sees only what its framing made of foreign
  * bytes ("negative frame length -2147418110"). The first bytes the server sends
  * are matched against the same rules a server uses to recognise its clients
- * (transport/detect.ts), plus an HTTP response line and a TLS record.
+ * (transport/detect.ts), plus an HTTP response line and a TLS record. Only
+ * createClient builds a {@link ReplyCheck}, so clients over whole messages (HTTP,
+ * WebSocket) carry neither this nor the detection rules.
  */
 import { ConnectionClosedError, WireMismatchError, type ThriftError } from '../errors.js';
 import type { Protocol } from '../protocol/index.js';
@@ -103,16 +105,36 @@ export function explainFirstReply(error: Error, head: Uint8Array, wire: ClientWi
 }
 
 /**
- * The server ended the connection with calls unanswered. Before any reply, the
- * likely cause is a server that refused the client's framing or protocol.
+ * The server ended the connection, before any reply, with `unanswered` calls
+ * (oldest first, at least one): the likely cause is a server that refused the
+ * client's framing or protocol.
  */
-export function closedByServer(wire: ClientWire | undefined, answered: boolean, unanswered: readonly string[]): ConnectionClosedError {
+export function closedUnanswered(wire: ClientWire, unanswered: readonly string[]): ConnectionClosedError {
   const n = unanswered.length;
-  if (n === 0) return new ConnectionClosedError('connection closed by the server');
-  if (!answered && wire !== undefined) {
-    const what = n === 1 ? 'the first request' : `any of the first ${n} requests`;
-    return new ConnectionClosedError(`the server closed the connection without answering ${what} (${unanswered[0]}); check that ${settings(wire)} match the server's`);
+  const what = n === 1 ? 'the first request' : `any of the first ${n} requests`;
+  return new ConnectionClosedError(`the server closed the connection without answering ${what} (${unanswered[0]}); check that ${settings(wire)} match the server's`);
+}
+
+/** The first-reply checks of a socket client with this framing and protocol, as the byte-stream client calls them. */
+export class ReplyCheck {
+  /** What the client speaks. */
+  readonly wire: ClientWire;
+  constructor(framing: WireFraming, protocol: Protocol) {
+    this.wire = clientWire(framing, protocol);
   }
-  const calls = unanswered.slice(0, 3).join(', ') + (n > 3 ? ', …' : '');
-  return new ConnectionClosedError(`the server closed the connection with ${n} call${n === 1 ? '' : 's'} unanswered (${calls})`);
+
+  /** See {@link checkReplyStart}. */
+  start(head: Uint8Array): WireMismatchError | 'match' | null | undefined {
+    return checkReplyStart(head, this.wire);
+  }
+
+  /** See {@link explainFirstReply}. */
+  explain(error: Error, head: Uint8Array): ThriftError {
+    return explainFirstReply(error, head, this.wire);
+  }
+
+  /** See {@link closedUnanswered}. */
+  unanswered(calls: readonly string[]): ConnectionClosedError {
+    return closedUnanswered(this.wire, calls);
+  }
 }

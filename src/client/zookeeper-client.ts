@@ -8,7 +8,7 @@ import { assertService, type ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { ZooKeeperSession, type Member, type ZooKeeperOptions } from '../discovery/zookeeper.js';
 import { BalancedClient, balancedOptionShapes, type BalancedOptions } from './balanced.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import type { HostAddress } from './hosts.js';
 import { withServiceMethods } from './service-methods.js';
 
@@ -108,7 +108,7 @@ function toHost(m: Member): HostAddress {
 /** Connects to ZooKeeper, reads the current members (resolving then), and follows them from there on. */
 export async function createDiscoveryClient<S extends ServiceDesc>(service: S, options: DiscoveryOptions): Promise<DiscoveryServiceClient<ClientOf<S>>> {
   assertService('createDiscoveryClient', service);
-  checkOptions('createDiscoveryClient', options, discoveryOptionShapes);
+  checkOptions('createDiscoveryClient', options, discoveryOptionShapes, libraryHints());
   const { zookeeper, onMembers, onError, ...balanced } = options;
   if (typeof zookeeper?.path !== 'string' || !zookeeper.path.startsWith('/')) throw new TypeError('zookeeper.path must be an absolute node path such as /services/echo');
   const Cls = withServiceMethods(DiscoveryClient, service);

@@ -3,7 +3,7 @@ import type { Interceptor } from '../call/index.js';
 import { defaultErrorLog, MultiplexedProcessor, Processor, type Handler, type MessageProcessor } from '../processor/index.js';
 import { isService, resolveProtocol, type Protocol, type ProtocolName, type ServiceDesc } from '../protocol/index.js';
 import { isApacheGenerated, notAServiceMessage } from '../protocol/schema.js';
-import { checkOptions, type OptionsDictionary } from '../options.js';
+import { checkOptions, libraryHints, type OptionsDictionary } from '../options.js';
 
 /** Services served together on one port, by the names multiplexing clients use: name → [service, handler]. */
 export type ServiceMap = Readonly<Record<string, readonly [ServiceDesc, Handler]>>;
@@ -40,7 +40,7 @@ export function processorFor<O extends ProcessorChoice>(
   const multiplexed = !isService(first);
   if (isApacheGenerated(first)) throw new TypeError(notAServiceMessage(caller, first));
   const given = multiplexed ? second : third;
-  checkOptions(caller, given, multiplexed ? { ...shapes, defaultService: 'string' } : shapes, { timeout: serverTimeoutHint });
+  checkOptions(caller, given, multiplexed ? { ...shapes, defaultService: 'string' } : shapes, libraryHints({ timeout: serverTimeoutHint }));
   const options = (given ?? {}) as O;
   if (protocolOverride === undefined && options.protocol === 'auto') throw new TypeError(`${caller}: protocol 'auto' is for socket servers (createServer); name the protocol`);
   const protocol = protocolOverride ?? resolveProtocol(options.protocol as ProtocolName | Protocol | undefined);

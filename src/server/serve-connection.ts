@@ -11,7 +11,7 @@
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
-import { checkOptions, type OptionShape } from '../options.js';
+import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
@@ -230,6 +230,6 @@ export class ServedConnection implements Closable {
 
 /** Serves one byte duplex with a processor until it closes. */
 export function serveConnection(conn: DuplexStream, processor: MessageProcessor, options?: ServeConnectionOptions): ServedConnection {
-  checkOptions('serveConnection', options, serveConnectionOptionShapes, { timeout: 'use idleTimeout (ms) or messageTimeout (ms)' });
+  checkOptions('serveConnection', options, serveConnectionOptionShapes, libraryHints({ timeout: 'use idleTimeout (ms) or messageTimeout (ms)' }));
   return new ServedConnection(conn, processor, options);
 }

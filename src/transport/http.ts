@@ -74,19 +74,20 @@ export interface HttpTransport extends DuplexStream {
 
 const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
 
-class RequesterTransport extends DuplexEnds implements HttpTransport {
+/**
+ * POSTs to one service URL, each message its own request with its own deadline, and
+ * keeps the requests in flight so destroy() can cancel them: what an HTTP client
+ * needs, without the duplex (createHttpConnection builds on this alone).
+ */
+export class HttpRequests {
+  /** The service URL. */
   readonly url: string;
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-  private readonly requester: HttpRequester;
-  /** Requests made for the duplex: their replies go to the readable. */
-  private readonly posted = new Set<AbortController>();
-  /** Requests made through request(): their callers get the replies. */
-  private readonly direct = new Set<AbortController>();
+  /** @internal What sends the POSTs. */
+  readonly requester: HttpRequester;
+  private readonly open = new Set<AbortController>();
   private failure: Error | undefined;
 
   constructor(options: HttpTransportOptions) {
-    super();
     this.url = String(options.url);
     const make = options.requester ?? fetchRequester(options.fetch);
     this.requester = make({
@@ -95,6 +96,70 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
       credentials: options.credentials,
       maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     });
+  }
+
+  /** Requests in flight. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** See {@link HttpTransport.request}. */
+  request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
+    if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
+    const { signal, timeout } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
+    const controller = new AbortController();
+    this.open.add(controller);
+    let stopped: unknown;
+    const disarm = armDeadline(
+      { timeout, signal, timeoutMessage: `HTTP request to ${this.url} timed out after ${timeout} ms`, abortMessage: 'request aborted' },
+      (reason) => {
+        stopped = reason;
+        controller.abort(reason);
+      },
+    );
+    return this.requester
+      .post(message, controller.signal, options.headers)
+      .catch((e: unknown) => {
+        throw stopped ?? e;
+      })
+      .finally(() => {
+        this.open.delete(controller);
+        disarm();
+      });
+  }
+
+  /** Lets the requests in flight finish and releases kept-alive connections after them. */
+  close(): void {
+    this.requester.close();
+  }
+
+  /** Cancels every request in flight with `error` (default ConnectionClosedError); later requests reject. Idempotent. */
+  destroy(error?: Error): void {
+    const failure = error ?? new ConnectionClosedError('connection destroyed');
+    this.failure ??= failure;
+    for (const controller of this.open) controller.abort(failure);
+    this.open.clear();
+    this.requester.close();
+  }
+}
+
+class RequesterTransport extends DuplexEnds implements HttpTransport {
+  readonly url: string;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  /** Requests made through request(): their callers get the replies. */
+  private readonly direct: HttpRequests;
+  private readonly requester: HttpRequester;
+  /** Requests made for the duplex: their replies go to the readable. */
+  private readonly posted = new Set<AbortController>();
+  private failure: Error | undefined;
+
+  constructor(options: HttpTransportOptions) {
+    super();
+    this.direct = new HttpRequests(options);
+    this.url = this.direct.url;
+    this.requester = this.direct.requester;
     const { ReadableStream } = streams();
     this.readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
@@ -113,29 +178,8 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
     return this.posted.size + this.direct.size;
   }
 
-  request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
-    if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
-    const { signal, timeout } = options;
-    if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
-    const controller = new AbortController();
-    this.direct.add(controller);
-    let stopped: unknown;
-    const disarm = armDeadline(
-      { timeout, signal, timeoutMessage: `HTTP request to ${this.url} timed out after ${timeout} ms`, abortMessage: 'request aborted' },
-      (reason) => {
-        stopped = reason;
-        controller.abort(reason);
-      },
-    );
-    return this.requester
-      .post(message, controller.signal, options.headers)
-      .catch((e: unknown) => {
-        throw stopped ?? e;
-      })
-      .finally(() => {
-        this.direct.delete(controller);
-        disarm();
-      });
+  request(message: Uint8Array, options?: HttpRequestOptions): Promise<Uint8Array> {
+    return this.direct.request(message, options);
   }
 
   close(): void {
@@ -154,9 +198,7 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
     this.failure ??= failure;
     this.fail(failure);
     this.cancelPosted();
-    for (const controller of this.direct) controller.abort(failure);
-    this.direct.clear();
-    this.requester.close();
+    this.direct.destroy(failure);
   }
 
   post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void {
@@ -180,7 +222,6 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
     for (const controller of this.posted) controller.abort(new ConnectionClosedError('connection closed'));
     this.posted.clear();
   }
-
 }
 
 /** Creates a Thrift-over-HTTP transport for one service URL. Nothing is sent until a message is written. */

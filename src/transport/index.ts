@@ -13,7 +13,7 @@ export { createMemoryPair } from './memory.js';
 export { MessageChannel, messageTransport, type ChannelOptions, type Framing, type MessageFraming } from './channel.js';
 export { StreamChannel, type Splitter } from './stream-channel.js';
 export { framingOf } from './framings.js';
-export { createHttpTransport, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
+export { createHttpTransport, HttpRequests, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';
 export {
   fetchRequester,
   HTTP_CONTENT_TYPE,

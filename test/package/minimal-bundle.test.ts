@@ -29,6 +29,9 @@ const UNUSED: [string, RegExp][] = [
   ['protocols by name', /^src\/protocol\/registry\.ts$/],
   ['the IDL parser, resolver, lexer and constant evaluator', /^src\/idl\/(lexer|parser|resolve|const-values|load-source)\.ts$/],
   ['the WebSocket transport', /^src\/transport\/websocket\.ts$/],
+  ['the channel and the duplex of streams (an HTTP call is a request, not a chunk of a stream)', /^src\/transport\/(channel|duplex-ends|streams)\.ts$/],
+  ['the byte-stream client (read loop, shared timer)', /^src\/client\/client\.ts$/],
+  ["the first-reply check and wire detection (socket clients')", /^src\/(client\/reply-check|transport\/detect)\.ts$/],
   ['servers and processors', /^src\/(server|processor)\//],
   ['Node-only code', /^src\/node\//],
 ];
@@ -52,7 +55,8 @@ test('using the JSON or compact protocol, or a WebSocket, brings in that part an
   assert.ok(added('compact').some((f) => /^src\/protocol\/compact-reader\.ts$/.test(f)), 'compact brings its reader');
   assert.equal(added('compact').filter((f) => !/^src\/protocol\/compact/.test(f) && !/measure-by-skipping/.test(f)), []);
   assert.ok(added('websocket').includes('src/transport/websocket.ts'), 'WebSocket brings its transport');
-  assert.equal(added('websocket').filter((f) => !/^src\/(transport\/websocket|client\/websocket-connection)\.ts$/.test(f)), []);
+  // A WebSocket is a stream of messages: it brings the channel and the byte-stream client, not the first-reply check.
+  assert.equal(added('websocket').filter((f) => !/^src\/(transport\/(websocket|channel|duplex-ends|streams)|client\/(websocket-connection|client))\.ts$/.test(f)), []);
 });
 
 test.run();

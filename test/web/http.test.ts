@@ -269,6 +269,35 @@ for (const [path, extra] of Object.entries(requesters)) {
     }
   });
 
+  test('destroy() rejects the calls in flight with ConnectionClosedError and cancels their requests', async () => {
+    const { createServer } = await import('node:http');
+    const arrived = signal();
+    const cancelled = signal();
+    // Never answers: the only way the exchange ends is the client giving it up.
+    const web = createServer((req, res) => {
+      req.resume();
+      res.on('close', () => {
+        if (!res.writableEnded) cancelled.resolve();
+      });
+      arrived.resolve();
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${(web.address() as { port: number }).port}/`, timeout: 5000 });
+      const call = rejection(client.echoI32(1));
+      await within(arrived.promise, 5000, 'the request to reach the server');
+      assert.is(client.inflight, 1);
+      client.destroy();
+      assert.instance(await call, ConnectionClosedError);
+      assert.is(client.state, 'closed');
+      await within(cancelled.promise, 5000, 'the request to be cancelled');
+      assert.instance(await rejection(client.echoI32(2)), ConnectionClosedError, 'a destroyed client refuses calls');
+    } finally {
+      web.closeAllConnections();
+      await new Promise((resolve) => web.close(resolve));
+    }
+  });
+
   test('close() lets calls in flight finish, then stops accepting', async () => {
     const arrived = signal();
     const handler = { ...echoHandler(mod), delayed: (v: number, ms: number) => (arrived.resolve(), new Promise((r) => setTimeout(() => r(v), ms))) };
