@@ -148,7 +148,7 @@ test('every request gets the same status, meaningful headers and body over h2c a
   try {
     const statuses: Record<string, number> = {};
     for (const [what, ask] of Object.entries(ASKS)) {
-      const one = await within(askHttp1(h1.address.port, ask), 5000, `HTTP/1.1: ${what}`);
+      const one = await within(askHttp1(h1.address.port!, ask), 5000, `HTTP/1.1: ${what}`);
       const two = await within(askHttp2(session, ask), 5000, `HTTP/2: ${what}`);
       assert.equal(two, one, what);
       statuses[what] = one.status;
@@ -203,7 +203,7 @@ test('a call still running when close() gives up on it gets a 500 over h2c as ov
     const session = http2Option ? http2.connect(`http://127.0.0.1:${server.address.port}`) : undefined;
     try {
       const ask: Ask = { path: '/echo', headers: THRIFT, chunks: [call('delayed', [...i32Field(1), 8, 0, 2, 0, 0, 0, 0])] };
-      const answer = session ? askHttp2(session, ask) : askHttp1(server.address.port, ask);
+      const answer = session ? askHttp2(session, ask) : askHttp1(server.address.port!, ask);
       await within(arrived.promise, 5000, 'the call to reach the handler');
       const closed = server.close();
       answers.push(await within(answer, 5000, 'the answer'));
