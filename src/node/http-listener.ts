@@ -253,7 +253,8 @@ class Http2Wire extends Wire {
   }
 
   get finished(): boolean {
-    return this.stream.writableFinished;
+    // A reset stream's writable side is ended by node:http2 itself, so finished alone does not mean answered.
+    return this.stream.writableFinished && !this.stream.aborted;
   }
 
   allow(origin: string): void {

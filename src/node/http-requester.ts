@@ -36,11 +36,15 @@ export async function nodeRequester(options: NodeRequesterOptions = {}): Promise
   return (target) => (options.http2 ? new Http2Requester(m.http2, target, options.tls) : new Http1Requester(m, target, options.tls));
 }
 
-/** Counts requests in flight so close() can wait for them before dropping connections. */
+/**
+ * Tracks the requests in flight, each by how it is cancelled, so close() can wait
+ * for them before dropping connections and destroy() can cancel them.
+ */
 abstract class CountingRequester implements HttpRequester {
   protected readonly url: string;
   protected readonly limit: number;
-  protected active = 0;
+  /** Each request in flight, as the function that rejects it with a reason and cancels it. */
+  protected readonly inflight = new Set<(reason: unknown) => void>();
   private closing = false;
 
   constructor(options: HttpRequesterOptions) {
@@ -48,23 +52,35 @@ abstract class CountingRequester implements HttpRequester {
     this.limit = options.maxMessageSize;
   }
 
-  abstract post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
+  abstract post(body: Uint8Array, signal: AbortSignal | undefined, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
 
   close(): void {
     this.closing = true;
-    if (this.active === 0) this.release();
+    if (this.inflight.size === 0) this.release();
+  }
+
+  destroy(reason: Error): void {
+    for (const cancel of [...this.inflight]) cancel(reason);
+    this.close();
   }
 
   /** Drops every connection. */
   protected abstract release(): void;
 
-  protected begin(): void {
-    this.active++;
+  /** A request is in flight; `signal`, when given, cancels it too. */
+  protected begin(cancel: (reason: unknown) => void, signal: AbortSignal | undefined): (() => void) | undefined {
+    this.inflight.add(cancel);
+    if (signal === undefined) return undefined;
+    const onAbort = (): void => cancel(signal.reason);
+    signal.addEventListener('abort', onAbort);
+    return onAbort;
   }
 
-  protected end(): void {
-    this.active--;
-    if (this.active === 0 && this.closing) this.release();
+  /** The request that began with `cancel` settled. */
+  protected end(cancel: (reason: unknown) => void, signal: AbortSignal | undefined, onAbort: (() => void) | undefined): void {
+    if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
+    this.inflight.delete(cancel);
+    if (this.inflight.size === 0 && this.closing) this.release();
   }
 
   /**
@@ -121,36 +137,34 @@ class Http1Requester extends CountingRequester {
     this.headers = { ...options.headers };
   }
 
-  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    this.begin();
+  post(body: Uint8Array, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const headers = { ...this.headers, ...extra, 'Content-Length': body.byteLength };
     return new Promise<Uint8Array>((resolve, reject) => {
       let done = false;
       const settle = (error: unknown, reply?: Uint8Array): void => {
         if (done) return;
         done = true;
-        signal.removeEventListener('abort', onAbort);
-        this.end();
+        this.end(cancel, signal, onAbort);
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
       let req: Http.ClientRequest;
-      const onAbort = (): void => {
-        settle(signal.reason);
+      // Settles first: the errors cancelling brings on come after, to a settled request.
+      const cancel = (reason: unknown): void => {
+        settle(reason);
         req.destroy();
       };
-      signal.addEventListener('abort', onAbort);
+      const onAbort = this.begin(cancel, signal);
       const send = (retry: boolean): void => {
         req = this.request(this.target, { method: 'POST', agent: this.agent, headers }, (res) => {
-          res.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));
+          res.once('error', (e) => settle(requestFailed(this.url, e)));
           res.once('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
           this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
         });
         const sent = req;
         sent.once('error', (e: NodeJS.ErrnoException) => {
           if (done) return;
-          if (signal.aborted) return settle(signal.reason);
           // A kept-alive socket the server closed as we reused it: no byte of a reply came,
           // so send once more on a fresh one, as Node's docs advise (request.reusedSocket).
           if (retry && sent.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return send(false);
@@ -203,44 +217,43 @@ class Http2Requester extends CountingRequester {
     return session;
   }
 
-  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+  post(body: Uint8Array, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     let session: Http2.ClientHttp2Session;
     try {
       session = this.connect();
     } catch (e) {
       return Promise.reject(requestFailed(this.url, e));
     }
-    this.begin();
     // An idle session must not keep the process alive.
-    if (this.active === 1) session.ref();
+    if (this.inflight.size === 0) session.ref();
     return new Promise<Uint8Array>((resolve, reject) => {
       let done = false;
+      let stream: Http2.ClientHttp2Stream | undefined;
       const settle = (error: unknown, reply?: Uint8Array): void => {
         if (done) return;
         done = true;
-        signal.removeEventListener('abort', onAbort);
-        this.end();
-        if (this.active === 0 && !session.destroyed) session.unref();
+        this.end(cancel, signal, onAbort);
+        if (this.inflight.size === 0 && !session.destroyed) session.unref();
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
-      let stream: Http2.ClientHttp2Stream;
+      // Settles first: the errors cancelling brings on come after, to a settled request.
+      const cancel = (reason: unknown): void => {
+        settle(reason);
+        stream?.close(this.http2.constants.NGHTTP2_CANCEL);
+      };
+      const onAbort = this.begin(cancel, signal);
       try {
         const headers: Http2.OutgoingHttpHeaders = { ...this.headers, 'content-length': body.byteLength };
         // HTTP/2 header names are lower case (RFC 9113 section 8.2.1).
-        if (extra !== undefined) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+        if (extra !== undefined) for (const name in extra) headers[name.toLowerCase()] = extra[name];
         stream = session.request(headers);
       } catch (e) {
         settle(requestFailed(this.url, e));
         return;
       }
-      const onAbort = (): void => {
-        settle(signal.reason);
-        stream.close(this.http2.constants.NGHTTP2_CANCEL);
-      };
-      signal.addEventListener('abort', onAbort);
-      stream.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));
+      stream.once('error', (e) => settle(requestFailed(this.url, e)));
       stream.once('close', () => {
         if (!done) settle(requestFailed(this.url, new Error(`the stream closed without a reply (code ${stream.rstCode})`)));
       });

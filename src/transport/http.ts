@@ -81,8 +81,10 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
   private readonly requester: HttpRequester;
   /** Requests made for the duplex: their replies go to the readable. */
   private readonly posted = new Set<AbortController>();
-  /** Requests made through request(): their callers get the replies. */
+  /** Requests made through request() with a deadline or a signal: their callers get the replies. */
   private readonly direct = new Set<AbortController>();
+  /** Requests made through request() with neither: only destroy() cancels them, through the requester. */
+  private plain = 0;
   private failure: Error | undefined;
 
   constructor(options: HttpTransportOptions) {
@@ -110,12 +112,17 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
   }
 
   get inflight(): number {
-    return this.posted.size + this.direct.size;
+    return this.posted.size + this.direct.size + this.plain;
   }
 
   request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
     const { signal, timeout } = options;
+    if (signal === undefined && !(timeout !== undefined && timeout > 0)) {
+      // Nothing can call it off but destroy(): no AbortController (an EventTarget) per request.
+      this.plain++;
+      return this.requester.post(message, undefined, options.headers).then(this.plainDone, this.plainFailed);
+    }
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
     const controller = new AbortController();
     this.direct.add(controller);
@@ -138,6 +145,16 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
       });
   }
 
+  private readonly plainDone = (reply: Uint8Array): Uint8Array => {
+    this.plain--;
+    return reply;
+  };
+
+  private readonly plainFailed = (error: unknown): never => {
+    this.plain--;
+    throw error;
+  };
+
   close(): void {
     this.writeOpen = false;
     // Everything still posted belongs to calls that settled already (timed out, aborted, oneway).
@@ -156,7 +173,7 @@ class RequesterTransport extends DuplexEnds implements HttpTransport {
     this.cancelPosted();
     for (const controller of this.direct) controller.abort(failure);
     this.direct.clear();
-    this.requester.close();
+    this.requester.destroy(failure);
   }
 
   post(message: Uint8Array, headers?: Readonly<Record<string, string>>): void {
