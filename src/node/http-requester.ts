@@ -121,19 +121,31 @@ abstract class CountingRequester implements HttpRequester {
   }
 }
 
+/** node:http's options for POSTs to `target`, what urlToHttpOptions() gives without the fields a request does not read. */
+function requestBase(target: URL, agent: Http.Agent): Http.RequestOptions {
+  // An IPv6 literal is bracketed in a URL, not in a hostname to connect to.
+  const hostname = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
+  const base: Http.RequestOptions = { protocol: target.protocol, hostname, path: target.pathname + target.search, method: 'POST', agent };
+  if (target.port !== '') base.port = Number(target.port);
+  if (target.username !== '' || target.password !== '') base.auth = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+  return base;
+}
+
 class Http1Requester extends CountingRequester {
   private readonly agent: Http.Agent;
   private readonly request: typeof Http.request;
-  private readonly target: URL;
+  /** Every request's options but its headers, made once: a URL given per request is converted and copied on every call. */
+  private readonly base: Http.RequestOptions;
   private readonly headers: Record<string, string | number>;
 
   constructor({ http, https }: Modules, options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
     super(options);
-    this.target = new URL(options.url);
-    const secure = this.target.protocol === 'https:';
+    const target = new URL(options.url);
+    const secure = target.protocol === 'https:';
     // Kept-alive sockets are unref'd by the agent while idle, so an open client does not hold the process.
     this.agent = secure ? new https.Agent({ ...tls, keepAlive: true }) : new http.Agent({ keepAlive: true });
     this.request = secure ? https.request : http.request;
+    this.base = requestBase(target, this.agent);
     this.headers = { ...options.headers };
   }
 
@@ -157,7 +169,7 @@ class Http1Requester extends CountingRequester {
       };
       const onAbort = this.begin(cancel, signal);
       const send = (retry: boolean): void => {
-        req = this.request(this.target, { method: 'POST', agent: this.agent, headers }, (res) => {
+        req = this.request({ ...this.base, headers }, (res) => {
           res.once('error', (e) => settle(requestFailed(this.url, e)));
           res.once('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
           this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
