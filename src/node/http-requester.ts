@@ -117,7 +117,7 @@ abstract class CountingRequester implements HttpRequester {
       }
       chunks.push(chunk);
     });
-    source.once('end', () => resolve(joinChunks(chunks, length)));
+    source.on('end', () => resolve(joinChunks(chunks, length)));
   }
 }
 
@@ -170,8 +170,8 @@ class Http1Requester extends CountingRequester {
       const onAbort = this.begin(cancel, signal);
       const send = (retry: boolean): void => {
         req = this.request({ ...this.base, headers }, (res) => {
-          res.once('error', (e) => settle(requestFailed(this.url, e)));
-          res.once('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
+          res.on('error', (e) => settle(requestFailed(this.url, e)));
+          res.on('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
           this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
         });
         const sent = req;
@@ -265,11 +265,13 @@ class Http2Requester extends CountingRequester {
         settle(requestFailed(this.url, e));
         return;
       }
-      stream.once('error', (e) => settle(requestFailed(this.url, e)));
-      stream.once('close', () => {
+      // on(), not once(): the stream is this request's alone and settle() runs once anyway,
+      // so a once() wrapper per listener would only be garbage.
+      stream.on('error', (e) => settle(requestFailed(this.url, e)));
+      stream.on('close', () => {
         if (!done) settle(requestFailed(this.url, new Error(`the stream closed without a reply (code ${stream.rstCode})`)));
       });
-      stream.once('response', (h) => {
+      stream.on('response', (h) => {
         const status = Number(h[':status']);
         this.collect(stream, status, '', Number(h['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
       });
