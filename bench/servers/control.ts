@@ -2,7 +2,8 @@
  * The stdin protocol every bench server speaks, so the bench process can read
  * a server's memory: the line `mem` is answered with `MEM <rss> <heapUsed>
  * <external> <arrayBuffers>` (bytes, after a full GC when --expose-gc is on),
- * and `heap <file>` writes a heap snapshot there and answers `HEAP <file>`.
+ * and `heap <file>` writes a heap snapshot there and answers `HEAP <file>`;
+ * `cpu` answers `CPU <µs>`, the process's user+system CPU time so far.
  */
 import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
@@ -15,6 +16,11 @@ export function serveControl(): void {
     if (cmd === 'heap' && arg) {
       writeHeapSnapshot(arg);
       process.stdout.write(`HEAP ${arg}\n`);
+      return;
+    }
+    if (cmd === 'cpu') {
+      const c = process.cpuUsage();
+      process.stdout.write(`CPU ${c.user + c.system}\n`);
       return;
     }
     if (cmd !== 'mem') return;

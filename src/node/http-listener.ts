@@ -7,9 +7,10 @@
  * imported only inside listenHttp(), so the transport layer stays loadable in
  * runtimes without them.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Http2SecureServer, Http2Server, Http2ServerRequest, Http2ServerResponse, ServerHttp2Session } from 'node:http2';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Server, IncomingHttpHeaders as Http2Headers, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
@@ -17,11 +18,22 @@ import { streams } from '../transport/streams.js';
 import type { DuplexStream } from '../transport/types.js';
 import type { Listener } from './listener.js';
 
-/** A request on HTTP/1.1 or HTTP/2 (node:http2's compatibility API mirrors node:http's). */
-export type HttpRequest = IncomingMessage | Http2ServerRequest;
-type HttpResponse = ServerResponse | Http2ServerResponse;
+/**
+ * What an exchange tells of its request. On HTTP/1.1 it is node:http's IncomingMessage;
+ * on HTTP/2 a plain object over the stream's headers (the server uses node:http2's core
+ * API, without the compatibility layer's request and response objects).
+ */
+export interface HttpRequest {
+  /** 'POST' for every exchange. */
+  readonly method?: string;
+  /** The request target: path and query. */
+  readonly url?: string;
+  /** Header names are lower case; on HTTP/2 the pseudo-headers (`:method`, `:path`...) are among them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The TCP (or TLS) connection it came on, for the remote address. */
+  readonly socket: Socket;
+}
 type AnyServer = Server | Http2Server | Http2SecureServer;
-
 /** Where and how {@link listenHttp} accepts. */
 export interface HttpListenOptions {
   /** Default '127.0.0.1': loopback unless another interface is asked for. */
@@ -98,11 +110,185 @@ export const THRIFT_CONTENT_TYPE = 'application/x-thrift';
 
 function ignore(): void {}
 
-/** HTTP/1 only: the connection closes after this response (HTTP/2 forbids the Connection header, RFC 9113 section 8.2.2). */
-function closeAfter(req: HttpRequest, res: HttpResponse): void {
-  if (req.httpVersionMajor !== 1) return;
-  (res as ServerResponse).shouldKeepAlive = false;
-  res.setHeader('Connection', 'close');
+const EMPTY = new Uint8Array(0);
+const TEXT = 'text/plain; charset=utf-8';
+
+/**
+ * One request's two ends as the listener uses them, the same on HTTP/1.1 (node:http's
+ * request and response) and HTTP/2 (one stream of node:http2's core API: its headers,
+ * its body, and respond() + end() for the answer, with no compatibility objects made).
+ */
+abstract class Wire {
+  /** The request's method, target and headers. */
+  abstract readonly method: string | undefined;
+  abstract readonly url: string;
+  abstract readonly headers: IncomingHttpHeaders;
+  /** The request body. */
+  abstract readonly source: Readable;
+  /** For the exchange's `request`. */
+  abstract readonly request: HttpRequest;
+  /** Headers are out, or the answer can no longer go out. */
+  abstract readonly started: boolean;
+  /** The answer went out whole. */
+  abstract readonly finished: boolean;
+  /** Every answer carries CORS headers for this origin. */
+  abstract allow(origin: string): void;
+  /** HTTP/1 only: the connection closes after this answer (HTTP/2 forbids the Connection header, RFC 9113 section 8.2.2). */
+  abstract closeAfter(): void;
+  /**
+   * Answers `status` with a body of `type` (empty for undefined: a 204), and `extra` headers;
+   * the answer is dropped when the request is gone.
+   */
+  abstract send(status: number, type: string | undefined, body: Uint8Array | string, extra?: Readonly<Record<string, string>>): void;
+  /** Ends the exchange without an answer (one already started, or the client is gone). */
+  abstract abort(): void;
+  /** `listener` runs once the exchange is over, answered or not. */
+  abstract onClose(listener: () => void): void;
+}
+
+function byteLength(body: Uint8Array | string): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}
+
+class Http1Wire extends Wire {
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    super();
+  }
+
+  get method(): string | undefined {
+    return this.req.method;
+  }
+
+  get url(): string {
+    return this.req.url ?? '/';
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
+
+  get source(): Readable {
+    return this.req;
+  }
+
+  get request(): HttpRequest {
+    return this.req as HttpRequest;
+  }
+
+  get started(): boolean {
+    return this.res.headersSent || this.res.destroyed;
+  }
+
+  get finished(): boolean {
+    return this.res.writableFinished;
+  }
+
+  allow(origin: string): void {
+    this.res.setHeader('Access-Control-Allow-Origin', origin);
+    this.res.setHeader('Vary', 'Origin');
+  }
+
+  closeAfter(): void {
+    this.res.shouldKeepAlive = false;
+    this.res.setHeader('Connection', 'close');
+  }
+
+  send(status: number, type: string | undefined, body: Uint8Array | string, extra?: Readonly<Record<string, string>>): void {
+    const res = this.res;
+    if (extra !== undefined) for (const name in extra) res.setHeader(name, extra[name]!);
+    if (type === undefined) {
+      res.writeHead(status);
+      res.end();
+      return;
+    }
+    // One writeHead with every header, one end with the body: one write.
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': byteLength(body) });
+    res.end(body);
+  }
+
+  abort(): void {
+    this.res.destroy();
+  }
+
+  onClose(listener: () => void): void {
+    this.res.once('close', listener);
+  }
+}
+
+class Http2Wire extends Wire {
+  private origin: string | undefined;
+  private head: HttpRequest | undefined;
+
+  constructor(
+    private readonly stream: ServerHttp2Stream,
+    readonly headers: Http2Headers,
+  ) {
+    super();
+    // A stream reset by its peer emits 'error'; the exchange hears of it through 'close'.
+    stream.on('error', ignore);
+  }
+
+  get method(): string | undefined {
+    return this.headers[':method'];
+  }
+
+  get url(): string {
+    return this.headers[':path'] ?? '/';
+  }
+
+  get source(): Readable {
+    return this.stream;
+  }
+
+  get request(): HttpRequest {
+    const h = this.headers;
+    return (this.head ??= { method: h[':method'], url: h[':path'], headers: h, socket: this.stream.session?.socket as Socket });
+  }
+
+  get started(): boolean {
+    return this.stream.headersSent || this.stream.destroyed;
+  }
+
+  get finished(): boolean {
+    // A reset stream's writable side is ended by node:http2 itself, so finished alone does not mean answered.
+    return this.stream.writableFinished && !this.stream.aborted;
+  }
+
+  allow(origin: string): void {
+    this.origin = origin;
+  }
+
+  closeAfter(): void {}
+
+  send(status: number, type: string | undefined, body: Uint8Array | string, extra?: Readonly<Record<string, string>>): void {
+    const stream = this.stream;
+    // respond() throws on a stream that is gone: its client reset it or went away.
+    if (stream.destroyed || stream.closed) return;
+    const headers: OutgoingHttpHeaders =
+      type === undefined ? { ':status': status } : { ':status': status, 'content-type': type, 'content-length': byteLength(body) };
+    if (this.origin !== undefined) {
+      headers['access-control-allow-origin'] = this.origin;
+      headers.vary = 'Origin';
+    }
+    if (extra !== undefined) for (const name in extra) headers[name.toLowerCase()] = extra[name];
+    if (type === undefined || byteLength(body) === 0) {
+      stream.respond(headers, { endStream: true });
+      return;
+    }
+    stream.respond(headers);
+    stream.end(body);
+  }
+
+  abort(): void {
+    this.stream.destroy();
+  }
+
+  onClose(listener: () => void): void {
+    this.stream.once('close', listener);
+  }
 }
 
 /** The duplex view of an exchange, made on first use. */
@@ -144,18 +330,20 @@ class ExchangeStreams extends DuplexEnds {
 
 /** One request/response pair; answered once, by reply(), respond(), close() or destroy(). */
 class NodeHttpExchange implements HttpExchange {
-  readonly request: HttpRequest;
   readonly body: Uint8Array;
-  private readonly response: HttpResponse;
+  private readonly wire: Wire;
   private readonly contentType: string;
   private answered = false;
   private duplex: ExchangeStreams | undefined;
 
-  constructor(request: HttpRequest, response: HttpResponse, body: Uint8Array, contentType: string) {
-    this.request = request;
-    this.response = response;
+  constructor(wire: Wire, body: Uint8Array, contentType: string) {
+    this.wire = wire;
     this.body = body;
     this.contentType = contentType;
+  }
+
+  get request(): HttpRequest {
+    return this.wire.request;
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -166,9 +354,9 @@ class NodeHttpExchange implements HttpExchange {
     return (this.duplex ??= new ExchangeStreams(this)).writable;
   }
 
-  /** @internal The response closed: a client gone before its answer is news to whoever writes the reply. */
+  /** @internal The exchange is over: a client gone before its answer is news to whoever writes the reply. */
   gone(): void {
-    if (this.duplex !== undefined && !this.response.writableFinished) {
+    if (this.duplex !== undefined && !this.wire.finished) {
       this.duplex.failWith(new ConnectionClosedError('the HTTP client went away before the reply was sent'));
     }
     this.answered = true;
@@ -178,15 +366,7 @@ class NodeHttpExchange implements HttpExchange {
     if (this.answered) return;
     this.answered = true;
     // Apache's Node HTTP client treats any status but 200 as an error, so a oneway call gets an empty 200 too.
-    // One writeHead with every header, one end with the body: no header map, one write.
-    const res = this.response;
-    if (message === undefined) {
-      res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': message.byteLength });
-    res.end(message);
+    this.wire.send(200, this.contentType, message ?? EMPTY);
   }
 
   close(): void {
@@ -210,70 +390,53 @@ class NodeHttpExchange implements HttpExchange {
   respond(status: number, contentType: string, body: string): void {
     if (this.answered) return;
     this.answered = true;
-    const res = this.response;
-    if (status === 204) {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    this.wire.send(status, status === 204 ? undefined : contentType, body);
   }
 
   destroy(error?: Error): void {
     this.duplex?.failWith(error ?? new ConnectionClosedError('request destroyed'));
     if (this.answered) return;
     this.answered = true;
-    const res = this.response;
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
+    const wire = this.wire;
+    if (wire.started) {
+      wire.abort();
       return;
     }
     const status = error instanceof ProtocolError ? 400 : 500;
     const text = error instanceof ProtocolError ? `bad Thrift request: ${error.message}` : 'the request could not be served';
-    res.statusCode = status;
-    closeAfter(this.request, res);
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.end(text);
+    wire.closeAfter();
+    wire.send(status, TEXT, text);
   }
 }
 
 /** Sends a short plain-text answer that is not a Thrift reply. */
-function refuse(res: HttpResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.end(text);
-}
-
-/** CORS headers for an allowed origin (Fetch standard, CORS protocol). */
-function allowOrigin(res: HttpResponse, origin: string): void {
-  res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Vary', 'Origin');
+function refuse(wire: Wire, status: number, text: string, headers?: Readonly<Record<string, string>>): void {
+  wire.send(status, TEXT, text, headers);
 }
 
 /** Reads a request body of at most `limit` bytes and hands it to `then`; answers 413 (and never calls `then`) when it is larger. */
-function readBody(req: HttpRequest, res: HttpResponse, limit: number, then: (body: Uint8Array) => void): void {
+function readBody(wire: Wire, limit: number, then: (body: Uint8Array) => void): void {
+  const source = wire.source;
   const chunks: Uint8Array[] = [];
   let length = 0;
   const tooLarge = (): void => {
-    req.removeListener('data', onData);
-    closeAfter(req, res);
-    refuse(res, 413, `request body exceeds ${limit} bytes`);
-    req.resume();
+    source.removeListener('data', onData);
+    wire.closeAfter();
+    refuse(wire, 413, `request body exceeds ${limit} bytes`);
+    source.resume();
   };
   const onData = (chunk: Uint8Array): void => {
     length += chunk.byteLength;
     if (length > limit) tooLarge();
     else chunks.push(chunk);
   };
-  const declared = Number(req.headers['content-length']);
+  const declared = Number(wire.headers['content-length']);
   if (declared > limit) {
     tooLarge();
     return;
   }
-  req.on('data', onData);
-  req.once('end', () => {
+  source.on('data', onData);
+  source.once('end', () => {
     if (length > limit) return;
     // One copy only when the body came in pieces.
     if (chunks.length === 1) {
@@ -288,7 +451,7 @@ function readBody(req: HttpRequest, res: HttpResponse, limit: number, then: (bod
     }
     then(body);
   });
-  req.once('error', () => res.destroy());
+  source.once('error', () => wire.abort());
 }
 
 /** Tracks the requests a server is answering, so close() can wait and destroy() can reach them. */
@@ -342,69 +505,67 @@ class NodeHttpListener implements HttpListener {
   }
 
   /** @internal */
-  handle(req: HttpRequest, res: HttpResponse): void {
-    if (this.closing !== undefined) closeAfter(req, res);
-    const url = req.url ?? '/';
+  handle(wire: Wire): void {
+    if (this.closing !== undefined) wire.closeAfter();
+    const url = wire.url;
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
     const route = pathname === this.path || this.options.routes === undefined ? undefined : routeBelow(this.path, pathname);
     if (pathname !== this.path && route === undefined) {
-      refuse(res, 404, `no Thrift service at ${pathname}`);
+      refuse(wire, 404, `no Thrift service at ${pathname}`);
       return;
     }
-    const origin = req.headers.origin;
+    const origin = wire.headers.origin;
     if (origin !== undefined && this.origins !== undefined) {
       if (!this.origins.has('*') && !this.origins.has(origin)) {
-        refuse(res, 403, `origin ${origin} is not allowed`);
+        refuse(wire, 403, `origin ${origin} is not allowed`);
         return;
       }
-      allowOrigin(res, origin);
+      wire.allow(origin);
     }
-    if (req.method !== 'POST') {
-      this.notPost(req, res, origin);
+    if (wire.method !== 'POST') {
+      this.notPost(wire, origin);
       return;
     }
-    readBody(req, res, this.limit, (body) => {
+    readBody(wire, this.limit, (body) => {
       if (route !== undefined) {
-        this.routed(route, req, res, body);
+        this.routed(route, wire, body);
         return;
       }
       if (body.byteLength === 0) {
-        refuse(res, 400, 'empty request body: expected one Thrift message');
+        refuse(wire, 400, 'empty request body: expected one Thrift message');
         return;
       }
-      this.accept(req, res, body);
+      this.accept(wire, body);
     });
   }
 
   /** A preflight (the browser asks before a POST whose Content-Type is not form-like), or a method not served. */
-  private notPost(req: HttpRequest, res: HttpResponse, origin: string | undefined): void {
-    if (req.method !== 'OPTIONS') {
-      refuse(res, 405, 'Thrift over HTTP takes POST', { Allow: 'POST, OPTIONS' });
+  private notPost(wire: Wire, origin: string | undefined): void {
+    if (wire.method !== 'OPTIONS') {
+      refuse(wire, 405, 'Thrift over HTTP takes POST', { Allow: 'POST, OPTIONS' });
       return;
     }
-    res.statusCode = 204;
     if (origin !== undefined && this.origins !== undefined) {
-      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'content-type, accept');
-      res.setHeader('Access-Control-Max-Age', '600');
+      const asked = wire.headers['access-control-request-headers'] ?? 'content-type, accept';
+      wire.send(204, undefined, EMPTY, { 'Access-Control-Allow-Methods': 'POST, OPTIONS', 'Access-Control-Allow-Headers': asked, 'Access-Control-Max-Age': '600', Allow: 'POST, OPTIONS' });
+      return;
     }
-    res.setHeader('Allow', 'POST, OPTIONS');
-    res.end();
+    wire.send(204, undefined, EMPTY, { Allow: 'POST, OPTIONS' });
   }
 
-  private track(req: HttpRequest, res: HttpResponse, body: Uint8Array, contentType: string): NodeHttpExchange {
-    const exchange = new NodeHttpExchange(req, res, body, contentType);
+  private track(wire: Wire, body: Uint8Array, contentType: string): NodeHttpExchange {
+    const exchange = new NodeHttpExchange(wire, body, contentType);
     this.open.add(exchange);
-    res.once('close', () => {
+    wire.onClose(() => {
       exchange.gone();
       this.forget(exchange);
     });
     return exchange;
   }
 
-  private accept(req: HttpRequest, res: HttpResponse, body: Uint8Array): void {
-    const exchange = this.track(req, res, body, this.contentType);
+  private accept(wire: Wire, body: Uint8Array): void {
+    const exchange = this.track(wire, body, this.contentType);
     try {
       this.onExchange(exchange);
     } catch (error) {
@@ -412,10 +573,10 @@ class NodeHttpListener implements HttpListener {
     }
   }
 
-  private routed(route: string, req: HttpRequest, res: HttpResponse, body: Uint8Array): void {
+  private routed(route: string, wire: Wire, body: Uint8Array): void {
     // Tracked as an exchange, so close() waits for it and destroy() answers it.
-    const exchange = this.track(req, res, body, '');
-    this.options.routes!(route, req.headers['content-type'], body).then(
+    const exchange = this.track(wire, body, '');
+    this.options.routes!(route, wire.headers['content-type'], body).then(
       (answer) => exchange.respond(answer.status, answer.contentType, answer.body),
       (error: unknown) => exchange.destroy(error instanceof Error ? error : new TransportError(String(error))),
     );
@@ -516,7 +677,18 @@ export async function listenHttp(options: HttpListenOptions, onExchange: (exchan
   if (!path.startsWith('/')) throw new TypeError(`listenHttp: path must start with '/', got ${JSON.stringify(path)}`);
   const server = await bindAnyServer(options);
   const listener = new NodeHttpListener(server, options, onExchange);
-  server.on('request', (req: HttpRequest, res: HttpResponse) => listener.handle(req, res));
+  if (options.http2) {
+    if (options.tls !== undefined) {
+      // HTTP/1.1 clients of the TLS port (ALPN fallback) come as 'request' events. node:http2
+      // answers a 'request' listener by making compatibility objects for every HTTP/2 stream
+      // too; that per-request cost is what the core API below avoids, so its listener goes.
+      server.on('request', (req: IncomingMessage, res: ServerResponse) => listener.handle(new Http1Wire(req, res)));
+      server.removeAllListeners('stream');
+    }
+    server.on('stream', (stream: ServerHttp2Stream, headers: Http2Headers) => listener.handle(new Http2Wire(stream, headers)));
+  } else {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => listener.handle(new Http1Wire(req, res)));
+  }
   listener.address; // cache while bound
   return listener;
 }

@@ -36,11 +36,15 @@ export async function nodeRequester(options: NodeRequesterOptions = {}): Promise
   return (target) => (options.http2 ? new Http2Requester(m.http2, target, options.tls) : new Http1Requester(m, target, options.tls));
 }
 
-/** Counts requests in flight so close() can wait for them before dropping connections. */
+/**
+ * Tracks the requests in flight, each by how it is cancelled, so close() can wait
+ * for them before dropping connections and destroy() can cancel them.
+ */
 abstract class CountingRequester implements HttpRequester {
   protected readonly url: string;
   protected readonly limit: number;
-  protected active = 0;
+  /** Each request in flight, as the function that rejects it with a reason and cancels it. */
+  protected readonly inflight = new Set<(reason: unknown) => void>();
   private closing = false;
 
   constructor(options: HttpRequesterOptions) {
@@ -48,23 +52,35 @@ abstract class CountingRequester implements HttpRequester {
     this.limit = options.maxMessageSize;
   }
 
-  abstract post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
+  abstract post(body: Uint8Array, signal: AbortSignal | undefined, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
 
   close(): void {
     this.closing = true;
-    if (this.active === 0) this.release();
+    if (this.inflight.size === 0) this.release();
+  }
+
+  destroy(reason: Error): void {
+    for (const cancel of [...this.inflight]) cancel(reason);
+    this.close();
   }
 
   /** Drops every connection. */
   protected abstract release(): void;
 
-  protected begin(): void {
-    this.active++;
+  /** A request is in flight; `signal`, when given, cancels it too. */
+  protected begin(cancel: (reason: unknown) => void, signal: AbortSignal | undefined): (() => void) | undefined {
+    this.inflight.add(cancel);
+    if (signal === undefined) return undefined;
+    const onAbort = (): void => cancel(signal.reason);
+    signal.addEventListener('abort', onAbort);
+    return onAbort;
   }
 
-  protected end(): void {
-    this.active--;
-    if (this.active === 0 && this.closing) this.release();
+  /** The request that began with `cancel` settled. */
+  protected end(cancel: (reason: unknown) => void, signal: AbortSignal | undefined, onAbort: (() => void) | undefined): void {
+    if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
+    this.inflight.delete(cancel);
+    if (this.inflight.size === 0 && this.closing) this.release();
   }
 
   /**
@@ -101,56 +117,66 @@ abstract class CountingRequester implements HttpRequester {
       }
       chunks.push(chunk);
     });
-    source.once('end', () => resolve(joinChunks(chunks, length)));
+    source.on('end', () => resolve(joinChunks(chunks, length)));
   }
+}
+
+/** node:http's options for POSTs to `target`, what urlToHttpOptions() gives without the fields a request does not read. */
+function requestBase(target: URL, agent: Http.Agent): Http.RequestOptions {
+  // An IPv6 literal is bracketed in a URL, not in a hostname to connect to.
+  const hostname = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
+  const base: Http.RequestOptions = { protocol: target.protocol, hostname, path: target.pathname + target.search, method: 'POST', agent };
+  if (target.port !== '') base.port = Number(target.port);
+  if (target.username !== '' || target.password !== '') base.auth = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+  return base;
 }
 
 class Http1Requester extends CountingRequester {
   private readonly agent: Http.Agent;
   private readonly request: typeof Http.request;
-  private readonly target: URL;
+  /** Every request's options but its headers, made once: a URL given per request is converted and copied on every call. */
+  private readonly base: Http.RequestOptions;
   private readonly headers: Record<string, string | number>;
 
   constructor({ http, https }: Modules, options: HttpRequesterOptions, tls: ConnectionOptions | undefined) {
     super(options);
-    this.target = new URL(options.url);
-    const secure = this.target.protocol === 'https:';
+    const target = new URL(options.url);
+    const secure = target.protocol === 'https:';
     // Kept-alive sockets are unref'd by the agent while idle, so an open client does not hold the process.
     this.agent = secure ? new https.Agent({ ...tls, keepAlive: true }) : new http.Agent({ keepAlive: true });
     this.request = secure ? https.request : http.request;
+    this.base = requestBase(target, this.agent);
     this.headers = { ...options.headers };
   }
 
-  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    this.begin();
+  post(body: Uint8Array, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const headers = { ...this.headers, ...extra, 'Content-Length': body.byteLength };
     return new Promise<Uint8Array>((resolve, reject) => {
       let done = false;
       const settle = (error: unknown, reply?: Uint8Array): void => {
         if (done) return;
         done = true;
-        signal.removeEventListener('abort', onAbort);
-        this.end();
+        this.end(cancel, signal, onAbort);
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
       let req: Http.ClientRequest;
-      const onAbort = (): void => {
-        settle(signal.reason);
+      // Settles first: the errors cancelling brings on come after, to a settled request.
+      const cancel = (reason: unknown): void => {
+        settle(reason);
         req.destroy();
       };
-      signal.addEventListener('abort', onAbort);
+      const onAbort = this.begin(cancel, signal);
       const send = (retry: boolean): void => {
-        req = this.request(this.target, { method: 'POST', agent: this.agent, headers }, (res) => {
-          res.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));
-          res.once('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
+        req = this.request({ ...this.base, headers }, (res) => {
+          res.on('error', (e) => settle(requestFailed(this.url, e)));
+          res.on('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
           this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
         });
         const sent = req;
         sent.once('error', (e: NodeJS.ErrnoException) => {
           if (done) return;
-          if (signal.aborted) return settle(signal.reason);
           // A kept-alive socket the server closed as we reused it: no byte of a reply came,
           // so send once more on a fresh one, as Node's docs advise (request.reusedSocket).
           if (retry && sent.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) return send(false);
@@ -203,48 +229,49 @@ class Http2Requester extends CountingRequester {
     return session;
   }
 
-  post(body: Uint8Array, signal: AbortSignal, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+  post(body: Uint8Array, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     let session: Http2.ClientHttp2Session;
     try {
       session = this.connect();
     } catch (e) {
       return Promise.reject(requestFailed(this.url, e));
     }
-    this.begin();
     // An idle session must not keep the process alive.
-    if (this.active === 1) session.ref();
+    if (this.inflight.size === 0) session.ref();
     return new Promise<Uint8Array>((resolve, reject) => {
       let done = false;
+      let stream: Http2.ClientHttp2Stream | undefined;
       const settle = (error: unknown, reply?: Uint8Array): void => {
         if (done) return;
         done = true;
-        signal.removeEventListener('abort', onAbort);
-        this.end();
-        if (this.active === 0 && !session.destroyed) session.unref();
+        this.end(cancel, signal, onAbort);
+        if (this.inflight.size === 0 && !session.destroyed) session.unref();
         if (error === undefined) resolve(reply!);
         else reject(error);
       };
-      let stream: Http2.ClientHttp2Stream;
+      // Settles first: the errors cancelling brings on come after, to a settled request.
+      const cancel = (reason: unknown): void => {
+        settle(reason);
+        stream?.close(this.http2.constants.NGHTTP2_CANCEL);
+      };
+      const onAbort = this.begin(cancel, signal);
       try {
         const headers: Http2.OutgoingHttpHeaders = { ...this.headers, 'content-length': body.byteLength };
         // HTTP/2 header names are lower case (RFC 9113 section 8.2.1).
-        if (extra !== undefined) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+        if (extra !== undefined) for (const name in extra) headers[name.toLowerCase()] = extra[name];
         stream = session.request(headers);
       } catch (e) {
         settle(requestFailed(this.url, e));
         return;
       }
-      const onAbort = (): void => {
-        settle(signal.reason);
-        stream.close(this.http2.constants.NGHTTP2_CANCEL);
-      };
-      signal.addEventListener('abort', onAbort);
-      stream.once('error', (e) => settle(signal.aborted ? signal.reason : requestFailed(this.url, e)));
-      stream.once('close', () => {
+      // on(), not once(): the stream is this request's alone and settle() runs once anyway,
+      // so a once() wrapper per listener would only be garbage.
+      stream.on('error', (e) => settle(requestFailed(this.url, e)));
+      stream.on('close', () => {
         if (!done) settle(requestFailed(this.url, new Error(`the stream closed without a reply (code ${stream.rstCode})`)));
       });
-      stream.once('response', (h) => {
+      stream.on('response', (h) => {
         const status = Number(h[':status']);
         this.collect(stream, status, '', Number(h['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
       });

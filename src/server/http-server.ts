@@ -126,7 +126,7 @@ class HttpCalls implements Closable {
     }
     let out: ProcessResult | Promise<ProcessResult>;
     try {
-      out = this.processor.process(exchange.body, requestContext(exchange));
+      out = this.processor.process(exchange.body, new HttpCallContext(exchange));
     } catch (e) {
       // The message header does not read: 400, and onError hears of it.
       this.fail(exchange, e);
@@ -177,10 +177,26 @@ class HttpCalls implements Closable {
 
 /**
  * The POST's request headers as the call context (interceptors read trace context
- * there; handlers through callContext()). Reply headers set in the context are not
- * sent: HTTP replies carry none of the call's.
+ * there; handlers through callContext()), copied out of the request only when read:
+ * most calls never look. Reply headers set in the context are not sent: HTTP replies
+ * carry none of the call's.
  */
-function requestContext(exchange: HttpExchange): ServerCallContext {
+class HttpCallContext implements ServerCallContext {
+  private read: Record<string, string> | undefined;
+  private reply: Record<string, string> | undefined;
+
+  constructor(private readonly exchange: HttpExchange) {}
+
+  get headers(): Readonly<Record<string, string>> {
+    return (this.read ??= requestHeaders(this.exchange));
+  }
+
+  get responseHeaders(): Record<string, string> {
+    return (this.reply ??= {});
+  }
+}
+
+function requestHeaders(exchange: HttpExchange): Record<string, string> {
   const raw = exchange.request.headers;
   const headers: Record<string, string> = {};
   // Node lower-cases names; a repeated header arrives as an array, joined as HTTP lists are.
@@ -190,5 +206,5 @@ function requestContext(exchange: HttpExchange): ServerCallContext {
     const value = raw[name];
     if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ');
   }
-  return { headers, responseHeaders: {} };
+  return headers;
 }

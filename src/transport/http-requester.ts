@@ -29,11 +29,15 @@ export interface HttpRequesterOptions {
 export interface HttpRequester {
   /**
    * POSTs `body`, with `headers` added to the requester's for this request only;
-   * resolves with the whole reply body (empty for a 204 or an empty 200).
+   * resolves with the whole reply body (empty for a 204 or an empty 200). `signal`
+   * cancels this request alone; a request without one (no deadline, nothing to abort
+   * it: the common call) costs no AbortController, and only destroy() cancels it.
    */
-  post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
+  post(body: Uint8Array, signal: AbortSignal | undefined, headers?: Readonly<Record<string, string>>): Promise<Uint8Array>;
   /** Releases kept-alive connections once the requests in flight are done; idempotent. */
   close(): void;
+  /** Rejects every request in flight with `reason` now, cancels them and drops the connections; idempotent. */
+  destroy(reason: Error): void;
 }
 
 /** Makes the requester of one transport. */
@@ -91,6 +95,8 @@ class FetchRequester implements HttpRequester {
   private readonly url: string;
   private readonly init: RequestInit;
   private readonly limit: number;
+  /** fetch takes a signal to be cancelled by: requests posted without one get one here, for destroy(). */
+  private readonly unsignalled = new Set<AbortController>();
 
   constructor(fetch: FetchLike, options: HttpRequesterOptions) {
     this.fetch = fetch;
@@ -99,7 +105,25 @@ class FetchRequester implements HttpRequester {
     this.init = { method: 'POST', headers: options.headers, credentials: options.credentials, cache: 'no-store', redirect: 'error' };
   }
 
-  async post(body: Uint8Array, signal: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+  async post(body: Uint8Array, given: AbortSignal | undefined, headers?: Readonly<Record<string, string>>): Promise<Uint8Array> {
+    if (given !== undefined) return this.send(body, given, headers);
+    const controller = new AbortController();
+    this.unsignalled.add(controller);
+    try {
+      return await this.send(body, controller.signal, headers);
+    } finally {
+      this.unsignalled.delete(controller);
+    }
+  }
+
+  close(): void {}
+
+  destroy(reason: Error): void {
+    for (const controller of this.unsignalled) controller.abort(reason);
+    this.unsignalled.clear();
+  }
+
+  private async send(body: Uint8Array, signal: AbortSignal, headers: Readonly<Record<string, string>> | undefined): Promise<Uint8Array> {
     let response: Response;
     const init = headers === undefined ? this.init : { ...this.init, headers: { ...(this.init.headers as Record<string, string>), ...headers } };
     try {
@@ -114,8 +138,6 @@ class FetchRequester implements HttpRequester {
     }
     return this.readReply(response, signal);
   }
-
-  close(): void {}
 
   /** Reads a reply body, refusing one larger than the limit before buffering it. */
   private async readReply(response: Response, signal: AbortSignal): Promise<Uint8Array> {

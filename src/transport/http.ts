@@ -85,6 +85,8 @@ export class HttpRequests {
   /** @internal What sends the POSTs. */
   readonly requester: HttpRequester;
   private readonly open = new Set<AbortController>();
+  /** Requests with neither deadline nor signal: only destroy() cancels them, through the requester. */
+  private plain = 0;
   private failure: Error | undefined;
 
   constructor(options: HttpTransportOptions) {
@@ -100,13 +102,18 @@ export class HttpRequests {
 
   /** Requests in flight. */
   get size(): number {
-    return this.open.size;
+    return this.open.size + this.plain;
   }
 
   /** See {@link HttpTransport.request}. */
   request(message: Uint8Array, options: HttpRequestOptions = {}): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(new ConnectionClosedError('the HTTP transport was destroyed', { cause: this.failure }));
     const { signal, timeout } = options;
+    if (signal === undefined && !(timeout !== undefined && timeout > 0)) {
+      // Nothing can call it off but destroy(): no AbortController (an EventTarget) per request.
+      this.plain++;
+      return this.requester.post(message, undefined, options.headers).then(this.plainDone, this.plainFailed);
+    }
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'request aborted'));
     const controller = new AbortController();
     this.open.add(controller);
@@ -129,6 +136,16 @@ export class HttpRequests {
       });
   }
 
+  private readonly plainDone = (reply: Uint8Array): Uint8Array => {
+    this.plain--;
+    return reply;
+  };
+
+  private readonly plainFailed = (error: unknown): never => {
+    this.plain--;
+    throw error;
+  };
+
   /** Lets the requests in flight finish and releases kept-alive connections after them. */
   close(): void {
     this.requester.close();
@@ -140,7 +157,7 @@ export class HttpRequests {
     this.failure ??= failure;
     for (const controller of this.open) controller.abort(failure);
     this.open.clear();
-    this.requester.close();
+    this.requester.destroy(failure);
   }
 }
 
