@@ -11,7 +11,7 @@
  * are used, whose compressed output only leaves when the stream closes (good
  * for one request per stream, such as a one-shot HTTP body).
  */
-import { TransportError } from '../errors.js';
+import { FrameTooLargeError, TransportError } from '../errors.js';
 import { streams } from './streams.js';
 import type { DuplexStream } from './types.js';
 
@@ -19,7 +19,7 @@ import type { DuplexStream } from './types.js';
 export interface ZlibOptions {
   /** Compression level 0–9; default 6 (as Python's zlib). */
   level?: number;
-  /** Largest inflated output accepted per incoming chunk, in bytes (guards against zip bombs); default 64 MiB. */
+  /** Largest inflated output accepted from one incoming chunk, in bytes (guards against zip bombs; FrameTooLargeError past it); default 64 MiB. */
   maxOutputLength?: number;
 }
 
@@ -47,13 +47,37 @@ function nodeZlib(): NodeZlib | undefined {
   return proc?.getBuiltinModule?.('node:zlib') as NodeZlib | undefined;
 }
 
-/** Wraps a node:zlib stream as a TransformStream; each write settles once its output has been produced. */
-function fromNode(z: NodeZStream, what: string): TransformStream<Uint8Array, Uint8Array> {
+/**
+ * Wraps a node:zlib stream as a TransformStream; each write settles once its output has been produced.
+ * With `maxOutput`, more output than that from one incoming chunk fails the stream with
+ * FrameTooLargeError: node:zlib's own maxOutputLength bounds only its one-shot calls, not streams.
+ */
+function fromNode(z: NodeZStream, what: string, maxOutput?: number): TransformStream<Uint8Array, Uint8Array> {
   const { TransformStream } = streams();
   let controller!: TransformStreamDefaultController<Uint8Array>;
   let failure: Error | undefined;
   let ended: (() => void) | undefined;
+  // The write in progress: a failed zlib stream never calls its write callback, and a
+  // TransformStream's pending write waits for transform() however the stream errored.
+  let writing: ((error: Error) => void) | undefined;
+  let produced = 0;
+  const fail = (error: Error): void => {
+    failure = error;
+    try {
+      controller.error(error);
+    } catch {
+      // Already errored or closed.
+    }
+    writing?.(error);
+  };
   z.on('data', (chunk: Uint8Array) => {
+    if (failure !== undefined) return;
+    produced += chunk.byteLength;
+    if (maxOutput !== undefined && produced > maxOutput) {
+      fail(new FrameTooLargeError(produced, maxOutput));
+      z.destroy();
+      return;
+    }
     try {
       controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     } catch {
@@ -61,12 +85,7 @@ function fromNode(z: NodeZStream, what: string): TransformStream<Uint8Array, Uin
     }
   });
   z.on('error', (e: Error) => {
-    failure = new TransportError(`${what} failed: ${e.message}`, 'TRANSPORT', { cause: e });
-    try {
-      controller.error(failure);
-    } catch {
-      // Already errored or closed.
-    }
+    if (failure === undefined) fail(new TransportError(`${what} failed: ${e.message}`, 'TRANSPORT', { cause: e }));
   });
   z.on('end', () => ended?.());
   return new TransformStream<Uint8Array, Uint8Array>({
@@ -75,8 +94,14 @@ function fromNode(z: NodeZStream, what: string): TransformStream<Uint8Array, Uin
     },
     transform(chunk) {
       if (failure !== undefined) throw failure;
+      produced = 0;
       return new Promise<void>((resolve, reject) => {
-        z.write(chunk, (error) => (error ? reject(failure ?? error) : resolve()));
+        writing = reject;
+        z.write(chunk, (error) => {
+          writing = undefined;
+          if (error) reject(failure ?? error);
+          else resolve();
+        });
       });
     },
     flush() {
@@ -94,13 +119,14 @@ export function zlibTransforms(options: ZlibOptions = {}): ZlibTransforms {
   const level = options.level ?? 6;
   if (!(Number.isInteger(level) && level >= 0 && level <= 9)) throw new RangeError(`zlib level must be an integer 0..9, got ${level}`);
   const maxOutputLength = options.maxOutputLength ?? 64 * 1024 * 1024;
+  if (!(Number.isInteger(maxOutputLength) && maxOutputLength >= 1)) throw new RangeError(`zlib maxOutputLength must be a positive integer, got ${maxOutputLength}`);
   const z = nodeZlib();
   if (z !== undefined) {
     const sync = z.constants.Z_SYNC_FLUSH;
     return {
       deflate: fromNode(z.createDeflate({ level, flush: sync }), 'zlib deflate'),
       // finishFlush: a peer that closes at a flush point (never writing the final block) ends cleanly.
-      inflate: fromNode(z.createInflate({ finishFlush: sync, maxOutputLength }), 'zlib inflate'),
+      inflate: fromNode(z.createInflate({ finishFlush: sync }), 'zlib inflate', maxOutputLength),
     };
   }
   const g = globalThis as { CompressionStream?: new (f: string) => TransformStream<Uint8Array, Uint8Array>; DecompressionStream?: new (f: string) => TransformStream<Uint8Array, Uint8Array> };

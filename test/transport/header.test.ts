@@ -178,6 +178,58 @@ test('writing info headers past maxHeaderSize fails before anything is sent', ()
   throwsWith(() => new HeaderCodec({ maxHeaderSize: 1024 }).encode(new Uint8Array(1), { flags: 0, seqid: 1, protocolId: 0, transforms: [], headers }), (e) => e instanceof ProtocolError && e.type === ProtocolErrorType.SIZE_LIMIT, 'encode');
 });
 
+test('limits must be positive integers, each named in its RangeError; 1 is the smallest accepted', () => {
+  for (const name of ['maxHeaderSize', 'maxHeaders', 'maxMessageSize'] as const) {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => new HeaderCodec({ [name]: bad }), (e: unknown) => e instanceof RangeError && e.message === `${name} must be a positive integer, got ${bad}`, `${name} ${bad}`);
+    }
+    assert.ok(new HeaderCodec({ [name]: 1 }));
+  }
+});
+
+test('malformed headers are refused with words that name the fault', () => {
+  const refuses = (frame: Uint8Array, message: string) =>
+    throwsWith(() => new HeaderCodec().decode(frame), (e) => e instanceof ProtocolError && (e as Error).message === message, message);
+  refuses(Uint8Array.from([0x0f, 0xff, 0]), 'THeader frame of 3 bytes is shorter than its 10-byte fixed header');
+  refuses(body([0, 9]), 'THeader announces 9 transforms in a 4-byte header');
+  refuses(body([0x80, 0x80, 0x80, 0x80]), 'THeader header ends inside a varint');
+  // The byte after the header is the payload's: a varint may not run on into it.
+  refuses(body([0, 0x80, 0x80, 0x80], [0, 1]), 'THeader header ends inside a varint');
+  refuses(body([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), 'THeader varint longer than 5 bytes');
+  refuses(body([0, 0, 1, 1, 4, 0x61], [0x62, 0x63, 0x64]), 'THeader info header string of 4 bytes runs past the header');
+  throwsWith(() => new HeaderCodec({ maxHeaders: 2 }).decode(body([0, 0, 1, 3, 1, 0x61, 0, 1, 0x62, 0, 1, 0x63, 0])), (e) => (e as Error).message === 'THeader frame carries more than maxHeaders 2 info headers', 'maxHeaders');
+});
+
+test('info headers that fill the header to its last byte end there: the payload is not read as one', () => {
+  const d = new HeaderCodec().decode(body([0, 0, 1, 1, 1, 0x6b, 1, 0x76], [0x80, 1]));
+  assert.equal(d.headers, { k: 'v' });
+  assert.equal([...d.payload], [0x80, 1]);
+});
+
+test('lengths of 127, 128 and 16,384 bytes and a count of 128 headers take 1, 2, 3 and 2 varint bytes, and read back', () => {
+  for (const [length, bytes] of [[127, [0x7f]], [128, [0x80, 0x01]], [16_384, [0x80, 0x80, 0x01]]] as const) {
+    const frame = new HeaderCodec().encode(new Uint8Array([9]), { flags: 0, seqid: 1, protocolId: 0, transforms: [], headers: { k: 'v'.repeat(length) } });
+    // protocol id, transform count, info id, pair count, key length, 'k', then the value's length.
+    assert.equal([...frame.subarray(10 + 6, 10 + 6 + bytes.length)], [...bytes], `length ${length}`);
+    assert.is(new HeaderCodec().decode(frame).headers.k, 'v'.repeat(length));
+  }
+  // 128 info headers: the pair count itself takes two varint bytes.
+  const many = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [`k${i}`, `${i}`]));
+  const frame = new HeaderCodec().encode(new Uint8Array([9]), { flags: 0, seqid: 1, protocolId: 0, transforms: [], headers: many });
+  assert.equal([...frame.subarray(10 + 3, 10 + 5)], [0x80, 0x01]);
+  assert.equal(new HeaderCodec().decode(frame).headers, many);
+});
+
+test('writing an unknown transform is INVALID_TRANSFORM naming it; a header past 65,535 words is refused whatever maxHeaderSize says', () => {
+  throwsWith(() => new HeaderCodec().encode(new Uint8Array(1), { flags: 0, seqid: 1, protocolId: 0, transforms: [7], headers: {} }), (e) => e instanceof ThriftAppError && e.type === AppErrorType.INVALID_TRANSFORM && (e as Error).message === 'Unknown transform: 7', 'transform 7');
+  const meta = (n: number) => ({ flags: 0, seqid: 1, protocolId: 0, transforms: [], headers: { k: 'v'.repeat(n) } });
+  const big = new HeaderCodec({ maxHeaderSize: 1 << 20 });
+  // 9 bytes around the value (its length takes 3): exactly 65,535 words, then one byte more.
+  const frame = big.encode(new Uint8Array(1), meta(0xffff * 4 - 9));
+  assert.is(((frame[8] << 8) | frame[9]) * 4, 0xffff * 4);
+  throwsWith(() => big.encode(new Uint8Array(1), meta(0xffff * 4 - 8)), (e) => e instanceof ProtocolError && (e as Error).message === `THeader header of ${0xffff * 4 + 4} bytes exceeds maxHeaderSize ${0xffff * 4}`, 'past 65,535 words');
+});
+
 test('without a zlib codec a zlib frame is an INVALID_TRANSFORM error', () => {
   const frame = hex(golden.find((g) => g.zlib)!.frame).subarray(4);
   throwsWith(() => new HeaderCodec().decode(frame), (e) => e instanceof ThriftAppError && e.type === AppErrorType.INVALID_TRANSFORM && /pass zlibCodec/.test((e as Error).message), 'no codec');

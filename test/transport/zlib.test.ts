@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { has } from '../helpers/peers.js';
-import { inflateSync, constants } from 'node:zlib';
+import { deflateSync, inflateSync, constants } from 'node:zlib';
 import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
-import { createConnection, createServer, load } from '../../src/index.js';
+import { createConnection, createServer, FrameTooLargeError, load, TransportError } from '../../src/index.js';
 import { zlibTransforms } from '../../src/transport/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { within } from '../helpers/wait.js';
@@ -33,6 +33,58 @@ async function pump(t: TransformStream<Uint8Array, Uint8Array>, chunks: Uint8Arr
   await reading;
   return out;
 }
+
+unit('level must be an integer 0..9 and maxOutputLength a positive integer, each named in its RangeError', async () => {
+  for (const level of [-1, 10, 1.5]) {
+    assert.throws(() => zlibTransforms({ level }), (e: unknown) => e instanceof RangeError && e.message === `zlib level must be an integer 0..9, got ${level}`);
+  }
+  for (const maxOutputLength of [0, 2.5]) {
+    assert.throws(() => zlibTransforms({ maxOutputLength }), (e: unknown) => e instanceof RangeError && e.message === `zlib maxOutputLength must be a positive integer, got ${maxOutputLength}`);
+  }
+  for (const level of [0, 9]) {
+    const out = await pump(zlibTransforms({ level }).deflate, [new TextEncoder().encode('level')]);
+    assert.is(new TextDecoder().decode(inflateSync(Buffer.concat(out), { finishFlush: constants.Z_SYNC_FLUSH })), 'level');
+  }
+});
+
+unit('inflating bytes that are not zlib fails with a TransportError naming zlib\'s reason, and so does every later write', async () => {
+  const { inflate } = zlibTransforms();
+  // A TransformStream runs transform() only while its readable is read.
+  const read = inflate.readable.getReader().read().then(() => undefined, (e: unknown) => e);
+  const w = inflate.writable.getWriter();
+  const first = await within(w.write(Uint8Array.from([1, 2, 3, 4])).then(() => undefined, (e: unknown) => e), 5000, 'the write to fail');
+  assert.instance(first, TransportError);
+  assert.is((first as Error).message, 'zlib inflate failed: incorrect header check');
+  const later = await w.write(Uint8Array.from([5])).then(() => undefined, (e: unknown) => e);
+  assert.is(later, first);
+  assert.is(await read, first);
+});
+
+unit('one chunk inflating past maxOutputLength fails with FrameTooLargeError; exactly that much passes (node:zlib bounds only one-shot calls)', async () => {
+  const exact = await pump(zlibTransforms({ maxOutputLength: 10_000 }).inflate, [deflateSync(new Uint8Array(10_000))]);
+  assert.is(exact.reduce((n, c) => n + c.length, 0), 10_000);
+  const { inflate } = zlibTransforms({ maxOutputLength: 10_000 });
+  const reading = inflate.readable.getReader().read().then(() => undefined, (e: unknown) => e);
+  void inflate.writable.getWriter().write(deflateSync(new Uint8Array(10_001))).catch(() => {});
+  const error = await within(reading, 5000, 'the bomb to be refused');
+  assert.instance(error, FrameTooLargeError);
+  assert.is((error as FrameTooLargeError).limit, 10_000);
+});
+
+unit('the default maxOutputLength is 64 MiB', async () => {
+  const limit = 64 * 1024 * 1024;
+  const exact = await pump(zlibTransforms().inflate, [deflateSync(new Uint8Array(limit))]);
+  assert.is(exact.reduce((n, c) => n + c.length, 0), limit);
+  const { inflate } = zlibTransforms();
+  const reading = (async () => {
+    const r = inflate.readable.getReader();
+    for (;;) if ((await r.read()).done) return undefined;
+  })().catch((e: unknown) => e);
+  void inflate.writable.getWriter().write(deflateSync(new Uint8Array(limit + 1))).catch(() => {});
+  const error = await within(reading, 10_000, 'past 64 MiB to be refused');
+  assert.instance(error, FrameTooLargeError);
+  assert.is((error as FrameTooLargeError).limit, limit);
+});
 
 unit('each write leaves at once as a sync-flushed zlib block a plain inflater can read', async () => {
   const { deflate } = zlibTransforms();
