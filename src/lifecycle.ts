@@ -26,17 +26,49 @@ export interface Closable {
 
 const noop = (): void => {};
 
-/** The state machine a {@link Closable} keeps: owners delegate to it and add their own draining. */
+/**
+ * @internal Follows many closables without a promise each: told when one ends, so a
+ * server can forget a connection (thousands of them idle) at the cost of a pointer.
+ */
+export interface Tracker {
+  /** Follows `closable` from now on (it calls untrack when it ends). */
+  track(closable: Closable): void;
+  /** `closable` ended (closed or destroyed), or handed over to another. */
+  untrack(closable: Closable): void;
+}
+
+/**
+ * The state machine a {@link Closable} keeps: owners delegate to it and add their own
+ * draining. The `closed` promise is made only when someone asks for it: an idle
+ * served connection that nobody awaits costs no promise.
+ */
 export class Lifecycle {
   /** Where it is; moves only forward. */
   state: LifecycleState = 'open';
-  /** Resolves once {@link end} ran, with its error (never rejects). */
-  readonly closed: Promise<Error | undefined>;
-  private settle!: (error: Error | undefined) => void;
+  private error: Error | undefined;
+  private promise: Promise<Error | undefined> | undefined;
+  private settle: ((error: Error | undefined) => void) | undefined;
   private closing: Promise<void> | undefined;
+  private owner: Closable | undefined;
+  private tracker: Tracker | undefined;
 
-  constructor() {
-    this.closed = new Promise((resolve) => (this.settle = resolve));
+  /** Resolves once {@link end} ran, with its error (never rejects). */
+  get closed(): Promise<Error | undefined> {
+    if (this.promise === undefined) {
+      this.promise = this.state === 'closed' ? Promise.resolve(this.error) : new Promise((resolve) => (this.settle = resolve));
+    }
+    return this.promise;
+  }
+
+  /** @internal Whether someone asked for `closed` (a promise is waiting to be settled). */
+  get awaited(): boolean {
+    return this.promise !== undefined;
+  }
+
+  /** @internal Tells `tracker` when this lifecycle ends, naming `owner`; replaces an earlier tracker. */
+  watch(owner: Closable, tracker: Tracker): void {
+    this.owner = owner;
+    this.tracker = tracker;
   }
 
   /**
@@ -68,7 +100,15 @@ export class Lifecycle {
   end(error?: Error): boolean {
     if (this.state === 'closed') return false;
     this.state = 'closed';
-    this.settle(error);
+    this.error = error;
+    this.settle?.(error);
+    this.settle = undefined;
+    const tracker = this.tracker;
+    if (tracker !== undefined) {
+      this.tracker = undefined;
+      tracker.untrack(this.owner!);
+      this.owner = undefined;
+    }
     return true;
   }
 }

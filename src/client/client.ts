@@ -22,7 +22,7 @@ import {
 } from '../protocol/index.js';
 import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
+import { framingOf, MessageChannel, type DuplexStream, type Framing, type LinkSource, type MessageFraming } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import { composeInterceptors, type CallNext, type CallOptions, type CallPeer, type InterceptedCall, type Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
@@ -157,7 +157,9 @@ export class ThriftClient implements Closable {
   readonly service: ServiceDesc;
   private readonly life = new Lifecycle();
   /** Resolves when the connection has closed, with the error if it failed (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   private readonly protocol: Protocol;
   private readonly table: Map<string, Entry>;
   private readonly channel: MessageChannel;
@@ -615,8 +617,10 @@ export type ServiceClient<Methods extends object = { [method: string]: any }> = 
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options: ClientOptions = {}): ServiceClient<ClientOf<S>> {
   assertService('createClient', service);
-  const duplex = conn as Partial<DuplexStream> | null | undefined;
-  if (duplex === null || typeof duplex !== 'object' || typeof duplex.readable !== 'object' || typeof duplex.writable !== 'object') {
+  const duplex = conn as (Partial<DuplexStream> & Partial<LinkSource>) | null | undefined;
+  // A socket's streams are built when first read: one that offers its link is not asked for them.
+  const isDuplex = duplex !== null && typeof duplex === 'object' && (typeof duplex.takeLink === 'function' ? 'readable' in duplex && 'writable' in duplex : typeof duplex.readable === 'object' && typeof duplex.writable === 'object');
+  if (!isDuplex) {
     throw new TypeError(
       `createClient: the second argument must be a byte duplex { readable, writable } (a socket from connect(), a memory pair), got ${describe(conn)}; ` +
         "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",
