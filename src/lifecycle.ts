@@ -45,24 +45,19 @@ export interface Tracker {
 export class Lifecycle {
   /** Where it is; moves only forward. */
   state: LifecycleState = 'open';
-  private error: Error | undefined;
-  private promise: Promise<Error | undefined> | undefined;
-  private settle: ((error: Error | undefined) => void) | undefined;
-  private closing: Promise<void> | undefined;
-  private owner: Closable | undefined;
-  private tracker: Tracker | undefined;
+  /** The `closed` promise, its resolver and close()'s promise: made when first asked for. */
+  private waited: { promise: Promise<Error | undefined>; settle: (error: Error | undefined) => void; closing?: Promise<void> } | undefined = undefined;
+  private owner: Closable | undefined = undefined;
+  private tracker: Tracker | undefined = undefined;
 
   /** Resolves once {@link end} ran, with its error (never rejects). */
   get closed(): Promise<Error | undefined> {
-    if (this.promise === undefined) {
-      this.promise = this.state === 'closed' ? Promise.resolve(this.error) : new Promise((resolve) => (this.settle = resolve));
-    }
-    return this.promise;
+    return this.waiters().promise;
   }
 
   /** @internal Whether someone asked for `closed` (a promise is waiting to be settled). */
   get awaited(): boolean {
-    return this.promise !== undefined;
+    return this.waited !== undefined;
   }
 
   /** @internal Tells `tracker` when this lifecycle ends, naming `owner`; replaces an earlier tracker. */
@@ -77,8 +72,9 @@ export class Lifecycle {
    * drain finished, or a destroy() cut it short).
    */
   close(drain: () => Promise<unknown> | void): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
-    this.closing = this.closed.then(noop);
+    const waiters = this.waiters();
+    if (waiters.closing !== undefined) return waiters.closing;
+    const closing = (waiters.closing = waiters.promise.then(noop));
     if (this.state === 'open') {
       this.state = 'closing';
       let drained: Promise<unknown> | void;
@@ -86,23 +82,23 @@ export class Lifecycle {
         drained = drain();
       } catch (e) {
         this.end(asError(e));
-        return this.closing;
+        return closing;
       }
       Promise.resolve(drained).then(
         () => this.end(),
         (e: unknown) => this.end(asError(e)),
       );
     }
-    return this.closing;
+    return closing;
   }
 
   /** Moves to 'closed' and settles `closed` with `error`; false when it already was closed. */
   end(error?: Error): boolean {
     if (this.state === 'closed') return false;
+    // A failure is kept in the promise, made now if nobody asked yet; a clean end needs nothing kept.
+    if (error !== undefined) this.waiters();
     this.state = 'closed';
-    this.error = error;
-    this.settle?.(error);
-    this.settle = undefined;
+    this.waited?.settle(error);
     const tracker = this.tracker;
     if (tracker !== undefined) {
       this.tracker = undefined;
@@ -110,6 +106,17 @@ export class Lifecycle {
       this.owner = undefined;
     }
     return true;
+  }
+
+  private waiters(): NonNullable<Lifecycle['waited']> {
+    let waited = this.waited;
+    if (waited === undefined) {
+      let settle!: (error: Error | undefined) => void;
+      const promise = new Promise<Error | undefined>((resolve) => (settle = resolve));
+      this.waited = waited = { promise, settle };
+      if (this.state === 'closed') settle(undefined);
+    }
+    return waited;
   }
 }
 

@@ -76,9 +76,6 @@ type LinkedSocket = Socket & { [kConn]: NodeSocketConnection };
 function onSocketData(this: LinkedSocket, chunk: Uint8Array): void {
   this[kConn].receiver?.onData(chunk);
 }
-function onSocketEnd(this: LinkedSocket): void {
-  this[kConn].receiver?.onEnd();
-}
 function onSocketDrain(this: LinkedSocket): void {
   // Listened to only while a write waits for room.
   this.removeListener('drain', onSocketDrain);
@@ -91,6 +88,11 @@ function onSocketError(this: LinkedSocket, error: Error): void {
 }
 function onSocketClose(this: LinkedSocket): void {
   const conn = this[kConn];
+  // The peer's end of input is told here rather than from an 'end' listener: the
+  // socket listens to 'end' itself, and a second listener costs an array per
+  // connection. Without allowHalfOpen the socket closes once the peer has ended
+  // and its own end is flushed, so only that write-out lies between the two.
+  if (this.readableEnded) conn.receiver?.onEnd();
   conn.fail(new ConnectionClosedError('socket closed'));
   conn.server?.forget(conn);
 }
@@ -138,7 +140,6 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
     // Paused until a receiver resumes it: adding the 'data' listener below must not start the flow.
     socket.pause();
     socket.on('data', onSocketData);
-    socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     // An RPC is one small write awaiting a reply: Nagle would hold it back.

@@ -79,11 +79,8 @@ export class ServedConnection implements Closable, MessageReceiver {
   private readonly options: ServeConnectionOptions;
   private readonly accepted: { destroy(error?: Error): void } | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. Made when first needed. */
-  private waiting: (() => void)[] | undefined = undefined;
-  /** Requests read but not started (a cursor into the array, which is reset when drained). Made when first needed. */
-  private backlog: Uint8Array[] | undefined = undefined;
-  private backlogHead = 0;
+  /** The backlog and the waiters, made when first needed and dropped once empty. */
+  private queue: Queue | undefined = undefined;
 
   constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}, start?: ServeStart) {
     this.processor = processor;
@@ -134,11 +131,11 @@ export class ServedConnection implements Closable, MessageReceiver {
   destroy(error?: Error): void {
     if (!this.life.end(error)) return;
     this.clearIdle();
-    this.backlog = undefined;
-    this.backlogHead = 0;
+    const queue = this.queue;
+    this.queue = undefined;
     this.accepted?.destroy(error);
     this.channel.abort(error);
-    this.wakeUp();
+    if (queue !== undefined) wake(queue.waiting);
   }
 
   /** @internal One request from the channel. */
@@ -146,9 +143,9 @@ export class ServedConnection implements Closable, MessageReceiver {
     // A request read while draining is not started: its client sees the close and settles it.
     if (this.state !== 'open') return;
     this.idleTimer?.refresh();
-    const backlog = this.backlog;
-    if ((backlog !== undefined && this.backlogHead < backlog.length) || this.inflight >= (this.options.maxInflight ?? 256) || this.channel.ready() !== undefined) {
-      (this.backlog ??= []).push(message);
+    const queue = this.queue;
+    if ((queue !== undefined && queue.head < queue.backlog.length) || this.inflight >= (this.options.maxInflight ?? 256) || this.channel.ready() !== undefined) {
+      (this.queue ??= new Queue()).backlog.push(message);
       return;
     }
     this.start(message);
@@ -156,8 +153,8 @@ export class ServedConnection implements Closable, MessageReceiver {
 
   /** @internal Between chunks: starts the backlog as room allows; the next chunk waits until it is empty and writes flow. */
   afterChunk(): Promise<void> | undefined {
-    const backlog = this.backlog;
-    if (backlog !== undefined && this.backlogHead < backlog.length) return this.drainBacklog(backlog);
+    const queue = this.queue;
+    if (queue !== undefined && queue.head < queue.backlog.length) return this.drainBacklog(queue);
     return this.channel.ready();
   }
 
@@ -194,18 +191,20 @@ export class ServedConnection implements Closable, MessageReceiver {
     } else this.send(out);
   }
 
-  private async drainBacklog(backlog: Uint8Array[]): Promise<void> {
+  private async drainBacklog(queue: Queue): Promise<void> {
     const maxInflight = this.options.maxInflight ?? 256;
-    while (this.backlogHead < backlog.length) {
+    const backlog = queue.backlog;
+    while (queue.head < backlog.length) {
       if (this.state !== 'open') return;
       const writable = this.channel.ready();
       if (writable !== undefined) await writable;
       else if (this.inflight >= maxInflight) await this.changed();
-      else this.start(backlog[this.backlogHead++]);
+      else this.start(backlog[queue.head++]);
     }
     // Dropped, not kept: an idle connection holds no array sized for its busiest moment.
-    if (this.backlog === backlog) this.backlog = undefined;
-    this.backlogHead = 0;
+    queue.backlog = [];
+    queue.head = 0;
+    if (this.queue === queue && queue.waiting.length === 0) this.queue = undefined;
     return this.channel.ready();
   }
 
@@ -218,18 +217,17 @@ export class ServedConnection implements Closable, MessageReceiver {
         this.fail(e);
       }
     }
-    if (this.waiting !== undefined && this.waiting.length > 0) this.wakeUp();
+    const queue = this.queue;
+    if (queue !== undefined && queue.waiting.length > 0) {
+      const waiting = queue.waiting;
+      queue.waiting = [];
+      if (queue.head >= queue.backlog.length) this.queue = undefined;
+      wake(waiting);
+    }
   }
 
   private changed(): Promise<void> {
-    return new Promise<void>((resolve) => (this.waiting ??= []).push(resolve));
-  }
-
-  private wakeUp(): void {
-    const waiting = this.waiting;
-    if (waiting === undefined) return;
-    this.waiting = undefined;
-    for (const wake of waiting) wake();
+    return new Promise<void>((resolve) => (this.queue ??= new Queue()).waiting.push(resolve));
   }
 
   /** Waits for the calls in flight, writes out the replies, closes; destroys when that takes past closeTimeout. */
@@ -266,6 +264,19 @@ export class ServedConnection implements Closable, MessageReceiver {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
+}
+
+/** What a served connection holds back: requests not started yet, and callers waiting for in-flight calls to drop. */
+class Queue {
+  /** Requests read but not started; `head` is the cursor (no shift()). */
+  backlog: Uint8Array[] = [];
+  head = 0;
+  /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. */
+  waiting: (() => void)[] = [];
+}
+
+function wake(waiting: (() => void)[]): void {
+  for (const resolve of waiting) resolve();
 }
 
 /** Serves one byte duplex with a processor until it closes. */

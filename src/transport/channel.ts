@@ -78,6 +78,14 @@ function noPause(): undefined {
   return undefined;
 }
 
+/** A channel's options that only some channels have (clients'), kept out of the per-connection fields of the rest. */
+interface Hooks {
+  onError: ((error: unknown) => void) | undefined;
+  /** Shown the first bytes until it decides; undefined once it has. */
+  inspect: ((head: Uint8Array) => boolean) | undefined;
+  head: Uint8Array;
+}
+
 // The channel's state bits, in one field: a channel exists per connection, and
 // thousands of idle connections each pay for every field.
 /** receive() was called. */
@@ -103,11 +111,9 @@ export const CHANNEL_FREE_BIT = 64;
 export class MessageChannel implements LinkReceiver {
   /** The connection's bytes, in and out. */
   protected readonly link: ByteLink;
-  private readonly onError: ((error: unknown) => void) | undefined;
+  /** The onError and inspect options and the head shown to inspect; undefined when neither was given (a server's). */
+  private readonly hooks: Hooks | undefined;
   protected failed: unknown = undefined;
-  /** Shown the first bytes until it decides; undefined once it has (or was never given). */
-  protected inspect: ((head: Uint8Array) => boolean) | undefined;
-  private headBytes = NO_BYTES;
   /** Who gets the messages, from receive() on (reading has ended once DONE is set). */
   protected receiver: MessageReceiver | undefined = undefined;
   /** State bits (READING, DONE...). */
@@ -116,8 +122,8 @@ export class MessageChannel implements LinkReceiver {
   private drain: { promise: Promise<void>; resolve: () => void } | undefined = undefined;
 
   constructor(conn: DuplexStream, options: ChannelOptions = {}) {
-    this.onError = options.onError;
-    this.inspect = options.inspect;
+    const { onError, inspect } = options;
+    this.hooks = onError === undefined && inspect === undefined ? undefined : { onError, inspect, head: NO_BYTES };
     this.link = linkOf(conn);
     this.link.attach(this);
   }
@@ -163,11 +169,11 @@ export class MessageChannel implements LinkReceiver {
 
   /** The first bytes received (up to {@link HEAD_BYTES}) when `inspect` was given; empty otherwise. */
   get head(): Uint8Array {
-    return this.headBytes;
+    return this.hooks?.head ?? NO_BYTES;
   }
 
   /** Whether messages are still being handed to a receiver. */
-  private get open(): boolean {
+  protected get open(): boolean {
     return (this.flags & (READING | DONE)) === READING;
   }
 
@@ -177,7 +183,7 @@ export class MessageChannel implements LinkReceiver {
     const receiver = this.receiver!;
     let wait;
     try {
-      if (this.inspect !== undefined) this.inspectHead(chunk);
+      if (this.hooks?.inspect !== undefined) this.inspectHead(chunk);
       this.deliver(chunk, receiver);
       if (!this.open) return;
       wait = receiver.afterChunk();
@@ -254,14 +260,15 @@ export class MessageChannel implements LinkReceiver {
   }
 
   /** Adds a chunk to the head and shows it to `inspect`, until it has decided or the head is full. */
-  protected inspectHead(chunk: Uint8Array): void {
-    const had = this.headBytes.length;
+  private inspectHead(chunk: Uint8Array): void {
+    const hooks = this.hooks!;
+    const had = hooks.head.length;
     const take = Math.min(chunk.length, HEAD_BYTES - had);
     const head = new Uint8Array(had + take);
-    head.set(this.headBytes);
+    head.set(hooks.head);
     head.set(chunk.subarray(0, take), had);
-    this.headBytes = head;
-    if (this.inspect!(head) || head.length >= HEAD_BYTES) this.inspect = undefined;
+    hooks.head = head;
+    if (hooks.inspect!(head) || head.length >= HEAD_BYTES) hooks.inspect = undefined;
   }
 
   /** Queues one message. Throws if an earlier write failed. */
@@ -285,7 +292,7 @@ export class MessageChannel implements LinkReceiver {
     this.failed = e;
     const receiver = this.receiver;
     if (receiver?.onWriteError !== undefined) receiver.onWriteError(e);
-    else this.onError?.(e);
+    else this.hooks?.onError?.(e);
   }
 
   /** Throws the TransportError of a failed earlier write. */

@@ -57,8 +57,6 @@ export class StreamChannel extends MessageChannel implements FrameSink {
   private readonly splitter: Splitter;
   private readonly messageTimeout: number;
   private partialTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Messages the current chunk completed: the message timer restarts whenever one finishes. */
-  private completed = 0;
   /** The queued batch: slab[start..pos), the shared slab's newest region while it grows. */
   private slab = EMPTY;
   private start = 0;
@@ -76,18 +74,15 @@ export class StreamChannel extends MessageChannel implements FrameSink {
   }
 
   protected override deliver(chunk: Uint8Array): void {
-    this.completed = 0;
     this.splitter.transform(chunk, this);
-    if (this.messageTimeout > 0) {
-      if (this.completed > 0) this.watchPartial(false);
-      this.watchPartial(this.splitter.hasPartial());
-    }
+    if (this.messageTimeout > 0) this.watchPartial(this.splitter.hasPartial());
   }
 
   /** @internal The splitter's sink: one whole message. */
   enqueue(message: Uint8Array): void {
-    this.completed++;
-    this.receiver?.onMessage(message);
+    // A message finished: the timer of the next one starts afresh.
+    if (this.partialTimer !== undefined) this.watchPartial(false);
+    if (this.open) this.receiver!.onMessage(message);
   }
 
   protected override endOfInput(): void {
