@@ -73,6 +73,17 @@ function ignore(): void {}
 const kConn = Symbol('thrift-streams.connection');
 type LinkedSocket = Socket & { [kConn]: NodeSocketConnection };
 
+let linksOffered = true;
+
+/**
+ * @internal For tests: with `false`, sockets made from now on never hand over their
+ * link, so servers and clients drive them through their web streams, as they drive
+ * a custom chain; `true` restores the direct path. Both paths run the same tests.
+ */
+export function offerSocketLinks(offer: boolean): void {
+  linksOffered = offer;
+}
+
 function onSocketData(this: LinkedSocket, chunk: Uint8Array): void {
   this[kConn].receiver?.onData(chunk);
 }
@@ -156,7 +167,7 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
   }
 
   takeLink(): ByteLink | undefined {
-    if ((this.flags & STREAMS) !== 0) return undefined;
+    if ((this.flags & STREAMS) !== 0 || !linksOffered) return undefined;
     this.flags |= LINKED;
     return this;
   }
