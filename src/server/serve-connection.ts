@@ -12,7 +12,8 @@ import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { checkOptions, type OptionShape } from '../options.js';
-import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming, type MessageReceiver } from '../transport/index.js';
+import type { Protocol } from '../protocol/index.js';
+import { framingOf, MessageChannel, type ChannelOptions, type DuplexStream, type Framing, type MessageFraming, type MessageReceiver } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
@@ -53,19 +54,6 @@ const serveConnectionOptionShapes = {
 export type ConnectionState = LifecycleState;
 
 /**
- * @internal How a server starts a {@link ServedConnection}, besides its options:
- * what the options cannot carry without a copy per connection.
- */
-export interface ServeStart {
-  /** The connection the listener accepted (under any layer the server put on it): destroy() tears it down. */
-  accepted?: { destroy(error?: Error): void };
-  /** Bytes the server already read from `conn` (to recognise its kind): served first. */
-  first?: Uint8Array;
-  /** Told when the connection ends. */
-  tracker?: Tracker;
-}
-
-/**
  * One client connection being served. It receives its channel's messages itself
  * (as the channel's {@link MessageReceiver}), so an idle connection holds no
  * closure, promise or buffer beyond its fields: it may be one of thousands.
@@ -82,22 +70,30 @@ export class ServedConnection implements Closable, MessageReceiver {
   /** The backlog and the waiters, made when first needed and dropped once empty. */
   private queue: Queue | undefined = undefined;
 
-  constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}, start?: ServeStart) {
+  /**
+   * Use serveConnection(). A server also gives `accepted`, the connection its listener
+   * accepted under any layer it put on it (destroy() tears it down; else
+   * `options.destroy`), the `tracker` told when this connection ends, and `first`,
+   * bytes it already read from `conn` (to recognise its kind), which are served first.
+   */
+  constructor(
+    conn: DuplexStream,
+    processor: MessageProcessor,
+    options: ServeConnectionOptions = {},
+    accepted?: { destroy(error?: Error): void },
+    tracker?: Tracker,
+    first?: Uint8Array,
+  ) {
     this.processor = processor;
     this.options = options;
-    this.accepted = start?.accepted ?? (options.destroy === undefined ? undefined : { destroy: options.destroy });
-    if (start?.tracker !== undefined) this.life.watch(this, start.tracker);
-    this.channel = framingOf(options.transport).open(conn, {
-      measure: processor.protocol.measure,
-      maxMessageSize: options.maxMessageSize,
-      maxDepth: options.maxDepth,
-      messageTimeout: options.messageTimeout ?? 30_000,
-    });
+    this.accepted = accepted ?? (options.destroy === undefined ? undefined : { destroy: options.destroy });
+    if (tracker !== undefined) this.life.watch(this, tracker);
+    this.channel = framingOf(options.transport).open(conn, channelOptions(options, processor.protocol));
     if (options.idleTimeout !== undefined && options.idleTimeout > 0) {
       this.idleTimer = setTimeout(() => this.onIdle(), options.idleTimeout);
       this.idleTimer.unref?.();
     }
-    this.channel.receive(this, start?.first);
+    this.channel.receive(this, first);
   }
 
   /** Resolves when the connection has closed, with the error if it failed (never rejects). */
@@ -264,6 +260,21 @@ export class ServedConnection implements Closable, MessageReceiver {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
+}
+
+// The channel options of a served connection follow from its options and protocol:
+// made once for all the connections that share them, not once per connection.
+const channelOptionsOf = new WeakMap<ServeConnectionOptions, Map<Protocol, ChannelOptions>>();
+
+function channelOptions(options: ServeConnectionOptions, protocol: Protocol): ChannelOptions {
+  let byProtocol = channelOptionsOf.get(options);
+  if (byProtocol === undefined) channelOptionsOf.set(options, (byProtocol = new Map()));
+  let made = byProtocol.get(protocol);
+  if (made === undefined) {
+    made = { measure: protocol.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth, messageTimeout: options.messageTimeout ?? 30_000 };
+    byProtocol.set(protocol, made);
+  }
+  return made;
 }
 
 /** What a served connection holds back: requests not started yet, and callers waiting for in-flight calls to drop. */

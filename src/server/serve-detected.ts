@@ -182,13 +182,6 @@ class DetectedConnection implements Closable, LinkReceiver {
       seen = chunk;
       if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
-      const ms = this.plan.serve.messageTimeout ?? 30_000;
-      if (ms > 0) {
-        this.detectTimer = setTimeout(
-          () => this.refuse(new TimeoutError(`the first message did not show its transport and protocol within ${ms} ms`)),
-          ms,
-        );
-      }
     } else {
       // Only the few bytes detection needs are ever joined.
       seen = new Uint8Array(had.length + chunk.length);
@@ -198,6 +191,14 @@ class DetectedConnection implements Closable, LinkReceiver {
     this.seen = seen;
     const result = this.decide(seen);
     if (result !== undefined || seen.length >= DETECT_WINDOW) this.decided(result, seen);
+    else if (had.length === 0) this.armDetectTimer();
+  }
+
+  /** The first bytes left the kind open: the rest must come within messageTimeout (the first chunk usually decides, and arms nothing). */
+  private armDetectTimer(): void {
+    const ms = this.plan.serve.messageTimeout ?? 30_000;
+    if (ms <= 0) return;
+    this.detectTimer = setTimeout(() => this.refuse(new TimeoutError(`the first message did not show its transport and protocol within ${ms} ms`)), ms);
   }
 
   /** @internal The peer ended before a decision. */
@@ -237,19 +238,19 @@ class DetectedConnection implements Closable, LinkReceiver {
       if (detection.error !== undefined) return this.refuse(detection.error);
       return this.serve(this.socket, seen, detection.kind);
     }
-    const pinned = describePinned(plan);
     if (detection.kind !== undefined) {
-      if (!agrees(plan, detection.kind)) {
-        return this.refuse(
-          new WireMismatchError(
-            `expected ${pinned}, received what looks like ${detection.kind.what} (${showBytes(seen, 6)}); set the client's transport and protocol to match, or leave the server's at 'auto'`,
-            pinned,
-            detection.kind.what,
-          ),
-        );
-      }
-      return this.serve(this.socket, seen, { ...detection.kind, framing: plan.transport === 'auto' ? detection.kind.framing : plan.transport });
+      // What agrees with the plan has the pinned framing already.
+      if (agrees(plan, detection.kind)) return this.serve(this.socket, seen, detection.kind);
+      const pinned = describePinned(plan);
+      return this.refuse(
+        new WireMismatchError(
+          `expected ${pinned}, received what looks like ${detection.kind.what} (${showBytes(seen, 6)}); set the client's transport and protocol to match, or leave the server's at 'auto'`,
+          pinned,
+          detection.kind.what,
+        ),
+      );
     }
+    const pinned = describePinned(plan);
     const error = detection.error;
     if (error instanceof WireMismatchError && !error.received.startsWith('unknown')) {
       return this.refuse(new WireMismatchError(`expected ${pinned}, received ${error.message}`, pinned, error.received));
@@ -289,7 +290,7 @@ class DetectedConnection implements Closable, LinkReceiver {
     const link = this.link;
     const conn = link === undefined ? socket : linkedDuplex(link);
     // The served connection reports its end to the server itself: this one steps aside.
-    const inner = new ServedConnection(conn, processor, optionsFor(plan, kind.framing), { accepted: this.accepted, first: seen, tracker: this.tracker });
+    const inner = new ServedConnection(conn, processor, optionsFor(plan, kind.framing), this.accepted, this.tracker, seen);
     this.inner = inner;
     if (this.life.awaited) void inner.closed.then((error) => this.life.end(error));
     this.link = undefined;

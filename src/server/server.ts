@@ -274,7 +274,7 @@ export async function serveOn<C extends Accepted>(
 
 /** The one-processor case of {@link ServeAccepted}: every connection is a {@link ServedConnection} with `options`. */
 export function serveWith(processor: MessageProcessor, options: Omit<ServeConnectionOptions, 'destroy'>): ServeAccepted {
-  return (conn, tracker) => new ServedConnection(conn, processor, options, { accepted: conn, tracker });
+  return (conn, tracker) => new ServedConnection(conn, processor, options, conn, tracker);
 }
 
 /** The protocol to build the first processor with: binary under 'auto', else the option's own. */

@@ -64,18 +64,24 @@ export function linkOf(conn: DuplexStream): ByteLink {
 
 /** A duplex whose bytes go through `link` (its streams cannot be asked for): hands a link to the framings, which take a duplex. */
 export function linkedDuplex(link: ByteLink): DuplexStream & LinkSource {
-  const refuse = (): never => {
-    throw new TypeError('this connection is read and written through its link; it has no web streams');
-  };
-  return {
-    takeLink: () => link,
-    get readable(): ReadableStream<Uint8Array> {
-      return refuse();
-    },
-    get writable(): WritableStream<Uint8Array> {
-      return refuse();
-    },
-  };
+  return new LinkedDuplex(link);
+}
+
+class LinkedDuplex implements DuplexStream, LinkSource {
+  constructor(private readonly link: ByteLink) {}
+  takeLink(): ByteLink {
+    return this.link;
+  }
+  get readable(): ReadableStream<Uint8Array> {
+    return refuseStreams();
+  }
+  get writable(): WritableStream<Uint8Array> {
+    return refuseStreams();
+  }
+}
+
+function refuseStreams(): never {
+  throw new TypeError('this connection is read and written through its link; it has no web streams');
 }
 
 function asError(e: unknown): Error {
