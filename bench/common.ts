@@ -4,6 +4,7 @@
  * `LISTENING <port>` line and are always killed when the run ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -118,12 +119,31 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node [nodeArgs] script args` and waits for its `LISTENING <port>` line. */
-export async function startChild(script: string, args: string[], nodeArgs: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, script, ...args], {
-    cwd: REPO_DIR,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+/** This process's limits on open files (children inherit them): the soft one in force and the hard ceiling. */
+export function openFileLimits(): { soft: number; hard: number } {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    const n = (x: string): number => (x === 'unlimited' ? Infinity : Number(x));
+    if (m) return { soft: n(m[1]!), hard: n(m[2]!) };
+  } catch {
+    // Not Linux: assume a generous limit and let connect() fail loudly if not.
+  }
+  return { soft: Infinity, hard: Infinity };
+}
+
+/**
+ * Starts `node [nodeArgs] script args` and waits for its `LISTENING <port>` line.
+ * With `openFiles`, the child's soft limit on open files is raised to it first
+ * (through `sh -c ulimit -n`; the hard limit caps it), for cases that hold
+ * thousands of sockets.
+ */
+export async function startChild(script: string, args: string[], nodeArgs: string[] = [], openFiles?: number): Promise<Child> {
+  const argv = ['--import', 'tsx', ...nodeArgs, script, ...args];
+  const { soft, hard } = openFileLimits();
+  const raise = openFiles !== undefined && openFiles > soft && Number.isFinite(hard);
+  const child = raise
+    ? spawn('/bin/sh', ['-c', `ulimit -n ${Math.min(openFiles, hard)} && exec "$0" "$@"`, process.execPath, ...argv], { cwd: REPO_DIR, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, argv, { cwd: REPO_DIR, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let stderr = '';

@@ -26,17 +26,44 @@ export interface Closable {
 
 const noop = (): void => {};
 
-/** The state machine a {@link Closable} keeps: owners delegate to it and add their own draining. */
+/**
+ * @internal Follows many closables without a promise each: told when one ends, so a
+ * server can forget a connection (thousands of them idle) at the cost of a pointer.
+ */
+export interface Tracker {
+  /** Follows `closable` from now on (it calls untrack when it ends). */
+  track(closable: Closable): void;
+  /** `closable` ended (closed or destroyed), or handed over to another. */
+  untrack(closable: Closable): void;
+}
+
+/**
+ * The state machine a {@link Closable} keeps: owners delegate to it and add their own
+ * draining. The `closed` promise is made only when someone asks for it: an idle
+ * served connection that nobody awaits costs no promise.
+ */
 export class Lifecycle {
   /** Where it is; moves only forward. */
   state: LifecycleState = 'open';
-  /** Resolves once {@link end} ran, with its error (never rejects). */
-  readonly closed: Promise<Error | undefined>;
-  private settle!: (error: Error | undefined) => void;
-  private closing: Promise<void> | undefined;
+  /** The `closed` promise, its resolver and close()'s promise: made when first asked for. */
+  private waited: { promise: Promise<Error | undefined>; settle: (error: Error | undefined) => void; closing?: Promise<void> } | undefined = undefined;
+  private owner: Closable | undefined = undefined;
+  private tracker: Tracker | undefined = undefined;
 
-  constructor() {
-    this.closed = new Promise((resolve) => (this.settle = resolve));
+  /** Resolves once {@link end} ran, with its error (never rejects). */
+  get closed(): Promise<Error | undefined> {
+    return this.waiters().promise;
+  }
+
+  /** @internal Whether someone asked for `closed` (a promise is waiting to be settled). */
+  get awaited(): boolean {
+    return this.waited !== undefined;
+  }
+
+  /** @internal Tells `tracker` when this lifecycle ends, naming `owner`; replaces an earlier tracker. */
+  watch(owner: Closable, tracker: Tracker): void {
+    this.owner = owner;
+    this.tracker = tracker;
   }
 
   /**
@@ -45,8 +72,9 @@ export class Lifecycle {
    * drain finished, or a destroy() cut it short).
    */
   close(drain: () => Promise<unknown> | void): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
-    this.closing = this.closed.then(noop);
+    const waiters = this.waiters();
+    if (waiters.closing !== undefined) return waiters.closing;
+    const closing = (waiters.closing = waiters.promise.then(noop));
     if (this.state === 'open') {
       this.state = 'closing';
       let drained: Promise<unknown> | void;
@@ -54,22 +82,41 @@ export class Lifecycle {
         drained = drain();
       } catch (e) {
         this.end(asError(e));
-        return this.closing;
+        return closing;
       }
       Promise.resolve(drained).then(
         () => this.end(),
         (e: unknown) => this.end(asError(e)),
       );
     }
-    return this.closing;
+    return closing;
   }
 
   /** Moves to 'closed' and settles `closed` with `error`; false when it already was closed. */
   end(error?: Error): boolean {
     if (this.state === 'closed') return false;
+    // A failure is kept in the promise, made now if nobody asked yet; a clean end needs nothing kept.
+    if (error !== undefined) this.waiters();
     this.state = 'closed';
-    this.settle(error);
+    this.waited?.settle(error);
+    const tracker = this.tracker;
+    if (tracker !== undefined) {
+      this.tracker = undefined;
+      tracker.untrack(this.owner!);
+      this.owner = undefined;
+    }
     return true;
+  }
+
+  private waiters(): NonNullable<Lifecycle['waited']> {
+    let waited = this.waited;
+    if (waited === undefined) {
+      let settle!: (error: Error | undefined) => void;
+      const promise = new Promise<Error | undefined>((resolve) => (settle = resolve));
+      this.waited = waited = { promise, settle };
+      if (this.state === 'closed') settle(undefined);
+    }
+    return waited;
   }
 }
 

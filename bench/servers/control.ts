@@ -1,12 +1,14 @@
 /**
  * The stdin protocol every bench server speaks, so the bench process can read
  * a server's memory: the line `mem` is answered with `MEM <rss> <heapUsed>
- * <external> <arrayBuffers>` (bytes, after a full GC when --expose-gc is on),
+ * <external> <arrayBuffers> <heapTotal> <new space>` (bytes, after a full GC when
+ * --expose-gc is on; the last two are what V8 reserved: its young generation
+ * grows with allocation churn and counts in RSS though it holds nothing live),
  * and `heap <file>` writes a heap snapshot there and answers `HEAP <file>`;
  * `cpu` answers `CPU <µs>`, the process's user+system CPU time so far.
  */
 import { createInterface } from 'node:readline';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 /** Answers `mem` lines on stdin; exits when stdin closes (the bench process went away). */
 export function serveControl(): void {
@@ -30,7 +32,8 @@ export function serveControl(): void {
       gc();
     }
     const m = process.memoryUsage();
-    process.stdout.write(`MEM ${m.rss} ${m.heapUsed} ${m.external} ${m.arrayBuffers}\n`);
+    const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+    process.stdout.write(`MEM ${m.rss} ${m.heapUsed} ${m.external} ${m.arrayBuffers} ${m.heapTotal} ${young}\n`);
   });
   lines.once('close', () => process.exit(0));
   process.once('SIGTERM', () => process.exit(0));

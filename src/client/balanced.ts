@@ -81,7 +81,9 @@ export class BalancedClient implements Closable {
   readonly service: ServiceDesc;
   private readonly life = new Lifecycle();
   /** Resolves once closed, with the error given to destroy() if any (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   private readonly options: BalancedOptions;
   private readonly balance: BalanceStrategy;
   private readonly threshold: number;

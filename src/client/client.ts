@@ -11,7 +11,7 @@ import { armDeadline } from '../deadline.js';
 import { binaryProtocol, type Protocol, type ServiceDesc } from '../protocol/index.js';
 import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
-import { framingOf, type DuplexStream, type Framing, type MessageChannel, type MessageFraming } from '../transport/index.js';
+import { framingOf, type DuplexStream, type Framing, type LinkSource, type MessageChannel, type MessageFraming, type MessageReceiver } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
 import type { CallOptions, CallPeer, Interceptor } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
@@ -111,7 +111,6 @@ class StreamClient extends ThriftClient {
       measure: this.protocol.measure,
       maxMessageSize: options.maxMessageSize,
       maxDepth: options.maxDepth,
-      onError: (e) => this.destroy(e instanceof Error ? e : new Error(String(e))),
       inspect:
         check === undefined
           ? undefined
@@ -123,14 +122,40 @@ class StreamClient extends ThriftClient {
               return true;
             },
     });
-    this.channel.read(this.receive.bind(this)).then(
-      () => {
-        // The server ended the stream while we had not closed: a loss, which `closed` reports.
-        const error = closedByServer(this.unanswered(), this.answered ? undefined : this.check);
-        this.serverEnded(error, error);
-      },
-      (e: unknown) => this.readFailed(e instanceof Error ? e : new Error(String(e))),
-    );
+    this.channel.receive(new StreamClient.Receiver(this));
+  }
+
+  /**
+   * What the channel hands replies and the stream's end to: one small object per
+   * connection instead of a read promise and its closures (a pool may hold
+   * thousands). Not the client itself, whose members would hide service methods of
+   * the same names; declared in here so it may call the client's private methods.
+   */
+  private static readonly Receiver = class implements MessageReceiver {
+    constructor(private readonly client: StreamClient) {}
+    onMessage(message: Uint8Array): void {
+      this.client.receive(message);
+    }
+    afterChunk(): undefined {
+      return undefined;
+    }
+    onEnd(): void {
+      // After the caller's turn, as a read loop's end was: whoever ended the stream finishes first.
+      queueMicrotask(() => this.client.peerEnded());
+    }
+    onError(error: unknown): void {
+      const e = error instanceof Error ? error : new Error(String(error));
+      queueMicrotask(() => this.client.readFailed(e));
+    }
+    onWriteError(error: unknown): void {
+      this.client.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+
+  /** The server ended the stream while we had not closed: a loss, which `closed` reports. */
+  private peerEnded(): void {
+    const error = closedByServer(this.unanswered(), this.answered ? undefined : this.check);
+    this.serverEnded(error, error);
   }
 
   protected override [sendCall](seqid: number, entry: Entry, bytes: Uint8Array, options: CallOptions | undefined): Promise<any> {
@@ -287,8 +312,10 @@ function closedByServer(calls: readonly string[], check: ReplyCheck | undefined)
 /** Creates a client over a byte duplex (a socket, a memory pair...), with one method per service function. */
 export function createClient<S extends ServiceDesc>(service: S, conn: DuplexStream, options: ClientOptions = {}): ServiceClient<ClientOf<S>> {
   assertService('createClient', service);
-  const duplex = conn as Partial<DuplexStream> | null | undefined;
-  if (duplex === null || typeof duplex !== 'object' || typeof duplex.readable !== 'object' || typeof duplex.writable !== 'object') {
+  const duplex = conn as (Partial<DuplexStream> & Partial<LinkSource>) | null | undefined;
+  // A socket's streams are built when first read: one that offers its link is not asked for them.
+  const isDuplex = duplex !== null && typeof duplex === 'object' && (typeof duplex.takeLink === 'function' ? 'readable' in duplex && 'writable' in duplex : typeof duplex.readable === 'object' && typeof duplex.writable === 'object');
+  if (!isDuplex) {
     throw new TypeError(
       `createClient: the second argument must be a byte duplex { readable, writable } (a socket from connect(), a memory pair), got ${describe(conn)}; ` +
         "to dial a server use createConnection(service, { host, port }) — Apache's createConnection(host, port) + createClient(Svc, connection) is one call here",

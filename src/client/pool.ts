@@ -72,7 +72,9 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
   readonly maxsize: number;
   private readonly life = new Lifecycle();
   /** Resolves once the pool has closed, with the error given to destroy() if any (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   private readonly service: ServiceDesc;
   private readonly options: ConnectionOptions;
   private readonly free: ServiceClient<Methods>[] = [];

@@ -122,7 +122,9 @@ export class ReconnectingClient implements Closable {
   readonly service: ServiceDesc;
   private readonly life = new Lifecycle();
   /** Resolves when the client has closed for good, with the error if it failed (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   /** Redials made since the client was created. */
   reconnects = 0;
   private readonly options: ReconnectingOptions;

@@ -7,8 +7,7 @@ import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { armDeadline, throwIfAborted } from '../deadline.js';
-import { DuplexEnds } from '../transport/duplex-ends.js';
-import { streams } from '../transport/streams.js';
+import { LinkStreams, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from '../transport/link.js';
 import type { DuplexStream } from '../transport/types.js';
 import type { Listener, ServerAddress } from './listener.js';
 
@@ -67,89 +66,151 @@ export interface SocketServer extends Listener {
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 6000;
 
-// Bytes queued in the readable before the socket is paused: one full socket read.
-const READ_HIGH_WATER_MARK = 64 * 1024;
-
-function byteLength(chunk: Uint8Array): number {
-  return chunk.byteLength;
-}
-
 function ignore(): void {}
 
-/**
- * State shared by the socket's readable and writable. Event handlers are bound
- * once per connection so no closure is created per chunk.
- */
-class NodeSocketConnection extends DuplexEnds implements SocketConnection {
-  readonly socket: Socket;
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-  /** @internal */ paused = false;
-  private corked = false;
-  private ended = false;
-  private destroyed = false;
-  private drainResolve: (() => void) | null = null;
-  private drainReject: ((error: unknown) => void) | null = null;
-  private readonly uncorkBound: () => void;
+// The connection rides on its socket under this key: the socket's listeners are
+// shared functions that find it there, so a connection costs no closure per event.
+const kConn = Symbol('thrift-streams.connection');
+type LinkedSocket = Socket & { [kConn]: NodeSocketConnection };
 
-  constructor(socket: Socket) {
-    super();
+let linksOffered = true;
+
+/**
+ * @internal For tests: with `false`, sockets made from now on never hand over their
+ * link, so servers and clients drive them through their web streams, as they drive
+ * a custom chain; `true` restores the direct path. Both paths run the same tests.
+ */
+export function offerSocketLinks(offer: boolean): void {
+  linksOffered = offer;
+}
+
+function onSocketData(this: LinkedSocket, chunk: Uint8Array): void {
+  this[kConn].receiver?.onData(chunk);
+}
+function onSocketDrain(this: LinkedSocket): void {
+  // Listened to only while a write waits for room.
+  this.removeListener('drain', onSocketDrain);
+  const conn = this[kConn];
+  conn.flags &= ~AWAITING_DRAIN;
+  conn.receiver?.onDrain();
+}
+function onSocketError(this: LinkedSocket, error: Error): void {
+  this[kConn].fail(new TransportError(`socket error: ${error.message}`, 'TRANSPORT', { cause: error }));
+}
+function onSocketClose(this: LinkedSocket): void {
+  const conn = this[kConn];
+  // The peer's end of input is told here rather than from an 'end' listener: the
+  // socket listens to 'end' itself, and a second listener costs an array per
+  // connection. Without allowHalfOpen the socket closes once the peer has ended
+  // and its own end is flushed, so only that write-out lies between the two.
+  if (this.readableEnded) conn.receiver?.onEnd();
+  conn.fail(new ConnectionClosedError('socket closed'));
+  conn.server?.forget(conn);
+}
+function uncork(conn: NodeSocketConnection): void {
+  conn.flags &= ~CORKED;
+  conn.socket.uncork();
+}
+
+// State bits of a socket connection, in one field (one per connection, thousands idle).
+/** Writes of this turn are corked, to leave as one writev. */
+const CORKED = 1;
+/** Driven as a link: its web streams cannot be asked for. */
+const LINKED = 2;
+/** Its web streams were asked for: it is driven through them. */
+const STREAMS = 4;
+/** The socket is reading (resume() was called and no pause() since). */
+const FLOWING = 8;
+/** close() was called. */
+const ENDED = 16;
+/** destroy() was called. */
+const DESTROYED = 32;
+/** A write was refused room: 'drain' is listened to. */
+const AWAITING_DRAIN = 64;
+
+/**
+ * A socket as a {@link ByteLink} (how the server and the clients' channels drive
+ * it: socket events in, socket.write out, no web stream) and as a duplex pair of web
+ * streams, built on that link only when `readable` or `writable` is first asked for.
+ */
+class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, LinkOwner {
+  readonly socket: Socket;
+  /** @internal Who hears the socket's events: a channel, a detector, or the web streams. */
+  receiver: LinkReceiver | undefined = undefined;
+  /** @internal The accepting server, told when the socket closes. */
+  server: NodeSocketServer | undefined;
+  /** @internal State bits (CORKED, LINKED...). */
+  flags = 0;
+  /** The web streams once asked for; until then, why the socket failed before anyone attached (told to the first receiver). */
+  private extra: LinkStreams | Error | undefined = undefined;
+
+  constructor(socket: Socket, server?: NodeSocketServer) {
     this.socket = socket;
-    this.uncorkBound = this.uncork.bind(this);
-    const { ReadableStream, WritableStream } = streams();
-    this.readable = new ReadableStream<Uint8Array>(new SocketSource(this), {
-      highWaterMark: READ_HIGH_WATER_MARK,
-      size: byteLength,
-    });
-    this.writable = new WritableStream<Uint8Array>(new SocketSink(this));
-    socket.on('data', this.onData.bind(this));
-    socket.on('end', this.onEnd.bind(this));
-    socket.on('error', this.onError.bind(this));
-    socket.on('close', this.onClose.bind(this));
-    socket.on('drain', this.onDrain.bind(this));
+    this.server = server;
+    (socket as LinkedSocket)[kConn] = this;
+    // Paused until a receiver resumes it: adding the 'data' listener below must not start the flow.
+    socket.pause();
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
     // An RPC is one small write awaiting a reply: Nagle would hold it back.
     socket.setNoDelay(true);
     if (socket.destroyed) this.fail(new ConnectionClosedError('socket already destroyed'));
   }
 
-  close(): void {
-    if (this.ended || this.destroyed) return;
-    this.ended = true;
-    if (!this.writable.locked && this.writeOpen) {
-      // Unlocked, the stream itself can drain its queue before ending the socket.
-      this.writable.close().catch(ignore);
-    } else {
-      this.socket.end();
+  get readable(): ReadableStream<Uint8Array> {
+    return this.streams().readable;
+  }
+
+  get writable(): WritableStream<Uint8Array> {
+    return this.streams().writable;
+  }
+
+  takeLink(): ByteLink | undefined {
+    if ((this.flags & STREAMS) !== 0 || !linksOffered) return undefined;
+    this.flags |= LINKED;
+    return this;
+  }
+
+  attach(receiver: LinkReceiver): void {
+    this.receiver = receiver;
+    const failure = this.extra;
+    if (failure instanceof Error) {
+      this.extra = undefined;
+      this.fail(failure);
     }
   }
 
-  destroy(error?: Error): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.fail(error ?? new ConnectionClosedError('connection destroyed'));
-    this.socket.destroy();
+  pause(): void {
+    if ((this.flags & FLOWING) === 0) return;
+    this.flags &= ~FLOWING;
+    this.socket.pause();
   }
 
-  /** @internal */
-  write(chunk: Uint8Array): Promise<void> | undefined {
+  resume(): void {
+    if ((this.flags & (FLOWING | DESTROYED)) !== 0) return;
+    this.flags |= FLOWING;
+    this.socket.resume();
+  }
+
+  write(chunk: Uint8Array): boolean {
     const socket = this.socket;
     if (!socket.writable) throw new ConnectionClosedError('socket is no longer writable');
     // Writes issued in one turn of the event loop leave as one writev on uncork.
-    if (!this.corked) {
-      this.corked = true;
+    if ((this.flags & CORKED) === 0) {
+      this.flags |= CORKED;
       socket.cork();
-      process.nextTick(this.uncorkBound);
+      process.nextTick(uncork, this);
     }
-    if (socket.write(chunk)) return undefined;
-    return new Promise<void>((resolve, reject) => {
-      this.drainResolve = resolve;
-      this.drainReject = reject;
-    });
+    if (socket.write(chunk)) return true;
+    if ((this.flags & AWAITING_DRAIN) === 0) {
+      this.flags |= AWAITING_DRAIN;
+      socket.on('drain', onSocketDrain);
+    }
+    return false;
   }
 
-  /** @internal */
   end(): Promise<void> {
-    this.writeOpen = false;
     const socket = this.socket;
     if (!socket.writable) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -160,96 +221,45 @@ class NodeSocketConnection extends DuplexEnds implements SocketConnection {
     });
   }
 
-  /** Errors whichever streams are still open and fails a write waiting for drain. */
-  /** @internal */
-  override fail(error: unknown): void {
-    super.fail(error);
-    const reject = this.drainReject;
-    if (reject !== null) {
-      this.drainResolve = this.drainReject = null;
-      reject(error);
+  close(): void {
+    if ((this.flags & (ENDED | DESTROYED)) !== 0) return;
+    this.flags |= ENDED;
+    const pair = this.extra;
+    if (pair instanceof LinkStreams && !pair.writable.locked && pair.writeOpen) {
+      // Unlocked, the stream itself can drain its queue before ending the socket.
+      pair.writable.close().catch(ignore);
+    } else {
+      this.socket.end();
     }
   }
 
-  private uncork(): void {
-    this.corked = false;
-    this.socket.uncork();
+  destroy(error?: Error): void {
+    if ((this.flags & DESTROYED) !== 0) return;
+    this.flags |= DESTROYED;
+    this.fail(error ?? new ConnectionClosedError('connection destroyed'));
+    this.socket.destroy();
   }
 
-  private onData(chunk: Uint8Array): void {
-    if (!this.readOpen) return;
-    const controller = this.readController;
-    controller.enqueue(chunk);
-    if (controller.desiredSize! <= 0) {
-      this.paused = true;
-      this.socket.pause();
+  /** @internal Tells the receiver (once) that the socket failed or closed. */
+  fail(error: Error): void {
+    const receiver = this.receiver;
+    if (receiver === undefined) {
+      if (this.extra === undefined) this.extra = error;
+      return;
     }
+    this.receiver = undefined;
+    receiver.onFail(error);
   }
 
-  private onEnd(): void {
-    if (!this.readOpen) return;
-    this.readOpen = false;
-    this.readController.close();
-  }
-
-  private onError(error: Error): void {
-    this.fail(new TransportError(`socket error: ${error.message}`, 'TRANSPORT', { cause: error }));
-  }
-
-  private onClose(): void {
-    this.fail(new ConnectionClosedError('socket closed'));
-  }
-
-  private onDrain(): void {
-    const resolve = this.drainResolve;
-    if (resolve !== null) {
-      this.drainResolve = this.drainReject = null;
-      resolve();
-    }
-  }
-}
-
-/** The readable's source: pauses the socket when the queue is full, resumes on pull. */
-class SocketSource implements UnderlyingDefaultSource<Uint8Array> {
-  private readonly conn: NodeSocketConnection;
-  constructor(conn: NodeSocketConnection) {
-    this.conn = conn;
-  }
-  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.conn.readController = controller;
-  }
-  pull(): void {
-    const conn = this.conn;
-    if (conn.paused) {
-      conn.paused = false;
-      conn.socket.resume();
-    }
-  }
-  cancel(): void {
-    // Nobody will read the replies, so the connection is useless.
-    this.conn.readOpen = false;
-    this.conn.destroy();
-  }
-}
-
-/** The writable's sink: a write settles once the socket has taken the bytes. */
-class SocketSink implements UnderlyingSink<Uint8Array> {
-  private readonly conn: NodeSocketConnection;
-  constructor(conn: NodeSocketConnection) {
-    this.conn = conn;
-  }
-  start(controller: WritableStreamDefaultController): void {
-    this.conn.writeController = controller;
-  }
-  write(chunk: Uint8Array): Promise<void> | undefined {
-    return this.conn.write(chunk);
-  }
-  close(): Promise<void> {
-    return this.conn.end();
-  }
-  abort(reason: unknown): void {
-    this.conn.writeOpen = false;
-    this.conn.destroy(reason instanceof Error ? reason : undefined);
+  private streams(): LinkStreams {
+    const extra = this.extra;
+    if (extra instanceof LinkStreams) return extra;
+    if ((this.flags & LINKED) !== 0) throw new TypeError('this socket is read and written directly by a channel; its web streams are not available');
+    this.flags |= STREAMS;
+    // Built on this socket as a link; a failure already seen is told to it at once.
+    const pair = new LinkStreams(this, this);
+    if (!(this.extra instanceof Error)) this.extra = pair;
+    return pair;
   }
 }
 
@@ -343,9 +353,8 @@ class NodeSocketServer implements SocketServer {
 
   /** @internal */
   accept(socket: Socket): void {
-    const conn = fromSocket(socket);
+    const conn = new NodeSocketConnection(socket, this);
     this.open.add(conn);
-    socket.once('close', () => this.forget(conn));
     try {
       this.onConnection(conn);
     } catch (error) {
@@ -368,7 +377,8 @@ class NodeSocketServer implements SocketServer {
     return this.closing;
   }
 
-  private forget(conn: SocketConnection): void {
+  /** @internal */
+  forget(conn: SocketConnection): void {
     this.open.delete(conn);
     if (this.open.size === 0 && this.drained !== undefined) {
       const resolve = this.drained;

@@ -93,6 +93,7 @@ export async function createHttpServer(
   const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes }, (exchange) => calls.serve(exchange));
   const server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
   server.track(calls);
+  void calls.closed.then(() => server.untrack(calls));
   return server;
 }
 
@@ -106,7 +107,9 @@ export async function createHttpServer(
  */
 class HttpCalls implements Closable {
   private readonly life = new Lifecycle();
-  readonly closed = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   private readonly inflight = new Set<HttpExchange>();
   private drained: (() => void) | undefined;
 

@@ -8,11 +8,12 @@
  * `maxInflight` calls run; the rest of the current chunk waits in a backlog (views
  * into the chunk, no copies) and the socket is not read again until it is drained.
  */
-import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
+import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
-import { framingOf, MessageChannel, type DuplexStream, type Framing, type MessageFraming } from '../transport/index.js';
+import type { Protocol } from '../protocol/index.js';
+import { framingOf, MessageChannel, type ChannelOptions, type DuplexStream, type Framing, type MessageFraming, type MessageReceiver } from '../transport/index.js';
 
 /** Options for {@link serveConnection}. */
 export interface ServeConnectionOptions {
@@ -52,42 +53,52 @@ const serveConnectionOptionShapes = {
 /** Lifecycle of a served connection. */
 export type ConnectionState = LifecycleState;
 
-/** One client connection being served. */
-export class ServedConnection implements Closable {
+/**
+ * One client connection being served. It receives its channel's messages itself
+ * (as the channel's {@link MessageReceiver}), so an idle connection holds no
+ * closure, promise or buffer beyond its fields: it may be one of thousands.
+ */
+export class ServedConnection implements Closable, MessageReceiver {
   private readonly life = new Lifecycle();
   /** Calls received and not yet answered. */
   inflight = 0;
-  /** Resolves when the connection has closed, with the error if it failed (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
   private readonly channel: MessageChannel;
   private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
-  private readonly maxInflight: number;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. */
-  private readonly waiting: (() => void)[] = [];
-  /** Requests read but not started (a cursor into the array, which is reset when drained). */
-  private readonly backlog: Uint8Array[] = [];
-  private backlogHead = 0;
-  private readonly sendBound = this.send.bind(this);
-  private readonly failBound = this.fail.bind(this);
+  private readonly accepted: { destroy(error?: Error): void } | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The backlog and the waiters, made when first needed and dropped once empty. */
+  private queue: Queue | undefined = undefined;
 
-  constructor(conn: DuplexStream, processor: MessageProcessor, options: ServeConnectionOptions = {}) {
+  /**
+   * Use serveConnection(). A server also gives `accepted`, the connection its listener
+   * accepted under any layer it put on it (destroy() tears it down; else
+   * `options.destroy`), the `tracker` told when this connection ends, and `first`,
+   * bytes it already read from `conn` (to recognise its kind), which are served first.
+   */
+  constructor(
+    conn: DuplexStream,
+    processor: MessageProcessor,
+    options: ServeConnectionOptions = {},
+    accepted?: { destroy(error?: Error): void },
+    tracker?: Tracker,
+    first?: Uint8Array,
+  ) {
     this.processor = processor;
     this.options = options;
-    this.maxInflight = options.maxInflight ?? 256;
-    this.channel = framingOf(options.transport).open(conn, {
-      measure: processor.protocol.measure,
-      maxMessageSize: options.maxMessageSize,
-      maxDepth: options.maxDepth,
-      messageTimeout: options.messageTimeout ?? 30_000,
-      onError: this.failBound,
-    });
+    this.accepted = accepted ?? (options.destroy === undefined ? undefined : { destroy: options.destroy });
+    if (tracker !== undefined) this.life.watch(this, tracker);
+    this.channel = framingOf(options.transport).open(conn, channelOptions(options, processor.protocol));
     if (options.idleTimeout !== undefined && options.idleTimeout > 0) {
-      this.idleTimer = setTimeout(this.onIdle.bind(this), options.idleTimeout);
+      this.idleTimer = setTimeout(() => this.onIdle(), options.idleTimeout);
       this.idleTimer.unref?.();
     }
-    this.channel.read(this.receive.bind(this), this.pause.bind(this)).then(this.peerEnded.bind(this), this.failBound);
+    this.channel.receive(this, first);
+  }
+
+  /** Resolves when the connection has closed, with the error if it failed (never rejects). */
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
   }
 
   /** 'open' while serving; 'closing' while draining; 'closed' at the end. */
@@ -116,25 +127,49 @@ export class ServedConnection implements Closable {
   destroy(error?: Error): void {
     if (!this.life.end(error)) return;
     this.clearIdle();
-    this.backlog.length = 0;
-    this.backlogHead = 0;
-    this.options.destroy?.(error);
+    const queue = this.queue;
+    this.queue = undefined;
+    this.accepted?.destroy(error);
     this.channel.abort(error);
-    this.wakeUp();
+    if (queue !== undefined) wake(queue.waiting);
   }
 
-  private receive(message: Uint8Array): void {
+  /** @internal One request from the channel. */
+  onMessage(message: Uint8Array): void {
     // A request read while draining is not started: its client sees the close and settles it.
     if (this.state !== 'open') return;
     this.idleTimer?.refresh();
-    if (this.backlogHead < this.backlog.length || this.inflight >= this.maxInflight || this.channel.ready() !== undefined) {
-      this.backlog.push(message);
+    const queue = this.queue;
+    if ((queue !== undefined && queue.head < queue.backlog.length) || this.inflight >= (this.options.maxInflight ?? 256) || this.channel.ready() !== undefined) {
+      (this.queue ??= new Queue()).backlog.push(message);
       return;
     }
     this.start(message);
   }
 
-  /** Starts one call; a header that cannot be read throws (and read() rejects with it). */
+  /** @internal Between chunks: starts the backlog as room allows; the next chunk waits until it is empty and writes flow. */
+  afterChunk(): Promise<void> | undefined {
+    const queue = this.queue;
+    if (queue !== undefined && queue.head < queue.backlog.length) return this.drainBacklog(queue);
+    return this.channel.ready();
+  }
+
+  /** @internal The peer finished sending: answer what is in flight, then close. */
+  onEnd(): void {
+    if (this.state === 'open') void this.close();
+  }
+
+  /** @internal Reading failed. */
+  onError(error: unknown): void {
+    this.fail(error);
+  }
+
+  /** @internal A reply could not be written. */
+  onWriteError(error: unknown): void {
+    this.fail(error);
+  }
+
+  /** Starts one call; a header that cannot be read throws (and reading fails with it). */
   private start(message: Uint8Array): void {
     this.inflight++;
     let out;
@@ -144,32 +179,29 @@ export class ServedConnection implements Closable {
       this.inflight--;
       throw e;
     }
-    if (out instanceof Promise) out.then(this.sendBound, this.failBound);
-    else this.send(out);
+    if (out instanceof Promise) {
+      out.then(
+        (reply) => this.send(reply),
+        (e: unknown) => this.fail(e),
+      );
+    } else this.send(out);
   }
 
-  /** Between chunks: starts the backlog as room allows; the next read waits until it is empty and writes flow. */
-  private pause(): Promise<void> | undefined {
-    if (this.backlogHead < this.backlog.length) return this.drainBacklog();
-    return this.channel.ready();
-  }
-
-  private async drainBacklog(): Promise<void> {
-    while (this.backlogHead < this.backlog.length) {
+  private async drainBacklog(queue: Queue): Promise<void> {
+    const maxInflight = this.options.maxInflight ?? 256;
+    const backlog = queue.backlog;
+    while (queue.head < backlog.length) {
       if (this.state !== 'open') return;
       const writable = this.channel.ready();
       if (writable !== undefined) await writable;
-      else if (this.inflight >= this.maxInflight) await this.changed();
-      else this.start(this.backlog[this.backlogHead++]);
+      else if (this.inflight >= maxInflight) await this.changed();
+      else this.start(backlog[queue.head++]);
     }
-    this.backlog.length = 0;
-    this.backlogHead = 0;
+    // Dropped, not kept: an idle connection holds no array sized for its busiest moment.
+    queue.backlog = [];
+    queue.head = 0;
+    if (this.queue === queue && queue.waiting.length === 0) this.queue = undefined;
     return this.channel.ready();
-  }
-
-  private peerEnded(): void {
-    // The peer finished sending: answer what is in flight, then close.
-    if (this.state === 'open') void this.close();
   }
 
   private send(reply: Uint8Array | undefined): void {
@@ -181,15 +213,17 @@ export class ServedConnection implements Closable {
         this.fail(e);
       }
     }
-    if (this.waiting.length > 0) this.wakeUp();
+    const queue = this.queue;
+    if (queue !== undefined && queue.waiting.length > 0) {
+      const waiting = queue.waiting;
+      queue.waiting = [];
+      if (queue.head >= queue.backlog.length) this.queue = undefined;
+      wake(waiting);
+    }
   }
 
   private changed(): Promise<void> {
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private wakeUp(): void {
-    for (const wake of this.waiting.splice(0)) wake();
+    return new Promise<void>((resolve) => (this.queue ??= new Queue()).waiting.push(resolve));
   }
 
   /** Waits for the calls in flight, writes out the replies, closes; destroys when that takes past closeTimeout. */
@@ -226,6 +260,34 @@ export class ServedConnection implements Closable {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
+}
+
+// The channel options of a served connection follow from its options and protocol:
+// made once for all the connections that share them, not once per connection.
+const channelOptionsOf = new WeakMap<ServeConnectionOptions, Map<Protocol, ChannelOptions>>();
+
+function channelOptions(options: ServeConnectionOptions, protocol: Protocol): ChannelOptions {
+  let byProtocol = channelOptionsOf.get(options);
+  if (byProtocol === undefined) channelOptionsOf.set(options, (byProtocol = new Map()));
+  let made = byProtocol.get(protocol);
+  if (made === undefined) {
+    made = { measure: protocol.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth, messageTimeout: options.messageTimeout ?? 30_000 };
+    byProtocol.set(protocol, made);
+  }
+  return made;
+}
+
+/** What a served connection holds back: requests not started yet, and callers waiting for in-flight calls to drop. */
+class Queue {
+  /** Requests read but not started; `head` is the cursor (no shift()). */
+  backlog: Uint8Array[] = [];
+  head = 0;
+  /** Resolved when in-flight calls drop or the connection closes; each waiter re-checks its condition. */
+  waiting: (() => void)[] = [];
+}
+
+function wake(waiting: (() => void)[]): void {
+  for (const resolve of waiting) resolve();
 }
 
 /** Serves one byte duplex with a processor until it closes. */

@@ -6,8 +6,8 @@
  * behaviour, and a connection that plainly speaks something else is refused
  * with a WireMismatchError naming both.
  */
-import { WireMismatchError, type ThriftError } from '../errors.js';
-import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
+import { TimeoutError, WireMismatchError, type ThriftError } from '../errors.js';
+import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../protocol/index.js';
 import {
@@ -15,12 +15,15 @@ import {
   DETECT_WINDOW,
   HeaderCodec,
   HeaderProtocolId,
-  peekStream,
+  linkedDuplex,
+  linkOf,
   showBytes,
   unknownBytes,
+  type ByteLink,
   type Detection,
   type DuplexStream,
   type HeaderOptions,
+  type LinkReceiver,
   type WireFraming,
   type WireKind,
   type WireProtocol,
@@ -41,7 +44,7 @@ export interface WirePlan {
   processorFor: (protocol: Protocol) => MessageProcessor;
   /** THeader limits and zlib codec. */
   header?: HeaderOptions;
-  /** The served-connection options (the transport is set per connection); `destroy` tears down the socket. */
+  /** The served-connection options (the transport is set per connection). */
   serve: ServeConnectionOptions;
 }
 
@@ -75,34 +78,62 @@ const HTTP_REASON = 'Bad Request: a Thrift socket port, not HTTP';
 
 /**
  * Starts serving `socket` per `plan`; returns at once with the connection's
- * lifecycle, which the server tracks. Refusals go to `plan.serve.onError` and
- * close the socket (through `plan.serve.destroy`).
+ * lifecycle, which the server tracks (`tracker`). Refusals go to
+ * `plan.serve.onError` and tear down `accepted` (the connection the listener
+ * accepted, under any layer put on it). `plan` is shared by every connection.
  */
-export function serveDetected(socket: DuplexStream, plan: WirePlan): Closable {
-  return new DetectedConnection(socket, plan);
+export function serveDetected(socket: DuplexStream, plan: WirePlan, accepted: Teardown, tracker: Tracker): Closable {
+  return new DetectedConnection(socket, plan, accepted, tracker);
+}
+
+/** What a refused connection is torn down with. */
+export interface Teardown {
+  destroy(error?: Error): void;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** The served-connection options of a plan, one object per framing for all its connections. */
+const servedOptions = new WeakMap<WirePlan, Partial<Record<WireFraming, ServeConnectionOptions>>>();
+
+function optionsFor(plan: WirePlan, framing: WireFraming): ServeConnectionOptions {
+  let byFraming = servedOptions.get(plan);
+  if (byFraming === undefined) servedOptions.set(plan, (byFraming = {}));
+  return (byFraming[framing] ??= { ...plan.serve, transport: framing === 'header' ? 'framed' : framing });
 }
 
 /**
- * A connection whose chain is built once its first bytes are known: until then
- * its own lifecycle, after that the {@link ServedConnection}'s, which it follows.
+ * A connection whose chain is built once its first bytes are known. It reads them
+ * straight from the connection's link (a socket's own events, no stream), then
+ * hands the link, and the bytes it read, to the {@link ServedConnection} it builds,
+ * which the server tracks from then on in its place.
  */
-class DetectedConnection implements Closable {
+class DetectedConnection implements Closable, LinkReceiver {
   private readonly life = new Lifecycle();
-  /** Resolves once closed, with the error that closed it (a refusal, a failure), if any. */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
   private inner: ServedConnection | undefined;
   /** Set once the chain is built or the connection ended without one. */
   private done = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private detectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly socket: DuplexStream;
+  private readonly plan: WirePlan;
+  private readonly accepted: Teardown;
+  private readonly tracker: Tracker;
+  private link: ByteLink | undefined;
+  /** Every byte read while detecting; undefined once a decision is made. */
+  private seen: Uint8Array | undefined = NO_BYTES;
 
-  constructor(
-    private readonly socket: DuplexStream,
-    private readonly plan: WirePlan,
-  ) {
+  constructor(socket: DuplexStream, plan: WirePlan, accepted: Teardown, tracker: Tracker) {
+    this.socket = socket;
+    this.plan = plan;
+    this.accepted = accepted;
+    this.tracker = tracker;
+    this.life.watch(this, tracker);
     const name = protocolName(plan.protocol);
     // A custom Protocol object pinned with a pinned framing: nothing to recognise, serve at once.
     if (name === undefined && plan.transport !== 'auto') {
-      this.serve(socket, { framing: plan.transport, protocol: undefined, what: '' });
+      this.seen = undefined;
+      this.serve(socket, undefined, { framing: plan.transport, protocol: undefined, what: '' });
       return;
     }
     const idle = plan.serve.idleTimeout;
@@ -110,7 +141,9 @@ class DetectedConnection implements Closable {
       this.idleTimer = setTimeout(() => this.finish(), idle);
       this.idleTimer.unref?.();
     }
-    void this.detect();
+    const link = (this.link = linkOf(socket));
+    link.attach(this);
+    link.resume();
   }
 
   /** 'open' while detecting or serving; 'closing' while the served connection drains; 'closed' after. */
@@ -118,18 +151,21 @@ class DetectedConnection implements Closable {
     return this.inner !== undefined && this.life.state !== 'closed' ? this.inner.state : this.life.state;
   }
 
+  /** Resolves once closed, with the error that closed it (a refusal, a failure), if any. */
+  get closed(): Promise<Error | undefined> {
+    return this.inner !== undefined ? this.inner.closed : this.life.closed;
+  }
+
   /** Graceful close: a connection still being recognised has no call to answer and ends now. */
   close(): Promise<void> {
-    return this.life.close(() => (this.inner === undefined ? this.finish() : this.inner.close()));
+    if (this.inner !== undefined) return this.inner.close();
+    return this.life.close(() => this.finish());
   }
 
   /** Hard stop, of the served connection or of the socket still being recognised. */
   destroy(error?: Error): void {
     if (this.inner === undefined) this.finish(error);
-    else {
-      this.inner.destroy(error);
-      this.life.end(error);
-    }
+    else this.inner.destroy(error);
   }
 
   /** Alias of close(), for `await using`. */
@@ -137,67 +173,104 @@ class DetectedConnection implements Closable {
     return this.close();
   }
 
-  private async detect(): Promise<void> {
-    const max = this.plan.serve.maxMessageSize ?? 16_384_000;
-    let peeked;
-    try {
-      const framedPin = this.plan.transport === 'framed' || this.plan.transport === 'header';
-      const decide = (bytes: Uint8Array): Detection | undefined => {
-        const found = detectWire(bytes, max);
-        if (found !== undefined || !framedPin || bytes.length < 4) return found;
-        // A pinned frame length that is already wrong is the framed chain's to report, without waiting for more.
-        const length = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) | 0;
-        return length <= 0 || length > max ? unknownBytes(bytes) : undefined;
-      };
-      peeked = await peekStream(this.socket.readable, decide, {
-        maxBytes: DETECT_WINDOW,
-        timeout: this.plan.serve.messageTimeout ?? 30_000,
-        onFirstBytes: () => {
-          if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-        },
-      });
-    } catch (e) {
-      if (this.done) return;
-      this.refuse(e instanceof Error ? e : new Error(String(e)));
-      return;
+  /** @internal Bytes while detecting: decides as soon as they allow. */
+  onData(chunk: Uint8Array): void {
+    const had = this.seen;
+    if (had === undefined || chunk.length === 0) return;
+    let seen: Uint8Array;
+    if (had.length === 0) {
+      seen = chunk;
+      if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    } else {
+      // Only the few bytes detection needs are ever joined.
+      seen = new Uint8Array(had.length + chunk.length);
+      seen.set(had);
+      seen.set(chunk, had.length);
     }
-    if (this.done) {
-      peeked.readable.cancel().catch(() => {});
-      return;
-    }
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.seen = seen;
+    const result = this.decide(seen);
+    if (result !== undefined || seen.length >= DETECT_WINDOW) this.decided(result, seen);
+    else if (had.length === 0) this.armDetectTimer();
+  }
+
+  /** The first bytes left the kind open: the rest must come within messageTimeout (the first chunk usually decides, and arms nothing). */
+  private armDetectTimer(): void {
+    const ms = this.plan.serve.messageTimeout ?? 30_000;
+    if (ms <= 0) return;
+    this.detectTimer = setTimeout(() => this.refuse(new TimeoutError(`the first message did not show its transport and protocol within ${ms} ms`)), ms);
+  }
+
+  /** @internal The peer ended before a decision. */
+  onEnd(): void {
+    const seen = this.seen;
+    if (seen === undefined) return;
     // The peer closed without a byte (a port probe): nothing to report.
-    if (peeked.seen.length === 0) return this.finish();
-    const detection: Detection = peeked.result ?? unknownBytes(peeked.seen);
-    const conn: DuplexStream = { readable: peeked.readable, writable: this.socket.writable };
+    if (seen.length === 0) return this.finish();
+    this.decided(undefined, seen);
+  }
+
+  /** @internal The connection failed before a decision. */
+  onFail(error: Error): void {
+    if (this.seen === undefined) return;
+    this.refuse(error);
+  }
+
+  /** @internal */
+  onDrain(): void {}
+
+  private decide(bytes: Uint8Array): Detection | undefined {
+    const max = this.plan.serve.maxMessageSize ?? 16_384_000;
+    const found = detectWire(bytes, max);
+    const framedPin = this.plan.transport === 'framed' || this.plan.transport === 'header';
+    if (found !== undefined || !framedPin || bytes.length < 4) return found;
+    // A pinned frame length that is already wrong is the framed chain's to report, without waiting for more.
+    const length = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) | 0;
+    return length <= 0 || length > max ? unknownBytes(bytes) : undefined;
+  }
+
+  /** Detection is over (a result, or the bytes ran out): serve in kind, or refuse. */
+  private decided(result: Detection | undefined, seen: Uint8Array): void {
+    this.stopDetecting();
+    const detection: Detection = result ?? unknownBytes(seen);
     const plan = this.plan;
     if (plan.transport === 'auto' && plan.protocol === 'auto') {
       if (detection.error !== undefined) return this.refuse(detection.error);
-      return this.serve(conn, detection.kind);
+      return this.serve(this.socket, seen, detection.kind);
+    }
+    if (detection.kind !== undefined) {
+      // What agrees with the plan has the pinned framing already.
+      if (agrees(plan, detection.kind)) return this.serve(this.socket, seen, detection.kind);
+      const pinned = describePinned(plan);
+      return this.refuse(
+        new WireMismatchError(
+          `expected ${pinned}, received what looks like ${detection.kind.what} (${showBytes(seen, 6)}); set the client's transport and protocol to match, or leave the server's at 'auto'`,
+          pinned,
+          detection.kind.what,
+        ),
+      );
     }
     const pinned = describePinned(plan);
-    if (detection.kind !== undefined) {
-      if (!agrees(plan, detection.kind)) {
-        return this.refuse(
-          new WireMismatchError(
-            `expected ${pinned}, received what looks like ${detection.kind.what} (${showBytes(peeked.seen, 6)}); set the client's transport and protocol to match, or leave the server's at 'auto'`,
-            pinned,
-            detection.kind.what,
-          ),
-        );
-      }
-      return this.serve(conn, { ...detection.kind, framing: plan.transport === 'auto' ? detection.kind.framing : plan.transport });
-    }
     const error = detection.error;
     if (error instanceof WireMismatchError && !error.received.startsWith('unknown')) {
       return this.refuse(new WireMismatchError(`expected ${pinned}, received ${error.message}`, pinned, error.received));
     }
     if (plan.transport === 'auto') return this.refuse(error);
     // Bytes detection cannot place, or a frame over the limit: the pinned chain reports them in its own terms.
-    this.serve(conn, { framing: plan.transport, protocol: undefined, what: pinned });
+    this.serve(this.socket, seen, { framing: plan.transport, protocol: undefined, what: pinned });
   }
 
-  private serve(conn: DuplexStream, kind: WireKind): void {
+  private stopDetecting(): void {
+    this.seen = undefined;
+    if (this.detectTimer !== undefined) clearTimeout(this.detectTimer);
+    this.detectTimer = undefined;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** Builds the chain for `kind` over the link (bytes `seen` already read from it), and hands the connection to it. */
+  private serve(socket: DuplexStream, seen: Uint8Array | undefined, kind: WireKind): void {
+    if (this.done) return;
     const plan = this.plan;
     let processor: MessageProcessor;
     const pinnedName = protocolName(plan.protocol);
@@ -214,12 +287,20 @@ class DetectedConnection implements Closable {
       processor = plan.processorFor(pinnedProtocol ?? BY_NAME[kind.protocol ?? 'binary']);
     }
     this.done = true;
-    this.inner = new ServedConnection(conn, processor, { ...plan.serve, transport: kind.framing === 'header' ? 'framed' : kind.framing });
-    void this.inner.closed.then((error) => this.life.end(error));
+    const link = this.link;
+    const conn = link === undefined ? socket : linkedDuplex(link);
+    // The served connection reports its end to the server itself: this one steps aside.
+    const inner = new ServedConnection(conn, processor, optionsFor(plan, kind.framing), this.accepted, this.tracker, seen);
+    this.inner = inner;
+    if (this.life.awaited) void inner.closed.then((error) => this.life.end(error));
+    this.link = undefined;
+    this.tracker.track(inner);
+    this.tracker.untrack(this);
   }
 
   private refuse(error: Error | ThriftError): void {
     if (this.done) return;
+    this.stopDetecting();
     this.plan.serve.onError?.(error);
     if (error instanceof WireMismatchError && error.received === 'an HTTP request') return this.answerHttp(error);
     this.finish(error);
@@ -239,16 +320,24 @@ class DetectedConnection implements Closable {
     const answer = new Uint8Array(head.length + body.length);
     answer.set(head);
     answer.set(body, head.length);
-    const writer = this.socket.writable.getWriter();
-    writer.write(answer).then(() => writer.close()).catch(() => {}).finally(() => this.finish(error));
+    const link = this.link!;
+    let ended: Promise<void>;
+    try {
+      link.write(answer);
+      ended = link.end();
+    } catch (e) {
+      ended = Promise.reject(e);
+    }
+    ended.catch(() => {}).finally(() => this.finish(error));
   }
 
   /** Ends a connection that never got a chain. */
   private finish(error?: Error): void {
     if (this.done) return;
     this.done = true;
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    this.plan.serve.destroy?.(error);
+    this.stopDetecting();
+    this.link = undefined;
+    this.accepted.destroy(error);
     this.life.end(error);
   }
 }

@@ -1,6 +1,6 @@
 /** createServer: a socket server that serves one service with a handler. */
 import { ConnectionClosedError } from '../errors.js';
-import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
+import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import type { Interceptor } from '../call/index.js';
 import { defaultErrorLog, type Handler } from '../processor/index.js';
 import type { HandlerOf } from '../protocol/schema.js';
@@ -11,7 +11,7 @@ import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '.
 import { processorFor, type ServiceMap } from './processor-for.js';
 import type { OptionShape } from '../options.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
-import { serveDetected, type ServerTransport } from './serve-detected.js';
+import { serveDetected, type ServerTransport, type WirePlan } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
 
 export type { ServiceMap } from './processor-for.js';
@@ -89,10 +89,12 @@ const serverOptionShapes = {
 export type ServerState = LifecycleState;
 
 /** A running Thrift server. */
-export class ThriftServer implements Closable {
+export class ThriftServer implements Closable, Tracker {
   private readonly life = new Lifecycle();
   /** Resolves once the server has closed, with the error given to destroy() if any (never rejects). */
-  readonly closed: Promise<Error | undefined> = this.life.closed;
+  get closed(): Promise<Error | undefined> {
+    return this.life.closed;
+  }
   private readonly listener: Listener;
   /** Served connections (and connections still being recognised), each with its own lifecycle. */
   private readonly served = new Set<Closable>();
@@ -121,10 +123,15 @@ export class ThriftServer implements Closable {
     return this.served.size;
   }
 
-  /** @internal */
+  /** @internal Follows a connection until it reports its end through untrack(). */
   track(conn: Closable): void {
-    this.served.add(conn);
-    void conn.closed.then(() => this.served.delete(conn));
+    // A connection that failed while it was being set up has already reported its end.
+    if (conn.state !== 'closed') this.served.add(conn);
+  }
+
+  /** @internal */
+  untrack(conn: Closable): void {
+    this.served.delete(conn);
   }
 
   /**
@@ -201,25 +208,25 @@ export async function createServer(
   };
   const zlibOptions = options.zlib;
   const header = { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec };
+  // One plan for every connection: a connection costs its own state, not a copy of the options.
+  const plan: WirePlan = {
+    transport,
+    protocol: options.protocol ?? 'auto',
+    processorFor: processorForProtocol,
+    header,
+    serve: {
+      maxMessageSize: options.maxMessageSize,
+      maxDepth: options.maxDepth,
+      maxInflight: options.maxInflight,
+      messageTimeout: options.messageTimeout,
+      closeTimeout: options.closeTimeout,
+      idleTimeout: options.idleTimeout,
+      onError: options.onError ?? defaultErrorLog,
+    },
+  };
   const server = await serveOn(
     (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections }, accept),
-    (socket, destroy) =>
-      serveDetected(zlibOptions ? zlib(socket, zlibOptions === true ? undefined : zlibOptions) : socket, {
-        transport,
-        protocol: options.protocol ?? 'auto',
-        processorFor: processorForProtocol,
-        header,
-        serve: {
-          maxMessageSize: options.maxMessageSize,
-          maxDepth: options.maxDepth,
-          maxInflight: options.maxInflight,
-          messageTimeout: options.messageTimeout,
-          closeTimeout: options.closeTimeout,
-          idleTimeout: options.idleTimeout,
-          onError: options.onError ?? defaultErrorLog,
-          destroy,
-        },
-      }),
+    (socket, tracker) => serveDetected(zlibOptions ? zlib(socket, zlibOptions === true ? undefined : zlibOptions) : socket, plan, socket, tracker),
     options.closeTimeout,
   );
   if (options.zookeeper !== undefined) {
@@ -234,13 +241,13 @@ export async function createServer(
 }
 
 /** A connection a listener accepted: a duplex the server can also tear down. */
-type Accepted = DuplexStream & { destroy(error?: Error): void };
+export type Accepted = DuplexStream & { destroy(error?: Error): void };
 
 /**
- * Starts serving one accepted connection; `destroy` tears down the connection the
- * listener accepted (under any layer the server put on it). Returns what the server tracks.
+ * Starts serving one accepted connection. Returns what the server tracks, which
+ * tells `tracker` when it ends.
  */
-export type ServeAccepted = (conn: DuplexStream, destroy: (error?: Error) => void) => Closable;
+export type ServeAccepted = (conn: Accepted, tracker: Tracker) => Closable;
 
 /**
  * @internal The one accept loop of every server (socket, HTTP, WebSocket): starts
@@ -259,7 +266,7 @@ export async function serveOn<C extends Accepted>(
       conn.destroy(new ConnectionClosedError('the server is closing'));
       return;
     }
-    server.track(serve(conn, (e) => conn.destroy(e)));
+    server.track(serve(conn, server));
   });
   server = new ThriftServer(listener, closeTimeout);
   return server;
@@ -267,7 +274,7 @@ export async function serveOn<C extends Accepted>(
 
 /** The one-processor case of {@link ServeAccepted}: every connection is a {@link ServedConnection} with `options`. */
 export function serveWith(processor: MessageProcessor, options: Omit<ServeConnectionOptions, 'destroy'>): ServeAccepted {
-  return (conn, destroy) => new ServedConnection(conn, processor, { ...options, destroy });
+  return (conn, tracker) => new ServedConnection(conn, processor, options, conn, tracker);
 }
 
 /** The protocol to build the first processor with: binary under 'auto', else the option's own. */

@@ -40,10 +40,22 @@ export const DETECT_WINDOW = 4 + MAX_NON_STRICT_NAME + 1;
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'PRI'];
 
-function kind(framing: WireFraming, protocol: WireProtocol | undefined, note = ''): Detection {
+function makeKind(framing: WireFraming, protocol: WireProtocol | undefined, note = ''): Detection {
   const what = framing === 'header' ? 'THeader' : `${framing} ${protocol}${note}`;
-  return { kind: { framing, protocol, what } };
+  return Object.freeze({ kind: Object.freeze({ framing, protocol, what }) });
 }
+
+// Every detection of a kind is the same frozen object: recognising a connection allocates nothing.
+const byProtocol = (framing: WireFraming): Record<WireProtocol, Detection> => ({
+  binary: makeKind(framing, 'binary'),
+  compact: makeKind(framing, 'compact'),
+  json: makeKind(framing, 'json'),
+});
+const BUFFERED = byProtocol('buffered');
+const FRAMED = byProtocol('framed');
+const HEADER = makeKind('header', undefined);
+const OLD_BUFFERED = makeKind('buffered', 'binary', ' (old non-strict)');
+const OLD_FRAMED = makeKind('framed', 'binary', ' (old non-strict)');
 
 /** The first bytes as hex, e.g. "0x82 0x21 0x00 0x04", and as text when printable. */
 export function showBytes(bytes: Uint8Array, max = 8): string {
@@ -93,7 +105,7 @@ export function detectWire(bytes: Uint8Array, maxMessageSize: number): Detection
   const b0 = bytes[0];
   const unframed = messageStart(bytes, 0);
   if (unframed === undefined) return undefined;
-  if (unframed !== null) return kind('buffered', unframed);
+  if (unframed !== null) return BUFFERED[unframed];
   if (b0 === 0x16) {
     // TLS record type 22 (handshake), then version major 3 (RFC 8446 §5.1).
     if (n < 2) return undefined;
@@ -131,22 +143,22 @@ export function detectWire(bytes: Uint8Array, maxMessageSize: number): Detection
   const framed = messageStart(bytes, 4);
   if (framed === undefined) return undefined;
   let found: Detection | undefined;
-  if (framed !== null) found = kind('framed', framed);
+  if (framed !== null) found = FRAMED[framed];
   else if (bytes[4] === 0x0f) {
     if (n < 6) return undefined;
     // HEADER MAGIC 0x0FFF (HeaderFormat.md).
-    if (bytes[5] === 0xff) found = kind('header', undefined);
+    if (bytes[5] === 0xff) found = HEADER;
   } else if (bytes[4] === 0x00) {
     // An old non-strict binary message in a frame: its i32 name length fits the frame.
     if (n < 8) return undefined;
     const nameLength = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) | 0;
-    if (nameLength >= 0 && nameLength + 9 <= length) found = kind('framed', 'binary', ' (old non-strict)');
+    if (nameLength >= 0 && nameLength + 9 <= length) found = OLD_FRAMED;
   } else if (length <= MAX_NON_STRICT_NAME && bytes[4] >= 0x20) {
     // An old non-strict binary message, unframed: the name, then message type CALL (1) or ONEWAY (4).
     if (n < 4 + length + 1) return undefined;
     for (let i = 4; i < 4 + length; i++) if (bytes[i] < 0x20 || bytes[i] === 0x7f) return unknownBytes(bytes);
     const type = bytes[4 + length];
-    if (type === 1 || type === 4) return kind('buffered', 'binary', ' (old non-strict)');
+    if (type === 1 || type === 4) return OLD_BUFFERED;
   }
   if (found === undefined) return unknownBytes(bytes);
   if (length > maxMessageSize) return { error: new FrameTooLargeError(length, maxMessageSize) };

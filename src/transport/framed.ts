@@ -36,6 +36,9 @@ function maxFrameSizeOf(options: FramedOptions | undefined): number {
   return max;
 }
 
+// Never pushed to: a decoder holding bytes has an array of its own.
+const NO_CHUNKS: Uint8Array[] = [];
+
 /** Where decoded frames go: a TransformStream's controller, or any object with `enqueue`. */
 export interface FrameSink {
   enqueue(frame: Uint8Array): void;
@@ -51,7 +54,8 @@ export interface FrameSink {
  */
 export class FrameDecoder {
   private readonly maxFrameSize: number;
-  private chunks: Uint8Array[] = [];
+  /** Held chunks; the shared empty list while none is (an idle decoder holds no array). */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   /** Index of the first live chunk: a cursor, so consuming never shifts the array. */
   private head = 0;
   /** Bytes of chunks[head] already consumed. */
@@ -122,9 +126,8 @@ export class FrameDecoder {
     this.frameLength = length;
     if (p < end) {
       // Keep the whole chunk with an offset: no view is allocated for the tail.
-      this.chunks.length = 0;
+      this.chunks = [chunk];
       this.head = 0;
-      this.chunks.push(chunk);
       this.offset = p;
       this.buffered = end - p;
     }
@@ -191,7 +194,7 @@ export class FrameDecoder {
   }
 
   private reset(): void {
-    this.chunks.length = 0;
+    this.chunks = NO_CHUNKS;
     this.head = 0;
     this.offset = 0;
     this.buffered = 0;

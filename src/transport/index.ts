@@ -10,7 +10,8 @@ export { createFrameDecoder, createFrameEncoder, framed, framedTransport, FrameD
 export type { MeasureFn, MeasureLimits, BufferedOptions } from './buffered.js';
 export { createMessageSplitter, buffered, bufferedTransport, MessageSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './buffered.js';
 export { createMemoryPair } from './memory.js';
-export { MessageChannel, messageTransport, type ChannelOptions, type Framing, type MessageFraming } from './channel.js';
+export { MessageChannel, messageTransport, type ChannelOptions, type Framing, type MessageFraming, type MessageReceiver } from './channel.js';
+export { linkOf, linkedDuplex, LinkStreams, StreamLink, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from './link.js';
 export { StreamChannel, type Splitter } from './stream-channel.js';
 export { framingOf } from './framings.js';
 export { createHttpTransport, HttpRequests, type FetchLike, type HttpRequestOptions, type HttpTransport, type HttpTransportOptions } from './http.js';

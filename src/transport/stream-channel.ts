@@ -5,7 +5,7 @@
  * in-line as each chunk arrives, and messages sent in the same turn leave as one chunk.
  */
 import { TimeoutError } from '../errors.js';
-import { ignore, MessageChannel, type ChannelOptions, type Framing } from './channel.js';
+import { CHANNEL_FREE_BIT, MessageChannel, type ChannelOptions, type Framing } from './channel.js';
 import type { FrameSink } from './framed.js';
 import type { DuplexStream } from './types.js';
 
@@ -19,69 +19,78 @@ export interface Splitter {
   hasPartial(): boolean;
 }
 
-// Batches are gathered in slabs; a slab region is never rewritten once sent. The
-// first slab is small and allocated on the first send, so an idle connection costs
-// no buffer; later slabs are full size.
-const FIRST_SLAB = 4 * 1024;
+// Batches are gathered in one slab shared by every channel of the process: a
+// batch is a region at the slab's free end, growing in place while no other channel
+// has taken space after it (else it moves, a rare copy). A region is never
+// rewritten once sent, and a channel with nothing queued holds no buffer at all, so
+// an idle connection costs none (one 4 KiB slab per connection used to stay after
+// its first reply).
 const SLAB = 64 * 1024;
 const EMPTY = new Uint8Array(0);
+let shared = EMPTY;
+let sharedUsed = 0;
 // Messages at least this large skip the batch copy and are written as they are.
 const LARGE = 16 * 1024;
 // TFramedTransport's i32 length before each message (doc/specs/thrift-rpc.md).
 const FRAME_PREFIX = 4;
 
+// Channels with a batch to write at the end of this turn: one microtask flushes them all.
+let flushing: StreamChannel[] = [];
+let spare: StreamChannel[] = [];
+function flushAll(): void {
+  const queue = flushing;
+  flushing = spare;
+  for (let i = 0; i < queue.length; i++) queue[i]!.flush();
+  queue.length = 0;
+  spare = queue;
+}
+
+// StreamChannel's own state bits, above MessageChannel's.
+const FRAMED = CHANNEL_FREE_BIT;
+const SCHEDULED = CHANNEL_FREE_BIT << 1;
+
 /** Apache's default cap on one message (doc/specs/thrift-tconfiguration.md, MaxMessageSize). */
 export const DEFAULT_CHANNEL_MAX = 16_384_000;
 
 /** Sends and receives whole messages over a byte duplex, split by `splitter`; 'framed' writes get their length prefix. */
-export class StreamChannel extends MessageChannel {
-  override readonly framing: Framing;
+export class StreamChannel extends MessageChannel implements FrameSink {
   private readonly splitter: Splitter;
   private readonly messageTimeout: number;
-  private partialTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Set when the message timer fired: what read() rejects with. */
-  private stalled: TimeoutError | undefined;
+  private partialTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The queued batch: slab[start..pos), the shared slab's newest region while it grows. */
   private slab = EMPTY;
   private start = 0;
   private pos = 0;
-  private scheduled = false;
-  private readonly flushBound = this.flush.bind(this);
 
   constructor(conn: DuplexStream, options: ChannelOptions, framing: 'framed' | 'buffered', splitter: Splitter) {
     super(conn, options);
-    this.framing = framing;
+    if (framing === 'framed') this.flags |= FRAMED;
     this.splitter = splitter;
     this.messageTimeout = options.messageTimeout ?? 0;
   }
 
-  override async read(onMessage: (message: Uint8Array) => void, pause?: () => Promise<void> | undefined): Promise<void> {
-    const reader = this.reader;
-    const splitter = this.splitter;
-    const timed = this.messageTimeout > 0;
-    let completed = 0;
-    // Counting completions lets the message timer restart whenever a message finishes.
-    const sink: FrameSink = timed ? { enqueue: (m) => (completed++, onMessage(m)) } : { enqueue: onMessage };
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          if (this.stalled !== undefined) throw this.stalled;
-          splitter.flush();
-          return;
-        }
-        if (this.inspect !== undefined) this.inspectHead(value);
-        completed = 0;
-        splitter.transform(value, sink);
-        if (timed) {
-          if (completed > 0) this.watchPartial(false);
-          this.watchPartial(splitter.hasPartial());
-        }
-        const wait = pause?.();
-        if (wait !== undefined) await wait;
-      }
-    } finally {
-      this.watchPartial(false);
-    }
+  override get framing(): Framing {
+    return (this.flags & FRAMED) !== 0 ? 'framed' : 'buffered';
+  }
+
+  protected override deliver(chunk: Uint8Array): void {
+    this.splitter.transform(chunk, this);
+    if (this.messageTimeout > 0) this.watchPartial(this.splitter.hasPartial());
+  }
+
+  /** @internal The splitter's sink: one whole message. */
+  enqueue(message: Uint8Array): void {
+    // A message finished: the timer of the next one starts afresh.
+    if (this.partialTimer !== undefined) this.watchPartial(false);
+    if (this.open) this.receiver!.onMessage(message);
+  }
+
+  protected override endOfInput(): void {
+    this.splitter.flush();
+  }
+
+  protected override stopTimers(): void {
+    this.watchPartial(false);
   }
 
   /** Starts the message timer when a message is left incomplete, stops it when none is. */
@@ -92,8 +101,9 @@ export class StreamChannel extends MessageChannel {
     } else if (this.partialTimer === undefined) {
       const ms = this.messageTimeout;
       this.partialTimer = setTimeout(() => {
-        this.stalled = new TimeoutError(`a message was not completed within ${ms} ms`);
-        this.reader.cancel(this.stalled).catch(ignore);
+        this.partialTimer = undefined;
+        // The connection is useless with a stalled message in it: the receiver hears this error.
+        this.link.destroy(new TimeoutError(`a message was not completed within ${ms} ms`));
       }, ms);
     }
   }
@@ -104,17 +114,17 @@ export class StreamChannel extends MessageChannel {
    */
   override send(message: Uint8Array): void {
     this.assertWritable();
-    const framed = this.framing === 'framed';
+    const framed = (this.flags & FRAMED) !== 0;
     const n = message.length;
     if (n >= LARGE) {
-      // Large payloads are written as they are: a copy would cost more than the extra stream write.
+      // Large payloads are written as they are: a copy would cost more than the extra write.
       this.flush();
-      if (framed) this.writer.write(new Uint8Array([n >>> 24, n >>> 16, n >>> 8, n])).catch(this.onWriteError);
-      this.writer.write(message).catch(this.onWriteError);
+      if (framed) this.write(new Uint8Array([n >>> 24, n >>> 16, n >>> 8, n]));
+      this.write(message);
       return;
     }
     const need = n + (framed ? FRAME_PREFIX : 0);
-    if (this.pos + need > this.slab.length) this.newSlab(need);
+    if (this.slab !== shared || this.pos !== sharedUsed || shared.length - this.pos < need) this.reserve(need);
     const slab = this.slab;
     let p = this.pos;
     if (framed) {
@@ -125,15 +135,31 @@ export class StreamChannel extends MessageChannel {
       p += 4;
     }
     slab.set(message, p);
-    this.pos = p + n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(this.flushBound);
+    this.pos = sharedUsed = p + n;
+    if ((this.flags & SCHEDULED) === 0) {
+      this.flags |= SCHEDULED;
+      if (flushing.length === 0) queueMicrotask(flushAll);
+      flushing.push(this);
     }
   }
 
+  /** Puts the queued batch at the shared slab's free end with room for `need` more bytes. */
+  private reserve(need: number): void {
+    const queued = this.pos - this.start;
+    let slab = shared;
+    if (slab.length - sharedUsed < queued + need) {
+      slab = shared = new Uint8Array(Math.max(SLAB, 2 * (queued + need)));
+      sharedUsed = 0;
+    }
+    // Another channel took the space after our batch, or it outgrew the slab: it moves.
+    if (queued > 0) slab.set(this.slab.subarray(this.start, this.pos), sharedUsed);
+    this.slab = slab;
+    this.start = sharedUsed;
+    this.pos = sharedUsed = sharedUsed + queued;
+  }
+
   override ready(): Promise<void> | undefined {
-    // A batch grown past a slab is written now, so that the writable's backpressure can see it.
+    // A batch grown past a slab is written now, so that the link's backpressure can see it.
     if (this.pos - this.start >= SLAB) this.flush();
     return super.ready();
   }
@@ -144,25 +170,21 @@ export class StreamChannel extends MessageChannel {
   }
 
   override abort(reason?: unknown): void {
-    this.pos = this.start;
+    this.drop();
     super.abort(reason);
   }
 
-  private flush(): void {
-    this.scheduled = false;
+  /** @internal Writes the queued batch as one chunk. */
+  flush(): void {
+    this.flags &= ~SCHEDULED;
     if (this.pos === this.start) return;
     const batch = this.slab.subarray(this.start, this.pos);
-    this.start = this.pos;
-    this.writer.write(batch).catch(this.onWriteError);
+    this.drop();
+    this.write(batch);
   }
 
-  private newSlab(need: number): void {
-    // The queued part moves along; what was already written stays untouched in the old slab.
-    const queued = this.pos - this.start;
-    const next = new Uint8Array(Math.max(this.slab === EMPTY ? FIRST_SLAB : SLAB, 2 * (queued + need)));
-    next.set(this.slab.subarray(this.start, this.pos));
-    this.slab = next;
-    this.start = 0;
-    this.pos = queued;
+  private drop(): void {
+    this.slab = EMPTY;
+    this.start = this.pos = 0;
   }
 }

@@ -91,6 +91,8 @@ test('a reader that does not read pauses the socket and holds the writer back, t
   const { server, next } = await serverWithQueue();
   const conn = await connect({ host, port: server.address.port });
   const peer = await next();
+  // The peer's streams exist (built on first ask) but nobody reads them.
+  const peerReadable = peer.readable;
   const writer = conn.writable.getWriter();
   const chunk = new Uint8Array(1024 * 1024);
   // More than loopback's kernel buffers can hold, so the writes must wait for the reader.
@@ -103,7 +105,7 @@ test('a reader that does not read pauses the socket and holds the writer back, t
   assert.ok(peer.socket.isPaused());
   // 64 MiB cannot fit loopback's buffers plus the peer's queue, so some writes must still be waiting.
   assert.ok(accepted < total, `accepted ${accepted} of ${total} writes with nobody reading`);
-  const received = readAll(peer.readable, 'the bytes at the peer');
+  const received = readAll(peerReadable, 'the bytes at the peer');
   await within(Promise.all(writes), 20_000, 'the writes to resume');
   assert.is(accepted, total);
   await writer.close();

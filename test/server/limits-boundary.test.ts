@@ -11,6 +11,7 @@ import { createServer, FrameTooLargeError, load, type ThriftServer } from '../..
 import { binaryProtocol, encodeMessage, MessageType, serviceFunctions } from '../../src/protocol/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { signal, within } from '../helpers/wait.js';
+import { onSocketPath, SOCKET_PATHS } from '../helpers/socket-paths.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
 
@@ -50,98 +51,101 @@ function sized(total: number): Uint8Array {
   return r;
 }
 
-for (const transport of ['framed', 'buffered'] as const) {
-  const size = suite(`server maxMessageSize at its boundary (${transport})`);
-  let server: ThriftServer;
-  let errors: unknown[] = [];
-  const LIMIT = 1000;
-  const wrap = (m: Uint8Array): Uint8Array => (transport === 'framed' ? frame(m) : m);
+// Every suite below runs twice: sockets served straight from their events, and through their web streams.
+for (const path of SOCKET_PATHS) {
+  for (const transport of ['framed', 'buffered'] as const) {
+    const size = onSocketPath(suite(`server maxMessageSize at its boundary (${transport}) [${path}]`), path);
+    let server: ThriftServer;
+    let errors: unknown[] = [];
+    const LIMIT = 1000;
+    const wrap = (m: Uint8Array): Uint8Array => (transport === 'framed' ? frame(m) : m);
 
-  size.before(async () => {
-    server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, maxMessageSize: LIMIT, onError: (e) => errors.push(e) });
-  });
-  size.after(() => server?.destroy());
-  size.before.each(() => {
-    errors = [];
-  });
+    size.before(async () => {
+      server = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport, maxMessageSize: LIMIT, onError: (e) => errors.push(e) });
+    });
+    size.after(() => server?.destroy());
+    size.before.each(() => {
+      errors = [];
+    });
 
-  size(`a request of exactly maxMessageSize bytes is answered`, async () => {
-    const r = await raw(server.address.port!);
-    r.socket.write(wrap(sized(LIMIT)));
-    await within(r.firstData, 5000, 'the reply');
-    assert.equal(errors, []);
-    r.socket.destroy();
-  });
+    size(`a request of exactly maxMessageSize bytes is answered`, async () => {
+      const r = await raw(server.address.port!);
+      r.socket.write(wrap(sized(LIMIT)));
+      await within(r.firstData, 5000, 'the reply');
+      assert.equal(errors, []);
+      r.socket.destroy();
+    });
 
-  size(`a request of maxMessageSize + 1 bytes closes the connection with FrameTooLargeError`, async () => {
-    const r = await raw(server.address.port!);
-    r.socket.write(wrap(sized(LIMIT + 1)));
-    await within(r.closed, 5000, 'the server to close the connection');
-    assert.is(r.received(), 0, 'no reply');
-    const e = errors.find((x) => x instanceof FrameTooLargeError) as FrameTooLargeError | undefined;
-    assert.ok(e, `FrameTooLargeError reported, got ${errors.map(String).join('; ')}`);
-    assert.is(e.limit, LIMIT);
-    assert.ok(e.size > LIMIT, `size ${e.size}`);
-  });
+    size(`a request of maxMessageSize + 1 bytes closes the connection with FrameTooLargeError`, async () => {
+      const r = await raw(server.address.port!);
+      r.socket.write(wrap(sized(LIMIT + 1)));
+      await within(r.closed, 5000, 'the server to close the connection');
+      assert.is(r.received(), 0, 'no reply');
+      const e = errors.find((x) => x instanceof FrameTooLargeError) as FrameTooLargeError | undefined;
+      assert.ok(e, `FrameTooLargeError reported, got ${errors.map(String).join('; ')}`);
+      assert.is(e.limit, LIMIT);
+      assert.ok(e.size > LIMIT, `size ${e.size}`);
+    });
 
-  size.run();
-}
-
-const inflight = suite('server maxInflight at its boundary');
-
-/**
- * Sends `limit` gated calls and one ungated call after them in one write on one connection.
- * Once `limit` handlers run, a round trip on a second connection orders events: a server that
- * started the extra call would have written its reply before that round trip completed.
- */
-async function proveLimit(limit: number, options: { maxInflight?: number }): Promise<void> {
-  const started: number[] = [];
-  const gates: (() => void)[] = [];
-  let all = signal();
-  const server = await createServer(
-    mod.Echo,
-    {
-      ...echoHandler(mod),
-      delayed: (value: number) => {
-        started.push(value);
-        if (started.length === limit) all.resolve();
-        return new Promise((resolve) => gates.push(() => resolve(value)));
-      },
-    },
-    { port: 0, transport: 'framed', ...options },
-  );
-  try {
-    const conn = await raw(server.address.port!);
-    const calls = Array.from({ length: limit }, (_, i) => frame(request('delayed', [i, 0], i + 1)));
-    const extra = frame(request('echoI32', [-1], limit + 1));
-    conn.socket.write(Buffer.concat([...calls, extra]));
-    await within(all.promise, 10_000, `${limit} handlers to start`);
-    const other = await raw(server.address.port!);
-    other.socket.write(frame(request('ping', [], 1)));
-    await within(other.firstData, 5000, 'a round trip on a second connection');
-    other.socket.destroy();
-    assert.is(started.length, limit, 'exactly the limit runs');
-    assert.is(conn.received(), 0, 'the call past the limit has not run');
-    all = signal();
-    gates[0]();
-    await within(conn.firstData, 5000, 'replies once a slot is free');
-    conn.socket.destroy();
-  } finally {
-    for (const g of gates) g();
-    server.destroy();
+    size.run();
   }
+
+  const inflight = onSocketPath(suite(`server maxInflight at its boundary [${path}]`), path);
+
+  /**
+   * Sends `limit` gated calls and one ungated call after them in one write on one connection.
+   * Once `limit` handlers run, a round trip on a second connection orders events: a server that
+   * started the extra call would have written its reply before that round trip completed.
+   */
+  async function proveLimit(limit: number, options: { maxInflight?: number }): Promise<void> {
+    const started: number[] = [];
+    const gates: (() => void)[] = [];
+    let all = signal();
+    const server = await createServer(
+      mod.Echo,
+      {
+        ...echoHandler(mod),
+        delayed: (value: number) => {
+          started.push(value);
+          if (started.length === limit) all.resolve();
+          return new Promise((resolve) => gates.push(() => resolve(value)));
+        },
+      },
+      { port: 0, transport: 'framed', ...options },
+    );
+    try {
+      const conn = await raw(server.address.port!);
+      const calls = Array.from({ length: limit }, (_, i) => frame(request('delayed', [i, 0], i + 1)));
+      const extra = frame(request('echoI32', [-1], limit + 1));
+      conn.socket.write(Buffer.concat([...calls, extra]));
+      await within(all.promise, 10_000, `${limit} handlers to start`);
+      const other = await raw(server.address.port!);
+      other.socket.write(frame(request('ping', [], 1)));
+      await within(other.firstData, 5000, 'a round trip on a second connection');
+      other.socket.destroy();
+      assert.is(started.length, limit, 'exactly the limit runs');
+      assert.is(conn.received(), 0, 'the call past the limit has not run');
+      all = signal();
+      gates[0]();
+      await within(conn.firstData, 5000, 'replies once a slot is free');
+      conn.socket.destroy();
+    } finally {
+      for (const g of gates) g();
+      server.destroy();
+    }
+  }
+
+  inflight('maxInflight 3: three calls run at once, the fourth waits for a slot', async () => {
+    await proveLimit(3, { maxInflight: 3 });
+  });
+
+  inflight('maxInflight 1: one call at a time', async () => {
+    await proveLimit(1, { maxInflight: 1 });
+  });
+
+  inflight('the default maxInflight is 256', async () => {
+    await proveLimit(256, {});
+  });
+
+  inflight.run();
 }
-
-inflight('maxInflight 3: three calls run at once, the fourth waits for a slot', async () => {
-  await proveLimit(3, { maxInflight: 3 });
-});
-
-inflight('maxInflight 1: one call at a time', async () => {
-  await proveLimit(1, { maxInflight: 1 });
-});
-
-inflight('the default maxInflight is 256', async () => {
-  await proveLimit(256, {});
-});
-
-inflight.run();
