@@ -6,7 +6,8 @@
  * behaviour, and a connection that plainly speaks something else is refused
  * with a WireMismatchError naming both.
  */
-import { TimeoutError, WireMismatchError, type ThriftError } from '../errors.js';
+import { armDeadline, type Disarm } from '../deadline.js';
+import { WireMismatchError, type ThriftError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import type { MessageProcessor } from '../processor/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol, type Protocol } from '../protocol/index.js';
@@ -114,7 +115,8 @@ class DetectedConnection implements Closable, LinkReceiver {
   /** Set once the chain is built or the connection ended without one. */
   private done = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private detectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops the deadline on recognising the first message, while one is armed. */
+  private disarmDetect: Disarm | undefined;
   private readonly socket: DuplexStream;
   private readonly plan: WirePlan;
   private readonly accepted: Teardown;
@@ -197,8 +199,10 @@ class DetectedConnection implements Closable, LinkReceiver {
   /** The first bytes left the kind open: the rest must come within messageTimeout (the first chunk usually decides, and arms nothing). */
   private armDetectTimer(): void {
     const ms = this.plan.serve.messageTimeout ?? 30_000;
-    if (ms <= 0) return;
-    this.detectTimer = setTimeout(() => this.refuse(new TimeoutError(`the first message did not show its transport and protocol within ${ms} ms`)), ms);
+    this.disarmDetect = armDeadline(
+      { timeout: ms, timeoutMessage: `the first message did not show its transport and protocol within ${ms} ms`, abortMessage: 'detection aborted' },
+      (error) => this.refuse(error as Error),
+    );
   }
 
   /** @internal The peer ended before a decision. */
@@ -262,8 +266,8 @@ class DetectedConnection implements Closable, LinkReceiver {
 
   private stopDetecting(): void {
     this.seen = undefined;
-    if (this.detectTimer !== undefined) clearTimeout(this.detectTimer);
-    this.detectTimer = undefined;
+    this.disarmDetect?.();
+    this.disarmDetect = undefined;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
