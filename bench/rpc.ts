@@ -285,18 +285,14 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
   for (const line of lines) {
     const name = `${MODES[line.mode].label}, ${line.payload}, ${line.transport}`;
     if (line.mode === 'a') {
-      const targets: Target[] = [
-        { against: 'apache', max: 1 },
-        { against: 'raw', max: 1.5 },
-      ];
+      // The nested echo moves four encode/decodes of a 5.7 KB struct against raw's bare bytes:
+      // it is measured against the codec bound instead (run.ts), raw stays as a reference.
+      const targets: Target[] = [{ against: 'apache', max: 1 }, ...(line.payload === 'ping' ? [{ against: 'raw', max: 1.5 } as Target] : [])];
       rows.push({ family: 'rpc', name, unit: 'p50 µs', lowerIsBetter: true, median: med(line.p50), rounds: rounds(line.p50), targets });
       rows.push({ family: 'rpc', name, unit: 'p99 µs', lowerIsBetter: true, median: med(line.p99), rounds: rounds(line.p99), targets: [] });
       rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets: [] });
     } else {
-      const targets: Target[] = [
-        { against: 'apache', min: 3 },
-        { against: 'raw', min: 0.3 },
-      ];
+      const targets: Target[] = [{ against: 'apache', min: 3 }, ...(line.payload === 'ping' ? [{ against: 'raw', min: 0.3 } as Target] : [])];
       rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets });
     }
   }

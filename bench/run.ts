@@ -81,6 +81,22 @@ for (const family of families) {
 }
 const seconds = (performance.now() - t0) / 1000;
 
+// Issue 14's echo target: the nested echo at 64 in flight against the codec's own rate in the
+// same run (one encode + one decode of the struct per side and call, each side its own core).
+const codecBound = rows.find((r) => r.family === 'codec' && r.name.startsWith('1b') && r.name.endsWith('(binary)'))?.median.ours;
+for (const echo of rows.filter((r) => r.family === 'rpc' && r.name.startsWith('2b') && r.name.includes(', echo, ') && r.unit === 'calls/s')) {
+  const rate = echo.median.ours;
+  if (codecBound === undefined || rate === undefined) continue;
+  rows.push({
+    family: 'rpc',
+    name: `${echo.name.replace(/^2b /, '2d ')} vs codec 1b (binary)`,
+    unit: 'share of codec ops/s',
+    median: { ours: rate / codecBound },
+    rounds: {},
+    targets: [{ against: 'abs', min: 0.9 }],
+  });
+}
+
 function cell(row: Row, impl: Impl): string {
   const v = row.median[impl];
   if (v === undefined) return '-';
