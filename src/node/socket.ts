@@ -87,6 +87,9 @@ export function offerSocketLinks(offer: boolean): void {
 function onSocketData(this: LinkedSocket, chunk: Uint8Array): void {
   this[kConn].receiver?.onData(chunk);
 }
+function onSocketEnd(this: LinkedSocket): void {
+  this[kConn].receiver?.onEnd();
+}
 function onSocketDrain(this: LinkedSocket): void {
   // Listened to only while a write waits for room.
   this.removeListener('drain', onSocketDrain);
@@ -99,10 +102,11 @@ function onSocketError(this: LinkedSocket, error: Error): void {
 }
 function onSocketClose(this: LinkedSocket): void {
   const conn = this[kConn];
-  // The peer's end of input is told here rather than from an 'end' listener: the
-  // socket listens to 'end' itself, and a second listener costs an array per
-  // connection. Without allowHalfOpen the socket closes once the peer has ended
-  // and its own end is flushed, so only that write-out lies between the two.
+  // Without allowHalfOpen the peer's end of input is told here rather than from an
+  // 'end' listener: the socket listens to 'end' itself, and a second listener costs
+  // an array per connection. Such a socket closes once the peer has ended and its
+  // own end is flushed, so only that write-out lies between the two. (A second
+  // onEnd after an 'end' listener's is ignored by every receiver.)
   if (this.readableEnded) conn.receiver?.onEnd();
   conn.fail(new ConnectionClosedError('socket closed'));
   conn.server?.forget(conn);
@@ -151,6 +155,8 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
     // Paused until a receiver resumes it: adding the 'data' listener below must not start the flow.
     socket.pause();
     socket.on('data', onSocketData);
+    // A half-open socket stays open after the peer's end: only 'end' tells of it.
+    if (socket.allowHalfOpen) socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     // An RPC is one small write awaiting a reply: Nagle would hold it back.
