@@ -149,6 +149,10 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
   private extra: LinkStreams | Error | undefined = undefined;
 
   constructor(socket: Socket, server?: NodeSocketServer) {
+    if ((socket as Partial<LinkedSocket>)[kConn] !== undefined) {
+      // Its listeners would hand every chunk to both wrappers' reader: one socket, one reader.
+      throw new TypeError('this socket is already wrapped by fromSocket(); use that connection');
+    }
     this.socket = socket;
     this.server = server;
     (socket as LinkedSocket)[kConn] = this;

@@ -112,6 +112,17 @@ test('once its streams were asked for, a socket offers no link: the streams own 
   }
 });
 
+test('a socket wrapped twice is a TypeError: one socket has one reader', async () => {
+  const server = await listen({ port: 0 }, () => {});
+  const conn = await connect({ port: server.address.port });
+  try {
+    assert.throws(() => fromSocket(conn.socket), (e: unknown) => e instanceof TypeError && /already wrapped/.test((e as Error).message));
+  } finally {
+    conn.destroy();
+    server.destroy();
+  }
+});
+
 test('a half-open socket still reports the peer ending its side', async () => {
   const accepted: SocketConnection[] = [];
   const server = createNetServer({ allowHalfOpen: true }, (socket) => accepted.push(fromSocket(socket)));
