@@ -76,9 +76,9 @@ type LinkedSocket = Socket & { [kConn]: NodeSocketConnection };
 let linksOffered = true;
 
 /**
- * @internal For tests: with `false`, sockets made from now on never hand over their
- * link, so servers and clients drive them through their web streams, as they drive
- * a custom chain; `true` restores the direct path. Both paths run the same tests.
+ * @internal For tests: with `false`, sockets refuse to hand over their link while it
+ * stays so, and servers and clients drive them through their web streams, as they
+ * drive a custom chain; `true` restores the direct path. Both paths run the same tests.
  */
 export function offerSocketLinks(offer: boolean): void {
   linksOffered = offer;
