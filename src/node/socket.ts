@@ -76,9 +76,9 @@ type LinkedSocket = Socket & { [kConn]: NodeSocketConnection };
 let linksOffered = true;
 
 /**
- * @internal For tests: with `false`, sockets made from now on never hand over their
- * link, so servers and clients drive them through their web streams, as they drive
- * a custom chain; `true` restores the direct path. Both paths run the same tests.
+ * @internal For tests: with `false`, sockets refuse to hand over their link while it
+ * stays so, and servers and clients drive them through their web streams, as they
+ * drive a custom chain; `true` restores the direct path. Both paths run the same tests.
  */
 export function offerSocketLinks(offer: boolean): void {
   linksOffered = offer;
@@ -86,6 +86,9 @@ export function offerSocketLinks(offer: boolean): void {
 
 function onSocketData(this: LinkedSocket, chunk: Uint8Array): void {
   this[kConn].receiver?.onData(chunk);
+}
+function onSocketEnd(this: LinkedSocket): void {
+  this[kConn].receiver?.onEnd();
 }
 function onSocketDrain(this: LinkedSocket): void {
   // Listened to only while a write waits for room.
@@ -99,10 +102,11 @@ function onSocketError(this: LinkedSocket, error: Error): void {
 }
 function onSocketClose(this: LinkedSocket): void {
   const conn = this[kConn];
-  // The peer's end of input is told here rather than from an 'end' listener: the
-  // socket listens to 'end' itself, and a second listener costs an array per
-  // connection. Without allowHalfOpen the socket closes once the peer has ended
-  // and its own end is flushed, so only that write-out lies between the two.
+  // Without allowHalfOpen the peer's end of input is told here rather than from an
+  // 'end' listener: the socket listens to 'end' itself, and a second listener costs
+  // an array per connection. Such a socket closes once the peer has ended and its
+  // own end is flushed, so only that write-out lies between the two. (A second
+  // onEnd after an 'end' listener's is ignored by every receiver.)
   if (this.readableEnded) conn.receiver?.onEnd();
   conn.fail(new ConnectionClosedError('socket closed'));
   conn.server?.forget(conn);
@@ -145,12 +149,18 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
   private extra: LinkStreams | Error | undefined = undefined;
 
   constructor(socket: Socket, server?: NodeSocketServer) {
+    if ((socket as Partial<LinkedSocket>)[kConn] !== undefined) {
+      // Its listeners would hand every chunk to both wrappers' reader: one socket, one reader.
+      throw new TypeError('this socket is already wrapped by fromSocket(); use that connection');
+    }
     this.socket = socket;
     this.server = server;
     (socket as LinkedSocket)[kConn] = this;
     // Paused until a receiver resumes it: adding the 'data' listener below must not start the flow.
     socket.pause();
     socket.on('data', onSocketData);
+    // A half-open socket stays open after the peer's end: only 'end' tells of it.
+    if (socket.allowHalfOpen) socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     // An RPC is one small write awaiting a reply: Nagle would hold it back.

@@ -4,10 +4,11 @@
  * connection for its readable or writable (then the link is the streams' alone).
  */
 import { once } from 'node:events';
+import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createConnection, createServer } from '../../src/index.js';
-import { connect, listen, type SocketConnection } from '../../src/node/index.js';
+import { connect, fromSocket, listen, type SocketConnection } from '../../src/node/index.js';
 import { offerSocketLinks } from '../../src/node/socket.js';
 import { binaryProtocol } from '../../src/protocol/index.js';
 import { streams, useStreams, type StreamClasses } from '../../src/transport/index.js';
@@ -108,6 +109,39 @@ test('once its streams were asked for, a socket offers no link: the streams own 
   } finally {
     conn.destroy();
     server.destroy();
+  }
+});
+
+test('a socket wrapped twice is a TypeError: one socket has one reader', async () => {
+  const server = await listen({ port: 0 }, () => {});
+  const conn = await connect({ port: server.address.port });
+  try {
+    assert.throws(() => fromSocket(conn.socket), (e: unknown) => e instanceof TypeError && /already wrapped/.test((e as Error).message));
+  } finally {
+    conn.destroy();
+    server.destroy();
+  }
+});
+
+test('a half-open socket still reports the peer ending its side', async () => {
+  const accepted: SocketConnection[] = [];
+  const server = createNetServer({ allowHalfOpen: true }, (socket) => accepted.push(fromSocket(socket)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = netConnect({ port: (server.address() as { port: number }).port, host: '127.0.0.1' });
+  try {
+    await once(client, 'connect');
+    while (accepted.length === 0) await new Promise((r) => setImmediate(r));
+    const reader = accepted[0]!.readable.getReader();
+    client.end('x');
+    const first = await within(reader.read(), 5000, 'the byte');
+    assert.equal(Array.from(first.value!), [0x78]);
+    // The server side stays writable: only the end of input is reported.
+    assert.is((await within(reader.read(), 5000, 'end of input')).done, true);
+  } finally {
+    client.destroy();
+    for (const c of accepted) c.destroy();
+    server.close();
   }
 });
 
