@@ -55,8 +55,9 @@ test('using the JSON or compact protocol, or a WebSocket, brings in that part an
   assert.ok(added('compact').some((f) => /^src\/protocol\/compact-reader\.ts$/.test(f)), 'compact brings its reader');
   assert.equal(added('compact').filter((f) => !/^src\/protocol\/compact/.test(f) && !/measure-by-skipping/.test(f)), []);
   assert.ok(added('websocket').includes('src/transport/websocket.ts'), 'WebSocket brings its transport');
-  // A WebSocket is a stream of messages: it brings the channel and the byte-stream client, not the first-reply check.
-  assert.equal(added('websocket').filter((f) => !/^src\/(transport\/(websocket|channel|duplex-ends|streams)|client\/(websocket-connection|client))\.ts$/.test(f)), []);
+  // A WebSocket is a stream of messages: it brings the channel, the byte link it reads through and
+  // the byte-stream client, not the first-reply check.
+  assert.equal(added('websocket').filter((f) => !/^src\/(transport\/(websocket|channel|link|duplex-ends|streams)|client\/(websocket-connection|client))\.ts$/.test(f)), []);
 });
 
 test.run();
