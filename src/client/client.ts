@@ -13,7 +13,7 @@ import { assertService } from '../protocol/schema.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { framingOf, type DuplexStream, type Framing, type LinkSource, type MessageChannel, type MessageFraming, type MessageReceiver } from '../transport/index.js';
 import { withServiceMethods } from './service-methods.js';
-import type { CallOptions, CallPeer, Interceptor } from '../call/index.js';
+import type { CallOptions } from '../call/index.js';
 import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { describe } from '../describe.js';
@@ -22,36 +22,15 @@ import { endLink, sendCall, ThriftClient, type ClientWiring, type Entry, type Ex
 
 export { ThriftClient, type ClientState, type ServiceClient } from './thrift-client.js';
 
-/** Options for a {@link ThriftClient}. */
-export interface ClientOptions {
-  /** Wire protocol (default: binary). */
-  protocol?: Protocol;
+/**
+ * Options for a {@link ThriftClient} over a byte duplex: the wiring's (one text for
+ * both), with the framing by name or object and THeader as options.
+ */
+export interface ClientOptions extends Omit<ClientWiring, 'link' | 'header'> {
   /** How messages sit on the byte stream: a name or a framing object (framedTransport...); default 'buffered'. */
   transport?: Framing | MessageFraming;
-  /** Largest reply accepted, in bytes; default 16_384_000. */
-  maxMessageSize?: number;
-  /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
-  timeout?: number;
-  /** Deepest struct/container nesting accepted in replies; default 64. */
-  maxDepth?: number;
-  /** Called once when the connection closes, with the error if it failed. */
-  onClose?: (error?: Error) => void;
-  /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
-  service?: string;
-  /** Wrapped around every call, first outermost (see {@link Interceptor}); none costs nothing. */
-  interceptors?: readonly Interceptor[];
-  /**
-   * Sends each encoded call as its own exchange and resolves with its reply (empty
-   * for a oneway call): HTTP, where a request carries one call. The duplex is then
-   * only closed with the client. A failed exchange fails that call only; `timeout`
-   * is the call's effective one, which the exchange enforces; `headers` are the call's
-   * own (CallOptions.headers: trace context...), for the exchange's request headers.
-   */
-  exchange?: Exchange;
   /** Speak THeader (HeaderFormat.md) inside 'framed' framing: info headers per call, the zlib transform. */
   header?: ClientHeaderOptions;
-  /** Where the connection goes, shown to interceptors as `call.peer` (tracing); the factories set it. */
-  peer?: CallPeer;
   /**
    * Sends an encoded two-way call whose options carry `headers`, on a transport with
    * its own place for them (HTTP request headers); the reply comes back on the duplex.

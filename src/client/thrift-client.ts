@@ -49,25 +49,32 @@ export interface ExchangeLink {
 export interface ClientWiring {
   /** Wire protocol (default: binary). */
   protocol?: Protocol;
-  /** Largest reply accepted, in bytes (the byte-stream client's channel enforces it). */
+  /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
-  /** Default per-call timeout in ms. */
+  /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
   timeout?: number;
   /** Deepest struct/container nesting accepted in replies; default 64. */
   maxDepth?: number;
-  /** Called once when the client closes, with the error if it failed. */
+  /** Called once when the connection closes, with the error if it failed. */
   onClose?: (error?: Error) => void;
-  /** Prefix calls with `service:` (Apache's TMultiplexedProtocol). */
+  /** Call a service of a multiplexed server: method names go out as `service:method` (Apache's TMultiplexedProtocol). */
   service?: string;
-  /** Wrapped around every call, first outermost. */
+  /** Wrapped around every call, first outermost (see {@link Interceptor}); none costs nothing. */
   interceptors?: readonly Interceptor[];
-  /** Each call as its own exchange; required unless a subclass sends calls itself. */
+  /**
+   * Sends each encoded call as its own exchange and resolves with its reply (empty
+   * for a oneway call): HTTP, where a request carries one call (a duplex under the client
+   * is then only closed with the client). A failed exchange fails
+   * that call only; `timeout` is the call's effective one, which the exchange enforces;
+   * `headers` are the call's own (CallOptions.headers: trace context...), for the
+   * exchange's request headers. Required unless a subclass sends calls itself.
+   */
   exchange?: Exchange;
   /** Ended with the client: closed once drained, destroyed by destroy(). */
   link?: ExchangeLink;
   /** THeader wrapping of every message. */
   header?: HeaderWire;
-  /** Where the connection goes, shown to interceptors as `call.peer`. */
+  /** Where the connection goes, shown to interceptors as `call.peer` (tracing); the factories set it. */
   peer?: CallPeer;
 }
 
