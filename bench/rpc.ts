@@ -6,6 +6,7 @@
  * echo of case 1b's nested struct, over framed and buffered transports.
  */
 import { connect, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createConnection, createPool, load } from '../src/index.js';
@@ -202,6 +203,20 @@ interface Line {
   rate: Map<Impl, number[]>;
   p50: Map<Impl, number[]>;
   p99: Map<Impl, number[]>;
+  /** Our echo at 64 in flight: CPU µs per call of the client (this process) and of our server, per round. */
+  cpu?: { client: number[]; server: number[] };
+}
+
+/** CPU time used so far by process `pid`, in µs, from /proc (Linux); undefined elsewhere. */
+function processCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
 }
 
 function push(m: Map<Impl, number[]>, impl: Impl, x: number): void {
@@ -232,7 +247,8 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
     for (const payload of ['ping', 'echo'] as const) {
       for (const mode of ['a', 'b', 'c'] as const) {
         if (only && !only(`${payload}-${mode}-${transport}`)) continue;
-        lines.push({ transport, payload, mode, rate: new Map(), p50: new Map(), p99: new Map() });
+        const cpu = payload === 'echo' && mode === 'b' ? { client: [], server: [] } : undefined;
+        lines.push({ transport, payload, mode, rate: new Map(), p50: new Map(), p99: new Map(), cpu });
       }
     }
   }
@@ -240,6 +256,7 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
 
   const servers: Child[] = [];
   const clients = new Map<string, ClientSet>();
+  const ourServers = new Map<Transport, Child>();
   try {
     const ours = join(BENCH_DIR, 'servers', 'ours.ts');
     const apacheServer = join(BENCH_DIR, 'servers', 'apache.ts');
@@ -250,6 +267,7 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
       const o = await startChild(ours, ['--transport', transport, '--protocol', 'binary']);
       const a = await startChild(apacheServer, ['--transport', transport, '--gen', gen]);
       servers.push(o, a);
+      ourServers.set(transport, o);
       clients.set(`ours-${transport}`, await oursClients(mod, o.port, transport, nested));
       clients.set(`apache-${transport}`, await apacheClients(a.port, transport, apacheNested));
     }
@@ -262,9 +280,23 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
         for (const impl of rotate<Impl>(['ours', 'apache', 'raw'], round + 1)) {
           const call = clientOf(impl, line.transport).calls[line.payload][line.mode];
           const lat: number[] | undefined = line.mode === 'a' ? [] : undefined;
-          const rate = await drive(call, callers, ms, lat);
+          // Why the echo falls short of the codec bound (issue 14): each side's CPU per call,
+          // which the machine's other load does not move the way it moves calls/s.
+          const cpu = impl === 'ours' ? line.cpu : undefined;
+          const serverPid = ourServers.get(line.transport)?.process.pid;
+          let calls = 0;
+          const counted = cpu ? () => (calls++, call()) : call;
+          const c0 = cpu ? process.cpuUsage() : undefined;
+          const s0 = cpu ? processCpuMicros(serverPid) : undefined;
+          const rate = await drive(counted, callers, ms, lat);
           if (round < 0) continue;
           push(line.rate, impl, rate);
+          if (cpu && c0 && calls > 0) {
+            const c = process.cpuUsage(c0);
+            cpu.client.push((c.user + c.system) / calls);
+            const s1 = processCpuMicros(serverPid);
+            if (s0 !== undefined && s1 !== undefined) cpu.server.push((s1 - s0) / calls);
+          }
           if (lat) {
             const sorted = Float64Array.from(lat).sort();
             push(line.p50, impl, percentileSorted(sorted, 50));
@@ -293,7 +325,8 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
       rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets: [] });
     } else {
       const targets: Target[] = [{ against: 'apache', min: 3 }, ...(line.payload === 'ping' ? [{ against: 'raw', min: 0.3 } as Target] : [])];
-      rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets });
+      const extra = line.cpu && line.cpu.client.length > 0 ? { clientCpuUs: median(line.cpu.client), ...(line.cpu.server.length > 0 ? { serverCpuUs: median(line.cpu.server) } : {}) } : undefined;
+      rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets, extra });
     }
   }
   return rows;

@@ -87,6 +87,15 @@ const codecBound = rows.find((r) => r.family === 'codec' && r.name.startsWith('1
 for (const echo of rows.filter((r) => r.family === 'rpc' && r.name.startsWith('2b') && r.name.includes(', echo, ') && r.unit === 'calls/s')) {
   const rate = echo.median.ours;
   if (codecBound === undefined || rate === undefined) continue;
+  // CPU per call of each side against the codec's µs per op: the share the echo could reach
+  // with a whole core per side, apart from what the machine's load takes.
+  const codecUs = 1e6 / codecBound;
+  const client = echo.extra?.clientCpuUs;
+  const server = echo.extra?.serverCpuUs;
+  const cpu =
+    client === undefined
+      ? undefined
+      : `CPU per call: client ${fmt(client)} µs, server ${server === undefined ? '-' : `${fmt(server)} µs`}; codec ${fmt(codecUs)} µs per encode+decode, so a core per side allows ${fmt(codecUs / Math.max(client, server ?? 0))} of the codec rate`;
   rows.push({
     family: 'rpc',
     name: `${echo.name.replace(/^2b /, '2d ')} vs codec 1b (binary)`,
@@ -94,6 +103,7 @@ for (const echo of rows.filter((r) => r.family === 'rpc' && r.name.startsWith('2
     median: { ours: rate / codecBound },
     rounds: {},
     targets: [{ against: 'abs', min: 0.9 }],
+    note: cpu,
   });
 }
 
