@@ -14,7 +14,7 @@ const leaves = ['errors', 'deadline', 'lifecycle', 'describe', 'options'];
 const allowed: Record<string, string[]> = {
   transport: [],
   protocol: [],
-  call: [],
+  call: ['transport'],
   discovery: [],
   idl: ['protocol'],
   processor: ['protocol', 'call'],

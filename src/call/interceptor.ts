@@ -6,6 +6,18 @@
  */
 import type { ServerCallContext } from './call-context.js';
 import type { CallOptions } from './call-options.js';
+import type { CallPeer } from '../transport/types.js';
+
+export type { CallPeer };
+
+/**
+ * What a server call came over (the accepted connection, the HTTP exchange): its
+ * `peer` is read only when a call is intercepted, so serving builds none otherwise.
+ */
+export interface CallOrigin {
+  /** The client's address, when the transport knows it. */
+  readonly peer?: CallPeer;
+}
 
 /** What an interceptor sees of one call. */
 export interface InterceptedCall {
@@ -25,18 +37,8 @@ export interface InterceptedCall {
   readonly options?: CallOptions;
   /** Server side: the request's headers (THeader info headers, HTTP request headers) and the reply's; absent on other transports. */
   readonly context?: ServerCallContext;
-  /** Client side: where the connection sends its calls, when the client knows (set by the connection factories). */
+  /** The far end, when known: client side, the server the connection dials (set by the connection factories); server side, the client's address (sockets, HTTP, WebSocket). */
   readonly peer?: CallPeer;
-}
-
-/** The server a client calls, as its connection dialled it (for tracing and logs). */
-export interface CallPeer {
-  /** Host name or IP address; for a Unix socket, its path. */
-  readonly address: string;
-  /** TCP port; absent for a Unix socket. */
-  readonly port?: number;
-  /** The network transport: 'tcp' (sockets, HTTP, WebSocket) or 'unix'. */
-  readonly transport: 'tcp' | 'unix';
 }
 
 /** The rest of the chain: resolves with the call's result, rejects with its error. */

@@ -15,8 +15,8 @@ import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
-import type { DuplexStream } from '../transport/types.js';
-import type { Listener } from './listener.js';
+import type { CallPeer, DuplexStream } from '../transport/types.js';
+import { peerOfSocket, type Listener } from './listener.js';
 
 /**
  * What an exchange tells of its request. On HTTP/1.1 it is node:http's IncomingMessage;
@@ -344,6 +344,11 @@ class NodeHttpExchange implements HttpExchange {
 
   get request(): HttpRequest {
     return this.wire.request;
+  }
+
+  /** The client's address, as the TCP connection the request came on sees it. */
+  get peer(): CallPeer | undefined {
+    return peerOfSocket(this.wire.request.socket);
   }
 
   get readable(): ReadableStream<Uint8Array> {

@@ -1,4 +1,6 @@
 /** What every listener (TCP/unix/TLS sockets, HTTP, WebSocket) offers the server above it. */
+import type { Socket } from 'node:net';
+import type { CallPeer } from '../transport/types.js';
 
 /**
  * Where a server listens: a host and port (the real port when 0 was asked for),
@@ -16,4 +18,21 @@ export interface Listener {
   close(): Promise<void>;
   /** Closes everything accepted now and stops accepting. */
   destroy(): void;
+}
+
+// One object per socket, made on first use: the tracing describer caches span attributes by
+// peer object, and an idle connection nobody traces should not carry one.
+const peers = new WeakMap<object, CallPeer>();
+
+/** The far end of `socket` as it sees it (IP and port), or undefined when it has none (a Unix socket's client). */
+export function peerOfSocket(socket: Socket | undefined): CallPeer | undefined {
+  if (socket === undefined) return undefined;
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    const address = socket.remoteAddress;
+    if (address === undefined) return undefined;
+    peer = { address, port: socket.remotePort, transport: 'tcp' };
+    peers.set(socket, peer);
+  }
+  return peer;
 }

@@ -8,8 +8,8 @@ import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { armDeadline, throwIfAborted } from '../deadline.js';
 import { LinkStreams, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from '../transport/link.js';
-import type { DuplexStream } from '../transport/types.js';
-import type { Listener, ServerAddress } from './listener.js';
+import type { CallPeer, DuplexStream } from '../transport/types.js';
+import { peerOfSocket, type Listener, type ServerAddress } from './listener.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {
@@ -170,6 +170,11 @@ class NodeSocketConnection implements SocketConnection, ByteLink, LinkSource, Li
 
   get readable(): ReadableStream<Uint8Array> {
     return this.streams().readable;
+  }
+
+  /** The far end: the client on an accepted socket, the server on a dialled one. */
+  get peer(): CallPeer | undefined {
+    return peerOfSocket(this.socket);
   }
 
   get writable(): WritableStream<Uint8Array> {

@@ -18,13 +18,13 @@ export function otelClient(options: OtelOptions = {}): Interceptor {
   const { tracer, duration } = instrumentsFor('client', options);
   const describe = callDescriber(options);
   return (next) => (call) => {
-    const { name, attributes } = describe(call);
+    const { name, attributes, metricAttributes } = describe(call);
     const start = performance.now();
     const parent = context.active();
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     // A copy: the caller's options object may be shared by many calls.
     const headers: Record<string, string> = { ...call.options?.headers };
     propagation.inject(trace.setSpan(parent, span), headers);
-    return settleSpan(() => next({ ...call, options: { ...call.options, headers } }), span, duration, attributes, start);
+    return settleSpan(() => next({ ...call, options: { ...call.options, headers } }), span, duration, metricAttributes, start);
   };
 }

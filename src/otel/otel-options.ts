@@ -46,6 +46,8 @@ export interface CallDescription {
   readonly name: string;
   /** The conventions' attributes, with the user's hook's added; shared between calls, never mutated. */
   readonly attributes: Attributes;
+  /** The duration histogram's: the same, less the client's address and port (one series per client port would be unbounded). */
+  readonly metricAttributes: Attributes;
 }
 
 const NO_PEER = {};
@@ -56,7 +58,7 @@ const NO_PEER = {};
  */
 export function callDescriber(options: OtelOptions): (call: InterceptedCall) => CallDescription {
   const hook = options.attributes;
-  if (hook !== undefined) return (call) => ({ name: `${call.service}/${call.method}`, attributes: { ...conventionAttributes(call), ...hook(call) } });
+  if (hook !== undefined) return (call) => describeCall(call, hook(call));
   const cache = new WeakMap<object, Map<string, CallDescription>>();
   return (call) => {
     const peer = call.peer ?? NO_PEER;
@@ -64,21 +66,36 @@ export function callDescriber(options: OtelOptions): (call: InterceptedCall) => 
     if (byMethod === undefined) cache.set(peer, (byMethod = new Map()));
     const key = `${call.service}/${call.method}`;
     let described = byMethod.get(key);
-    if (described === undefined) byMethod.set(key, (described = { name: key, attributes: conventionAttributes(call) }));
+    if (described === undefined) byMethod.set(key, (described = describeCall(call, undefined)));
     return described;
   };
 }
 
-/** The RPC conventions' attributes of a call. */
-function conventionAttributes(call: InterceptedCall): Attributes {
-  const attributes: Attributes = { 'rpc.system': RPC_SYSTEM, 'rpc.service': call.service, 'rpc.method': call.method };
+/**
+ * The RPC conventions' attributes of a call, then the hook's (`own`): the far end is
+ * `server.*` on a client span and `client.*` on a server span.
+ */
+function describeCall(call: InterceptedCall, own: Attributes | undefined): CallDescription {
+  const metricAttributes: Attributes = { 'rpc.system': RPC_SYSTEM, 'rpc.service': call.service, 'rpc.method': call.method };
   const peer = call.peer;
-  if (peer !== undefined) {
-    attributes['server.address'] = peer.address;
-    if (peer.port !== undefined) attributes['server.port'] = peer.port;
-    attributes['network.transport'] = peer.transport;
+  if (peer === undefined) {
+    if (own !== undefined) Object.assign(metricAttributes, own);
+    return { name: `${call.service}/${call.method}`, attributes: metricAttributes, metricAttributes };
   }
-  return attributes;
+  metricAttributes['network.transport'] = peer.transport;
+  let attributes = metricAttributes;
+  if (call.side === 'client') {
+    metricAttributes['server.address'] = peer.address;
+    if (peer.port !== undefined) metricAttributes['server.port'] = peer.port;
+  } else {
+    attributes = { ...metricAttributes, 'client.address': peer.address };
+    if (peer.port !== undefined) attributes['client.port'] = peer.port;
+  }
+  if (own !== undefined) {
+    Object.assign(metricAttributes, own);
+    if (attributes !== metricAttributes) Object.assign(attributes, own);
+  }
+  return { name: `${call.service}/${call.method}`, attributes, metricAttributes };
 }
 
 /**

@@ -18,11 +18,11 @@ export function otelServer(options: OtelOptions = {}): Interceptor {
   const { tracer, duration } = instrumentsFor('server', options);
   const describe = callDescriber(options);
   return (next) => (call) => {
-    const { name, attributes } = describe(call);
+    const { name, attributes, metricAttributes } = describe(call);
     const start = performance.now();
     const headers = call.context?.headers;
     const parent = headers === undefined ? context.active() : propagation.extract(context.active(), headers);
     const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    return settleSpan(() => context.with(trace.setSpan(parent, span), next, undefined, call), span, duration, attributes, start);
+    return settleSpan(() => context.with(trace.setSpan(parent, span), next, undefined, call), span, duration, metricAttributes, start);
   };
 }

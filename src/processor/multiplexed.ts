@@ -5,7 +5,7 @@
  */
 import { AppErrorType } from '../errors.js';
 import { binaryProtocol, MessageType, type Protocol, type ProtocolReader, type ServiceDesc } from '../protocol/index.js';
-import type { ServerCallContext } from '../call/index.js';
+import type { CallOrigin, ServerCallContext } from '../call/index.js';
 import { Processor, type Handler, type MessageProcessor, type ProcessorOptions, type ProcessResult } from './processor.js';
 
 /** The separator Apache's TMultiplexedProtocol puts between service and method. */
@@ -35,19 +35,19 @@ export class MultiplexedProcessor implements MessageProcessor {
   }
 
   /** Handles one request: finds the service named before ':' and dispatches the bare method name to it. */
-  process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult> {
+  process(message: Uint8Array, context?: ServerCallContext, from?: CallOrigin): ProcessResult | Promise<ProcessResult> {
     const r = this.reader;
     r.reset(message);
     const { name, type, seqid } = r.readMessageBegin();
     const at = name.indexOf(SEPARATOR);
     if (at < 0) {
-      if (this.fallback) return this.fallback.dispatch(name, type, seqid, r, context);
+      if (this.fallback) return this.fallback.dispatch(name, type, seqid, r, context, from);
       return this.reject(name, type, seqid, `no service named in ${JSON.stringify(name)}: multiplexed calls are "Service${SEPARATOR}method"`);
     }
     const processor = this.processors.get(name.slice(0, at));
     const method = name.slice(at + 1);
     if (processor === undefined) return this.reject(method, type, seqid, `unknown service ${JSON.stringify(name.slice(0, at))}`);
-    return processor.dispatch(method, type, seqid, r, context);
+    return processor.dispatch(method, type, seqid, r, context, from);
   }
 
   private reject(name: string, type: number, seqid: number, message: string): ProcessResult {

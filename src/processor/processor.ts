@@ -19,7 +19,7 @@ import {
   type StructEncoder,
 } from '../protocol/index.js';
 import { defaultErrorLog } from './error-log.js';
-import { composeInterceptors, withCallContext, type CallNext, type InterceptedCall, type Interceptor, type ServerCallContext } from '../call/index.js';
+import { composeInterceptors, withCallContext, type CallNext, type InterceptedCall, type Interceptor, type ServerCallContext, type CallOrigin } from '../call/index.js';
 
 /** What a client is told of an undeclared exception unless errors are exposed: Apache's processors' wording (python3-thrift's generated Processor). */
 const INTERNAL_ERROR = 'Internal error';
@@ -66,8 +66,11 @@ export type ProcessResult = Uint8Array | undefined;
 export interface MessageProcessor {
   /** The protocol requests and replies use. */
   readonly protocol: Protocol;
-  /** Handles one request message (with its transport's call context, if any); throws only when its header cannot be read. */
-  process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult>;
+  /**
+   * Handles one request message, with its transport's call context, if any, and what
+   * it came over (for the client's address); throws only when its header cannot be read.
+   */
+  process(message: Uint8Array, context?: ServerCallContext, from?: CallOrigin): ProcessResult | Promise<ProcessResult>;
 }
 
 /**
@@ -139,18 +142,18 @@ export class Processor implements MessageProcessor {
    * itself cannot be read: then the stream is not trustworthy and the caller
    * should drop the connection.
    */
-  process(message: Uint8Array, context?: ServerCallContext): ProcessResult | Promise<ProcessResult> {
+  process(message: Uint8Array, context?: ServerCallContext, from?: CallOrigin): ProcessResult | Promise<ProcessResult> {
     const r = this.reader;
     r.reset(message);
     const { name, type, seqid } = r.readMessageBegin();
-    return this.dispatch(name, type, seqid, r, context);
+    return this.dispatch(name, type, seqid, r, context, from);
   }
 
   /**
    * Handles a request whose header was already read from `r` (positioned at the
    * arguments): what a multiplexing processor calls with the service prefix removed.
    */
-  dispatch(name: string, type: number, seqid: number, r: ProtocolReader, context?: ServerCallContext): ProcessResult | Promise<ProcessResult> {
+  dispatch(name: string, type: number, seqid: number, r: ProtocolReader, context?: ServerCallContext, from?: CallOrigin): ProcessResult | Promise<ProcessResult> {
     if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
       return this.appError(name, seqid, AppErrorType.INVALID_MESSAGE_TYPE, `invalid message type ${type}`);
     }
@@ -173,7 +176,7 @@ export class Processor implements MessageProcessor {
     if (typeof method !== 'function') {
       return oneway ? undefined : this.appError(name, seqid, AppErrorType.UNKNOWN_METHOD, `handler does not implement ${name}`);
     }
-    if (this.chain !== undefined) return this.dispatchIntercepted(entry, seqid, oneway, args, context);
+    if (this.chain !== undefined) return this.dispatchIntercepted(entry, seqid, oneway, args, context, from);
     let result: unknown;
     try {
       result = context === undefined ? method.apply(this.handler, args) : withCallContext(context, () => method.apply(this.handler, args));
@@ -194,11 +197,11 @@ export class Processor implements MessageProcessor {
   }
 
   /** The handler call, run through the interceptors; replies once the chain settles. */
-  private dispatchIntercepted(entry: Entry, seqid: number, oneway: boolean, args: unknown[], context: ServerCallContext | undefined): ProcessResult | Promise<ProcessResult> {
+  private dispatchIntercepted(entry: Entry, seqid: number, oneway: boolean, args: unknown[], context: ServerCallContext | undefined, from: CallOrigin | undefined): ProcessResult | Promise<ProcessResult> {
     const name = entry.fn.name;
     let out: Promise<unknown>;
     try {
-      out = this.chain!({ side: 'server', service: this.serviceName, method: name, args, seqid, oneway, context });
+      out = this.chain!({ side: 'server', service: this.serviceName, method: name, args, seqid, oneway, context, peer: from?.peer });
     } catch (e) {
       out = Promise.reject(e);
     }

@@ -5,7 +5,7 @@
  * request's protocol id, transforms, flags and sequence id, as Apache's servers do.
  */
 import { AppErrorType, ThriftAppError } from '../errors.js';
-import type { ServerCallContext } from '../call/index.js';
+import type { CallOrigin, ServerCallContext } from '../call/index.js';
 import type { MessageProcessor, ProcessResult } from '../processor/index.js';
 import { binaryProtocol, encodeAppError, type Protocol, type ProtocolWriter } from '../protocol/index.js';
 import { HeaderProtocolId, type HeaderCodec, type HeaderMeta } from '../transport/index.js';
@@ -25,7 +25,7 @@ export class HeaderProcessor implements MessageProcessor {
   ) {}
 
   /** Handles one THeader frame's payload; throws when its header is malformed (the connection is then dropped). */
-  process(frame: Uint8Array): ProcessResult | Promise<ProcessResult> {
+  process(frame: Uint8Array, _context?: ServerCallContext, from?: CallOrigin): ProcessResult | Promise<ProcessResult> {
     let decoded;
     try {
       decoded = this.codec.decode(frame);
@@ -40,7 +40,7 @@ export class HeaderProcessor implements MessageProcessor {
     }
     const context: ServerCallContext = { headers: decoded.headers, responseHeaders: {} };
     const meta: HeaderMeta = { flags: decoded.flags, seqid: decoded.seqid, protocolId: decoded.protocolId, transforms: decoded.transforms, headers: context.responseHeaders };
-    const out = inner.process(decoded.payload, context);
+    const out = inner.process(decoded.payload, context, from);
     if (out instanceof Promise) return out.then((reply) => (reply === undefined ? undefined : this.codec.encode(reply, meta)));
     return out === undefined ? undefined : this.codec.encode(out, meta);
   }

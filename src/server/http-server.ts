@@ -129,7 +129,7 @@ class HttpCalls implements Closable {
     }
     let out: ProcessResult | Promise<ProcessResult>;
     try {
-      out = this.processor.process(exchange.body, new HttpCallContext(exchange));
+      out = this.processor.process(exchange.body, new HttpCallContext(exchange), exchange);
     } catch (e) {
       // The message header does not read: 400, and onError hears of it.
       this.fail(exchange, e);

@@ -11,6 +11,7 @@
 import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
 import type { MessageProcessor } from '../processor/index.js';
+import type { CallOrigin } from '../call/index.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import type { Protocol } from '../protocol/index.js';
 import { framingOf, MessageChannel, type ChannelOptions, type DuplexStream, type Framing, type MessageFraming, type MessageReceiver } from '../transport/index.js';
@@ -66,6 +67,8 @@ export class ServedConnection implements Closable, MessageReceiver {
   private readonly processor: MessageProcessor;
   private readonly options: ServeConnectionOptions;
   private readonly accepted: { destroy(error?: Error): void } | undefined;
+  /** What interceptors read the client's address from: the accepted connection. */
+  private readonly from: CallOrigin;
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The backlog and the waiters, made when first needed and dropped once empty. */
   private queue: Queue | undefined = undefined;
@@ -80,12 +83,13 @@ export class ServedConnection implements Closable, MessageReceiver {
     conn: DuplexStream,
     processor: MessageProcessor,
     options: ServeConnectionOptions = {},
-    accepted?: { destroy(error?: Error): void },
+    accepted?: { destroy(error?: Error): void } & CallOrigin,
     tracker?: Tracker,
     first?: Uint8Array,
   ) {
     this.processor = processor;
     this.options = options;
+    this.from = accepted ?? conn;
     this.accepted = accepted ?? (options.destroy === undefined ? undefined : { destroy: options.destroy });
     if (tracker !== undefined) this.life.watch(this, tracker);
     this.channel = framingOf(options.transport).open(conn, channelOptions(options, processor.protocol));
@@ -174,7 +178,7 @@ export class ServedConnection implements Closable, MessageReceiver {
     this.inflight++;
     let out;
     try {
-      out = this.processor.process(message);
+      out = this.processor.process(message, undefined, this.from);
     } catch (e) {
       this.inflight--;
       throw e;

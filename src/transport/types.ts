@@ -8,4 +8,16 @@
 export interface DuplexStream<R = Uint8Array, W = Uint8Array> {
   readonly readable: ReadableStream<R>;
   readonly writable: WritableStream<W>;
+  /** The far end, where the transport knows it: an accepted socket's client, an HTTP request's or a WebSocket's remote address. */
+  readonly peer?: CallPeer;
+}
+
+/** The far end of a connection: on a client, the server it dials; on a server, the client's address as its socket sees it (for tracing and logs). */
+export interface CallPeer {
+  /** Host name or IP address; for a Unix socket, its path. */
+  readonly address: string;
+  /** TCP port; absent for a Unix socket. */
+  readonly port?: number;
+  /** The network transport: 'tcp' (sockets, HTTP, WebSocket) or 'unix'. */
+  readonly transport: 'tcp' | 'unix';
 }

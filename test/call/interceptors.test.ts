@@ -4,9 +4,12 @@ import * as assert from 'uvu/assert';
 import {
   CallMetrics,
   createConnection,
+  createHttpConnection,
+  createHttpServer,
   createServer,
   load,
   timingInterceptor,
+  type CallPeer,
   type CallRecord,
   type InterceptedCall,
   type Interceptor,
@@ -149,6 +152,50 @@ test('interceptors on a multiplexed server', async () => {
   assert.equal(seen, ['S> server Echo.echoI32(5) #1', 'S< ok 5']);
   conn.destroy();
   srv.destroy();
+});
+
+/** Records the `peer` each server call sees. */
+function peers(seen: (CallPeer | undefined)[]): Interceptor {
+  return (next) => (call) => (seen.push(call.peer), next(call));
+}
+
+test("a server interceptor sees the client's address: one peer object per connection, each connection its own port", async () => {
+  const seen: (CallPeer | undefined)[] = [];
+  const srv = await createServer(mod.Echo, echoHandler(mod), { port: 0, transport: 'framed', interceptors: [peers(seen)] });
+  const one = await createConnection(mod.Echo, { port: srv.address.port, transport: 'framed', timeout: 5000 });
+  const two = await createConnection(mod.Echo, { port: srv.address.port, transport: 'framed', timeout: 5000 });
+  try {
+    await one.ping();
+    await one.ping();
+    await two.ping();
+    assert.is(seen.length, 3);
+    const [a, b, c] = seen;
+    assert.equal({ ...a, port: 0 }, { address: '127.0.0.1', port: 0, transport: 'tcp' });
+    assert.is(a, b, 'the same object for every call of one connection (tracing caches by it)');
+    assert.type(a!.port, 'number');
+    assert.is.not(a!.port, srv.address.port, "the client's ephemeral port, not the server's");
+    assert.is.not(c!.port, a!.port, 'a second connection, a second port');
+  } finally {
+    one.destroy();
+    two.destroy();
+    srv.destroy();
+  }
+});
+
+test("over HTTP a server interceptor sees the client's address too", async () => {
+  const seen: (CallPeer | undefined)[] = [];
+  const srv = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, interceptors: [peers(seen)] });
+  const conn = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${srv.address.port}/`, timeout: 5000 });
+  try {
+    await conn.ping();
+    assert.is(seen.length, 1);
+    assert.is(seen[0]?.address, '127.0.0.1');
+    assert.is(seen[0]?.transport, 'tcp');
+    assert.ok(typeof seen[0]?.port === 'number' && seen[0].port !== srv.address.port, `client port ${seen[0]?.port}`);
+  } finally {
+    await conn.close();
+    await srv.close();
+  }
 });
 
 test.run();

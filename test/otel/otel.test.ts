@@ -115,7 +115,19 @@ for (const kind of ['header', 'http'] as const) {
       'server.port': server.address.port,
       'network.transport': 'tcp',
     });
-    assert.equal(served.attributes, { 'rpc.system': 'apache_thrift', 'rpc.service': 'Echo', 'rpc.method': 'echoString' });
+    // The server span names its client as the server's socket sees it: the loopback address
+    // and the client's own ephemeral port (never the port the server listens on).
+    const clientPort = served.attributes['client.port'];
+    assert.type(clientPort, 'number');
+    assert.ok((clientPort as number) > 0 && clientPort !== server.address.port, `client.port ${clientPort} is the client's ephemeral port`);
+    assert.equal(served.attributes, {
+      'rpc.system': 'apache_thrift',
+      'rpc.service': 'Echo',
+      'rpc.method': 'echoString',
+      'network.transport': 'tcp',
+      'client.address': '127.0.0.1',
+      'client.port': clientPort,
+    });
     assert.is(client.status.code, SpanStatusCode.UNSET);
     assert.is(served.status.code, SpanStatusCode.UNSET);
   });
@@ -194,7 +206,9 @@ extra('the attributes hook adds to every span; a Unix socket client says so', as
     assert.is(client.attributes['server.address'], path);
     assert.is(client.attributes['server.port'], undefined);
     assert.is(client.attributes['network.transport'], 'unix');
-    assert.is(only(SpanKind.SERVER, 'Echo/ping').attributes['app.side'], 'server');
+    const served = only(SpanKind.SERVER, 'Echo/ping');
+    assert.is(served.attributes['app.side'], 'server');
+    assert.is(served.attributes['client.address'], undefined, "a Unix socket's client has no address");
   } finally {
     await conn.close();
     await server.close();
@@ -232,7 +246,11 @@ extra('rpc.client.duration and rpc.server.duration histograms (ms) with the span
     assert.ok(echo.reduce((n, p) => n + p.value.count, 0) >= 2, 'THeader and HTTP calls counted');
     const failed = metric.dataPoints.find((p) => p.attributes['rpc.method'] === 'find');
     assert.is(failed?.attributes['error.type'], 'NotFound');
+    // One series per client port would grow without bound: the histograms leave the client out.
+    assert.ok(metric.dataPoints.every((p) => p.attributes['client.address'] === undefined && p.attributes['client.port'] === undefined), `rpc.${side}.duration has no client.* attributes`);
   }
+  const served = (all.find((m) => m.descriptor.name === 'rpc.server.duration') as HistogramMetricData).dataPoints;
+  assert.ok(served.some((p) => p.attributes['network.transport'] === 'tcp'), 'the server histogram keeps network.transport');
 });
 
 if (has('python3-thrift', "otel: a python3-thrift THeader client's traceparent")) {
