@@ -253,7 +253,12 @@ export class Processor implements MessageProcessor {
       }
     }
     if (error instanceof ThriftAppError) {
-      return encodeAppError(this.protocol, this.writer, entry.fn.name, seqid, error);
+      try {
+        return encodeAppError(this.protocol, this.writer, entry.fn.name, seqid, error);
+      } catch (e) {
+        // Built wrong (arguments swapped, a type past i32): the handler's bug, answered like any other.
+        error = new TypeError(`${entry.fn.name} threw a ThriftAppError that cannot be sent: ${e instanceof Error ? e.message : String(e)}`, { cause: error });
+      }
     }
     this.onError(error, entry.fn.name);
     if (!this.exposeErrors) return this.appError(entry.fn.name, seqid, AppErrorType.INTERNAL_ERROR, INTERNAL_ERROR);

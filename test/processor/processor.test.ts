@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppErrorType, callContext, load, type Interceptor } from '../../src/index.js';
+import { AppErrorType, callContext, load, ThriftAppError, type Interceptor } from '../../src/index.js';
 import { MultiplexedProcessor, Processor } from '../../src/processor/index.js';
 import { binaryProtocol, encodeMessage, MessageType, serviceFunctions } from '../../src/protocol/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
@@ -146,6 +146,17 @@ test('a result that does not match the IDL is INTERNAL_ERROR: a fixed text, or t
   assert.is(errors.length, 1, 'the handler bug is reported');
   const shown = reply(new Processor(mod.Echo, echoHandler(mod), { exposeErrors: true, onError: () => {} }).process(call('wrongType', [])));
   assert.match(shown.message!, /^wrongType returned a value that does not match the IDL: .+/);
+});
+
+test('a thrown ThriftAppError that cannot be encoded (arguments swapped, a type past i32) is INTERNAL_ERROR, reported, not a dropped connection', () => {
+  for (const bad of [new ThriftAppError('custom app msg' as never, 4 as never), new ThriftAppError(2 ** 40, 'x')]) {
+    const errors: unknown[] = [];
+    const handler = { ...echoHandler(mod), ping: () => { throw bad; } };
+    const out = reply(new Processor(mod.Echo, handler, { onError: (e) => errors.push(e) }).process(call('ping', [])));
+    assert.equal([out.type, out.appType, out.message], [MessageType.EXCEPTION, AppErrorType.INTERNAL_ERROR, 'Internal error']);
+    assert.is(errors.length, 1, 'the handler bug is reported');
+    assert.is((errors[0] as Error).cause, bad, 'with the thrown error as its cause');
+  }
 });
 
 test('a multiplexed processor refuses no services and a name with the separator, naming them', () => {
