@@ -207,7 +207,8 @@ export function notAServiceMessage(caller: string, v: unknown): string {
   if (typeof v === 'string') {
     return `${caller}: the first argument must be a service from load(), got a string — Apache's createConnection(host, port, options) is createConnection(service, { host, port }) here`;
   }
-  return `${caller}: the first argument must be a service from load(), e.g. load(file).MyService`;
+  const got = v === undefined ? ' (got undefined: is the name spelled as in the IDL?)' : v === null || typeof v !== 'object' ? ` (got ${v === null ? 'null' : typeof v})` : '';
+  return `${caller}: the first argument must be a service from load(), e.g. load(file).MyService${got}`;
 }
 
 /** The TypeError a factory named `caller` throws when its first argument is not a service. */

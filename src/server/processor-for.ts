@@ -38,7 +38,8 @@ export function processorFor<O extends ProcessorChoice>(
   protocolOverride?: Protocol,
 ): { processor: MessageProcessor; options: O } {
   const multiplexed = !isService(first);
-  if (isApacheGenerated(first)) throw new TypeError(notAServiceMessage(caller, first));
+  // Checked before the options: else a typo'd service (undefined) made the handler read as options ("unknown option ping").
+  if (isApacheGenerated(first) || first === null || typeof first !== 'object') throw new TypeError(notAServiceMessage(caller, first));
   const given = multiplexed ? second : third;
   checkOptions(caller, given, multiplexed ? { ...shapes, defaultService: 'string' } : shapes, libraryHints({ timeout: serverTimeoutHint }));
   const options = (given ?? {}) as O;
@@ -46,9 +47,6 @@ export function processorFor<O extends ProcessorChoice>(
   const protocol = protocolOverride ?? resolveProtocol(options.protocol as ProtocolName | Protocol | undefined);
   const processorOptions = { protocol, maxDepth: options.maxDepth, onError: options.onError ?? defaultErrorLog, exposeErrors: options.exposeErrors, interceptors: options.interceptors };
   if (!multiplexed) return { processor: new Processor(first, second as Handler, processorOptions), options };
-  if (first === null || typeof first !== 'object') {
-    throw new TypeError(`${caller}: the first argument must be a service from load(), or a map of name → [service, handler]`);
-  }
   for (const [name, entry] of Object.entries(first)) {
     if (isApacheGenerated(entry)) throw new TypeError(notAServiceMessage(caller, entry));
     if (!Array.isArray(entry) || !isService(entry[0])) throw new TypeError(`${caller}: services[${JSON.stringify(name)}] must be [service, handler]`);
