@@ -20,7 +20,8 @@ export function withServiceMethods<T extends Callable, C extends Ctor<T>>(Base: 
     Cls = class extends (Base as Ctor<Callable>) {};
     for (const name of serviceFunctions(service).keys()) {
       // The class's own members win; such functions stay reachable through call()/execute().
-      if (name in Base.prototype || name === 'constructor') continue;
+      // A `then` method would make every client a thenable: `await createConnection()` would call it.
+      if (name in Base.prototype || name === 'constructor' || name === 'then') continue;
       Object.defineProperty(Cls.prototype, name, {
         value: function (this: Callable, ...args: unknown[]) {
           return this.call(name, args);

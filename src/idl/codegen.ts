@@ -306,6 +306,11 @@ class FileWriter {
     this.line(`/** Client of service ${s.name}: one method per function (inherited ones too), each returning a promise. */`);
     this.line(`export interface ${client}${clientBase} {`);
     for (const f of s.functions) {
+      // A `then` method would make the client type a thenable (`await` would call it); the client has none.
+      if (f.name === 'then') {
+        this.line("  // function then: reachable as execute('then', ...) only (a client with a then method would be a thenable)");
+        continue;
+      }
       const doc = this.functionDoc(f, true);
       if (doc) this.line(`  ${doc}`);
       this.line(`  ${propKey(f.name)}(${this.params(f, 'client')}): ${this.g('Promise')}<${f.returns === undefined ? 'void' : this.readType(f.returns)}>;`);

@@ -70,6 +70,13 @@ test('echo.thrift: typed client and handler interfaces, struct read and write sh
   assert.ok(text.includes('execute("close", ...)'), 'close() is documented as shadowed by the client');
 });
 
+test("a function named then gets no client method (the type would be a thenable), only a note; the handler keeps it", () => {
+  const text = genText('service C { i32 then(1: i32 x) }');
+  assert.ok(text.includes("// function then: reachable as execute('then', ...) only"), 'the note');
+  assert.not.ok(/^  then\(x: number\): Promise<number>;$/m.test(text), 'no then method in the client interface');
+  assert.ok(text.includes('  then: (x: number) => number | Promise<number>;'), 'the handler has it');
+});
+
 test('the embedded schema is data: no IDL text, and strings with quotes, backslashes and line separators survive', () => {
   const idl = 'const string S = "back`tick \' quote ${x} \\\\ slash \u2028"\r\nstruct A { 1: i32 x } // a comment\r\n';
   const text = genText(idl);
