@@ -228,7 +228,11 @@ export class Processor implements MessageProcessor {
 
   private success(entry: Entry, seqid: number, value: unknown): Uint8Array {
     const result = new Array(entry.resultSize);
-    if (entry.fn.returns) result[0] = value;
+    if (entry.fn.returns) {
+      // Sent as Apache's servers send it (a result with no field set), but it is the handler's bug.
+      if (value == null) this.onError(new TypeError(`${entry.fn.name} returned ${value}: the client gets MISSING_RESULT ("${entry.fn.name} failed: unknown result")`), entry.fn.name);
+      result[0] = value;
+    }
     try {
       return encodeMessage(this.writer, entry.fn.name, MessageType.REPLY, seqid, entry.encodeResult, result);
     } catch (e) {

@@ -159,6 +159,18 @@ test('a thrown ThriftAppError that cannot be encoded (arguments swapped, a type 
   }
 });
 
+test('a non-void handler returning undefined or null: the reply has no result (MISSING_RESULT at the client, as Apache), and onError hears of it', () => {
+  for (const value of [undefined, null]) {
+    const errors: unknown[] = [];
+    const handler = { ...echoHandler(mod), echoString: () => value };
+    const out = reply(new Processor(mod.Echo, handler as never, { onError: (e) => errors.push(e) }).process(call('echoString', ['x'])));
+    assert.is(out.type, MessageType.REPLY);
+    assert.equal([...out.rest], [0], 'an empty result struct: only its stop byte');
+    assert.is(errors.length, 1, `${value} is reported`);
+    assert.match((errors[0] as Error).message, /^echoString returned (undefined|null): the client gets MISSING_RESULT/);
+  }
+});
+
 test('a multiplexed processor refuses no services and a name with the separator, naming them', () => {
   assert.throws(() => new MultiplexedProcessor({}), (e: unknown) => e instanceof TypeError && e.message === 'a multiplexed server needs at least one service');
   assert.throws(
