@@ -106,13 +106,16 @@ export function explainFirstReply(error: Error, head: Uint8Array, wire: ClientWi
 
 /**
  * The server ended the connection, before any reply, with `unanswered` calls
- * (oldest first, at least one): the likely cause is a server that refused the
- * client's framing or protocol.
+ * (oldest first, at least one): it refused the connection (maxConnections, or it is
+ * closing), or it could not read the client's framing or protocol.
  */
 export function closedUnanswered(wire: ClientWire, unanswered: readonly string[]): ConnectionClosedError {
   const n = unanswered.length;
   const what = n === 1 ? 'the first request' : `any of the first ${n} requests`;
-  return new ConnectionClosedError(`the server closed the connection without answering ${what} (${unanswered[0]}); check that ${settings(wire)} match the server's`);
+  return new ConnectionClosedError(
+    `the server closed the connection without answering ${what} (${unanswered[0]}): it refused the connection (at its maxConnections, or closing), ` +
+      `or could not read the request; if every connection ends so, check that ${settings(wire)} match the server's`,
+  );
 }
 
 /** The first-reply checks of a socket client with this framing and protocol, as the byte-stream client calls them. */

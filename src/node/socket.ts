@@ -47,6 +47,8 @@ export interface ListenOptions {
   path?: string;
   /** Connections beyond this many are refused by closing them. */
   maxConnections?: number;
+  /** Told of each connection refused at maxConnections (the client only sees it closed). */
+  onRefused?: (error: TransportError) => void;
   /** Accept TLS with these options. */
   tls?: TlsOptions;
 }
@@ -421,7 +423,16 @@ export async function listen(options: ListenOptions, onConnection: (conn: Socket
     server = net.createServer({ noDelay: true });
     acceptEvent = 'connection';
   }
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  if (options.maxConnections !== undefined) {
+    server.maxConnections = options.maxConnections;
+    const onRefused = options.onRefused;
+    // Node closes such a socket before anyone sees it; 'drop' is all that tells of it.
+    if (onRefused !== undefined) {
+      server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) =>
+        onRefused(new TransportError(`refused a connection from ${d?.remoteAddress ?? 'a client'}${d?.remotePort === undefined ? '' : `:${d.remotePort}`}: the server is at maxConnections (${options.maxConnections})`)),
+      );
+    }
+  }
   const wrapper = new NodeSocketServer(server, onConnection);
   server.on(acceptEvent, (socket: Socket) => wrapper.accept(socket));
   const bind = (): Promise<void> =>

@@ -225,7 +225,7 @@ export async function createServer(
     },
   };
   const server = await serveOn(
-    (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections }, accept),
+    (accept) => listen({ host: options.host, port: options.port, path: options.path, tls: options.tls, maxConnections: options.maxConnections, onRefused: plan.serve.onError }, accept),
     (socket, tracker) => serveDetected(zlibOptions ? zlib(socket, zlibOptions === true ? undefined : zlibOptions) : socket, plan, socket, tracker),
     options.closeTimeout,
   );

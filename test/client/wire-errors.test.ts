@@ -56,7 +56,10 @@ for (const [what, server, client, settings] of [
     // No client timeout: the answer must not depend on one.
     const error = await firstCall(port, client);
     assert.instance(error, ConnectionClosedError);
-    assert.is(error.message, `the server closed the connection without answering the first request (echoString); check that ${settings} match the server's`);
+    assert.is(
+      error.message,
+      `the server closed the connection without answering the first request (echoString): it refused the connection (at its maxConnections, or closing), or could not read the request; if every connection ends so, check that ${settings} match the server's`,
+    );
   });
 }
 
@@ -160,7 +163,10 @@ rawSuite('a close before any reply: ConnectionClosedError naming the settings', 
   answer = (socket) => socket.end();
   const error = await firstCall(rawPort(), { transport: 'framed', protocol: 'compact' });
   assert.instance(error, ConnectionClosedError);
-  assert.is(error.message, "the server closed the connection without answering the first request (echoString); check that transport (framed) and protocol (compact) match the server's");
+  assert.is(
+    error.message,
+    "the server closed the connection without answering the first request (echoString): it refused the connection (at its maxConnections, or closing), or could not read the request; if every connection ends so, check that transport (framed) and protocol (compact) match the server's",
+  );
 });
 
 rawSuite('a close mid-call after replies: ConnectionClosedError naming the calls left unanswered', async () => {

@@ -18,7 +18,8 @@ for (const path of SOCKET_PATHS) {
   const test = onSocketPath(suite(`connection limits and timeouts [${path}]`), path);
 
   test('maxConnections: connections beyond the cap are closed, those within keep working, freed slots are reused', async () => {
-    const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, maxConnections: 2 });
+    // Refusals go to onError (their own test is below): kept off stderr here.
+    const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, maxConnections: 2, onError: () => {} });
     const port = server.address.port!;
     try {
       const a = await goodClient(port, 'buffered');
@@ -44,6 +45,33 @@ for (const path of SOCKET_PATHS) {
         }
       })(), 5000, 'a freed slot to be reused');
       assert.is(await b.echoI32(5), 5);
+      b.destroy();
+    } finally {
+      server.destroy();
+    }
+  });
+
+  test('maxConnections: a refused connection reaches onError naming the cap; its client hears both likely causes', async () => {
+    const refused: unknown[] = [];
+    let told: () => void = () => {};
+    const toldOnce = new Promise<void>((resolve) => (told = resolve));
+    const server = await createServer(mod.Echo, echoHandler(mod), { port: 0, maxConnections: 1, onError: (e) => (refused.push(e), told()) });
+    const port = server.address.port!;
+    try {
+      const a = await goodClient(port, 'buffered');
+      assert.is(await a.echoI32(1), 1);
+      const b = await goodClient(port, 'buffered');
+      const error = await b.echoI32(2).then(() => undefined, (e: unknown) => e);
+      assert.instance(error, Error);
+      assert.match(
+        (error as Error).message,
+        /^the server closed the connection without answering the first request \(echoI32\): it refused the connection \(at its maxConnections, or closing\), or could not read the request; if every connection ends so, check that transport \(buffered\) and protocol \(binary\) match the server's$/,
+      );
+      await within(toldOnce, 5000, 'onError to hear of the refusal');
+      assert.is(refused.length, 1);
+      assert.is((refused[0] as Error).name, 'TransportError');
+      assert.match((refused[0] as Error).message, /^refused a connection from 127\.0\.0\.1:\d+: the server is at maxConnections \(1\)$/);
+      a.destroy();
       b.destroy();
     } finally {
       server.destroy();
