@@ -1,3 +1,5 @@
+// Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
+/// <reference types="node" preserve="true" />
 /**
  * The server side of Thrift over HTTP, on node:http: every POST to the service's
  * path carries one request message in its body and gets the reply as the body of

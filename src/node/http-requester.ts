@@ -1,3 +1,5 @@
+// Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
+/// <reference types="node" preserve="true" />
 /**
  * The Node HTTP client engine: Thrift POSTs on node:http(s) with a keep-alive
  * agent, or on one node:http2 session with every call a stream on it. Measured

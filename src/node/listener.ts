@@ -1,3 +1,5 @@
+// Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
+/// <reference types="node" preserve="true" />
 /** What every listener (TCP/unix/TLS sockets, HTTP, WebSocket) offers the server above it. */
 import type { Socket } from 'node:net';
 import type { CallPeer } from '../transport/types.js';

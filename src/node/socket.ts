@@ -1,3 +1,5 @@
+// Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
+/// <reference types="node" preserve="true" />
 /**
  * node:net and node:tls sockets as duplex pairs of web streams. Node modules are
  * imported only inside connect() and listen(), so the rest of the transport layer

@@ -1,3 +1,5 @@
+// Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
+/// <reference types="node" preserve="true" />
 /**
  * The server side of Thrift over WebSocket in Node: a node:http server whose
  * upgrades on the service's path are accepted by the `ws` package (an optional

@@ -126,6 +126,8 @@ const projects: [string, Record<string, unknown>, string, () => string][] = [
   ['nodenext CommonJS (lib es2023, @types/node)', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2023'], types: ['node'] }, 'cjs.cts', () => importAll(nodeUse)],
   ['node16 CommonJS (lib es2023, @types/node)', { module: 'node16', moduleResolution: 'node16', lib: ['es2023'], types: ['node'] }, 'cjs16.cts', () => importAll(nodeUse)],
   ['bundler (lib esnext + dom, @types/node)', { module: 'esnext', moduleResolution: 'bundler', lib: ['esnext', 'dom'], types: ['node'] }, 'bundler.ts', () => importAll(nodeUse)],
+  // TypeScript 7's default: `types` is [], so only the package's own reference brings @types/node in.
+  ['nodenext ESM with types: [] (TypeScript 7 default; @types/node installed)', { module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2023'], types: [] }, 'esm7.mts', () => importAll(nodeUse)],
   ['browser (lib es2022 + dom, no @types/node)', { module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [] }, 'browser.ts', () => browserUse],
 ];
 
