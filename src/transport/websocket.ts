@@ -84,6 +84,16 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 
 function ignore(): void {}
 
+/**
+ * Binary messages as bytes rather than Blobs (the WHATWG default). `ws` gives its
+ * own default, 'nodebuffer', the received bytes without a copy, where
+ * 'arraybuffer' copies each message out of the socket's read; a WHATWG WebSocket
+ * has no such type, so 'nodebuffer' is kept where the socket has it, never set.
+ */
+function binaryAsBytes(socket: WebSocketLike): void {
+  if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer';
+}
+
 // State bits of a WebSocket duplex, in one field.
 /** The receiver wants messages (resume() was called and no pause() since). */
 const FLOWING = 1;
@@ -131,7 +141,7 @@ class WebSocketDuplex implements WebSocketConnection, LinkSource, LinkOwner {
     this.socket = socket;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.flow = options.flow;
-    socket.binaryType = 'arraybuffer';
+    binaryAsBytes(socket);
     this.onSent = (error) => {
       if (error) this.fail(new TransportError(`WebSocket send failed: ${error.message}`, 'TRANSPORT', { cause: error }));
       else if (--this.unsent === 0) this.receiver?.onDrain();
@@ -362,7 +372,7 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
   } catch (e) {
     return Promise.reject(new TransportError(`WebSocket to ${url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e }));
   }
-  socket.binaryType = 'arraybuffer';
+  binaryAsBytes(socket);
   return new Promise<WebSocketConnection>((resolve, reject) => {
     const cleanup = (): void => {
       socket.removeEventListener('open', onOpen);
