@@ -62,26 +62,9 @@ const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
 
 function ignore(): void {}
 
-function uncork(flow: NodeWebSocketFlow): void {
-  flow.corked = false;
-  flow.socket.uncork();
-}
-
-/**
- * A `ws` socket's flow control, and its sends corked per turn of the event loop:
- * the replies to the requests of one read (64 calls in flight send 64 in a row)
- * leave in one writev instead of one each, which was a third of the server's CPU
- * time in the WebSocket benchmark's profile at 64 in flight. `ws` corks each frame's
- * header and payload itself; corks nest, so this one holds them all.
- */
+/** A `ws` socket's flow control. */
 class NodeWebSocketFlow implements WebSocketFlow {
-  /** @internal Whether an uncork is scheduled. */
-  corked = false;
-  constructor(
-    private readonly ws: NodeWebSocket,
-    /** @internal The upgraded socket under `ws`. */
-    readonly socket: Duplex,
-  ) {}
+  constructor(private readonly ws: NodeWebSocket) {}
 
   pause(): void {
     this.ws.pause();
@@ -92,11 +75,6 @@ class NodeWebSocketFlow implements WebSocketFlow {
   }
 
   send(data: Uint8Array, done: (error?: Error) => void): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(uncork, this);
-    }
     this.ws.send(data, SEND_BINARY, done);
   }
 
@@ -158,7 +136,7 @@ class NodeWebSocketListener implements WebSocketListener {
   }
 
   private accept(ws: NodeWebSocket, socket: Duplex): void {
-    const conn = fromWebSocket(ws, { maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, flow: new NodeWebSocketFlow(ws, socket) });
+    const conn = fromWebSocket(ws, { maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, flow: new NodeWebSocketFlow(ws), corkable: socket });
     this.open.add(conn);
     ws.once('close', () => this.forget(conn));
     try {

@@ -19,8 +19,9 @@ import {
   TransportError,
   type ThriftServer,
 } from '../../src/index.js';
+import { listenWebSocket } from '../../src/node/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol } from '../../src/protocol/index.js';
-import { connectWebSocket, streams, useStreams, type LinkSource, type WebSocketConstructor } from '../../src/transport/index.js';
+import { connectWebSocket, streams, useStreams, type LinkSource, type WebSocketConnection, type WebSocketConstructor } from '../../src/transport/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 
@@ -261,6 +262,53 @@ test('messages received while the link is paused wait, in order, ahead of a clea
     assert.equal(seen, ['data 1', 'data 2', 'data 3', 'end', 'fail ConnectionClosedError']);
   } finally {
     wss.close();
+  }
+});
+
+test('the messages sent in one turn leave in one socket write, from the client and from the server', async () => {
+  /** Counts the writes a net.Socket makes: one _write per lone chunk, one _writev per batch. */
+  const countWrites = (socket: any): { writes: number } => {
+    const count = { writes: 0 };
+    for (const name of ['_write', '_writev']) {
+      const original = socket[name].bind(socket);
+      socket[name] = (...args: unknown[]) => (count.writes++, original(...args));
+    }
+    return count;
+  };
+  const link = (conn: unknown) => (conn as LinkSource).takeLink()!;
+  const receive = (n: number) => {
+    const got: number[] = [];
+    const all = signal();
+    return {
+      got,
+      all: all.promise,
+      receiver: { onData: (c: Uint8Array) => (got.push(c[0]!), got.length === n && all.resolve()), onEnd() {}, onFail() {}, onDrain() {} },
+    };
+  };
+  const served = signal<WebSocketConnection>();
+  const listener = await listenWebSocket({ port: 0 }, (conn) => served.resolve(conn));
+  try {
+    const client = await connectWebSocket({ url: `ws://127.0.0.1:${listener.address.port}/`, WebSocket: WS });
+    const server = await within(served.promise, 5000, 'the connection');
+    const atServer = receive(3);
+    const atClient = receive(3);
+    const serverLink = link(server);
+    serverLink.attach(atServer.receiver);
+    serverLink.resume();
+    const clientLink = link(client);
+    clientLink.attach(atClient.receiver);
+    clientLink.resume();
+    const clientWrites = countWrites((client.socket as any)._socket);
+    const serverWrites = countWrites((server.socket as any)._socket);
+    for (const n of [1, 2, 3]) clientLink.write(new Uint8Array([n]));
+    await within(atServer.all, 5000, 'the three calls');
+    for (const n of [4, 5, 6]) serverLink.write(new Uint8Array([n]));
+    await within(atClient.all, 5000, 'the three replies');
+    assert.equal([atServer.got, atClient.got], [[1, 2, 3], [4, 5, 6]]);
+    assert.equal([clientWrites.writes, serverWrites.writes], [1, 1]);
+    client.close();
+  } finally {
+    listener.destroy();
   }
 });
 
