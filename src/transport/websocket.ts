@@ -97,6 +97,8 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 
 function ignore(): void {}
 
+const NO_DEFLATE = { perMessageDeflate: false };
+
 /**
  * Binary messages as bytes rather than Blobs (the WHATWG default). `ws` gives its
  * own default, 'nodebuffer', the received bytes without a copy, where
@@ -407,7 +409,11 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
   const url = String(options.url);
   let socket: WebSocketLike;
   try {
-    socket = options.protocols === undefined ? new Ctor(url) : new Ctor(url, options.protocols);
+    // The third argument is `ws`'s options, which WHATWG WebSockets do not take: `ws` offers
+    // permessage-deflate by default, and a server that accepts it would have every message over
+    // 1 KiB compressed, where Thrift calls are latency-bound (the server's default is off too).
+    // A WebSocket class that wants it can pass its own options to its super constructor.
+    socket = new (Ctor as unknown as new (url: string, protocols: string | string[] | undefined, options: object) => WebSocketLike)(url, options.protocols, NO_DEFLATE);
   } catch (e) {
     return Promise.reject(new TransportError(`WebSocket to ${url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e }));
   }

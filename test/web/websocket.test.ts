@@ -312,6 +312,21 @@ test('the messages sent in one turn leave in one socket write, from the client a
   }
 });
 
+test('the client does not offer permessage-deflate, even to a server that would accept it', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const offered = signal<string | undefined>();
+  wss.on('connection', (_ws, req) => offered.resolve(req.headers['sec-websocket-extensions']));
+  try {
+    const conn = await connectWebSocket({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, WebSocket: WS });
+    assert.is(await within(offered.promise, 5000, 'the upgrade'), undefined);
+    assert.is((conn.socket as unknown as WebSocket).extensions, '');
+    conn.close();
+  } finally {
+    wss.close();
+  }
+});
+
 test('idle connections are closed after the server timeout', async () => {
   // Long enough that a GC pause cannot close the connection before its first call is answered.
   const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, idleTimeout: 1000 });
