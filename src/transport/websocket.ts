@@ -421,7 +421,12 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
   let corkable: Corkable | undefined;
   // `ws` (Node) tells of its HTTP upgrade response, whose socket carries its frames; a WHATWG WebSocket has no such event.
   const emitter = socket as Partial<{ once(event: 'upgrade', listener: (response: { socket?: Corkable }) => void): void }>;
-  if (typeof emitter.once === 'function') emitter.once('upgrade', (response) => (corkable = response.socket));
+  if (typeof emitter.once === 'function') {
+    emitter.once('upgrade', (response) => {
+      const under = response?.socket;
+      if (typeof under?.cork === 'function' && typeof under.uncork === 'function') corkable = under;
+    });
+  }
   return new Promise<WebSocketConnection>((resolve, reject) => {
     const cleanup = (): void => {
       socket.removeEventListener('open', onOpen);
