@@ -3,10 +3,12 @@
  *
  *   profile-target.ts codec <size>-<protocol> <ms>        e.g. codec blob-binary 5000
  *   profile-target.ts rpc <payload>-<mode>-<transport> <port> <ms>   e.g. rpc echo-b-framed 40123 5000
+ *   profile-target.ts web ws-<mode> <port> <ms>           e.g. web ws-b 40123 5000 (our WebSocket client, ping)
  *
  * Runs only our implementation, for about <ms>, then exits normally so the profile is written.
  */
-import { load } from '../src/index.js';
+import WebSocket from 'ws';
+import { createWebSocketConnection, load, type WebSocketConstructor } from '../src/index.js';
 import { binaryProtocol, compactProtocol } from '../src/protocol/index.js';
 import { FIXTURE } from './common.js';
 import { oursCodec } from './codec.js';
@@ -34,6 +36,12 @@ if (family === 'codec') {
   const rate = await drive(clients.calls[payload][mode], MODES[mode].callers, Number(rest[1]));
   console.log(`${rate.toFixed(0)} calls/s`);
   await clients.close();
+} else if (family === 'web') {
+  const mode = id!.split('-')[1];
+  const client: any = await createWebSocketConnection(mod.Bench, { url: `ws://127.0.0.1:${rest[0]}/`, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const rate = await drive(() => client.ping(), mode === 'b' ? 64 : 1, Number(rest[1]));
+  console.log(`${rate.toFixed(0)} calls/s`);
+  await client.close();
 } else {
   throw new Error(`unknown family ${family}`);
 }

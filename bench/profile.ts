@@ -6,7 +6,8 @@
  * codec: the encode+decode loop under --cpu-prof. rpc: our server and our
  * client (separate processes) both under --cpu-prof. memory: heap snapshots
  * of our server before and after 2,000 idle connections, diffed by object kind.
- * web: our web server (`web:http-a`, `web:h2c-b`) under --cpu-prof, driven by our client here.
+ * web: our web server (`web:http-a`, `web:h2c-b`, `web:ws-b`) under --cpu-prof, driven by our
+ * client, which is profiled too for `ws` (in profile-target.ts; the HTTP ones run here, unprofiled).
  * Profiles go to bench/results/profiles/ (not committed); the top 15
  * functions by self time are printed with file:line.
  */
@@ -89,11 +90,16 @@ for (const spec of argv) {
     const [kind, mode] = id.split('-') as [string, string];
     const server = await startChild(join(BENCH_DIR, 'servers', 'ours-web.ts'), ['--kind', kind], PROF(`web-${id}-server`));
     try {
-      const mod = load(FIXTURE) as any;
-      const client: any = await createHttpConnection(mod.Bench, { url: `http://127.0.0.1:${server.port}/`, http2: kind === 'h2c' });
-      const rate = await drive(() => client.ping(), mode === 'b' ? 64 : 1, ms);
-      console.log(`${Math.round(rate)} calls/s`);
-      await client.close();
+      if (kind === 'ws') {
+        await run(['--import', 'tsx', ...PROF(`web-${id}-client`), target, 'web', id, String(server.port), String(ms)]);
+        console.log(`-- client\n${formatTop(mainProfile(`web-${id}-client`))}`);
+      } else {
+        const mod = load(FIXTURE) as any;
+        const client: any = await createHttpConnection(mod.Bench, { url: `http://127.0.0.1:${server.port}/`, http2: kind === 'h2c' });
+        const rate = await drive(() => client.ping(), mode === 'b' ? 64 : 1, ms);
+        console.log(`${Math.round(rate)} calls/s`);
+        await client.close();
+      }
     } finally {
       await server.stop();
     }

@@ -1,11 +1,15 @@
 /**
  * CPU time per call of the web transports, client and server in this one
- * process (`node --import tsx bench/web-cpu.ts [rounds]`): process.cpuUsage()
+ * process (`node --import tsx bench/web-cpu.ts [rounds] [filter]`, the filter a
+ * substring of the case names, e.g. `ws`): process.cpuUsage()
  * around N calls, medians over alternating rounds. On a machine shared with other
  * work, throughput swings with the load while CPU per call stays put, so this is
  * the figure to compare there; `npm run bench -- --only web` is the wall-clock one.
+ * `bare ws` is a `ws` client and server with no Thrift (the server turns each
+ * request into its reply by setting the message type byte): the ceiling of any
+ * Thrift stack on that package.
  */
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { createHttpConnection, createHttpServer, createWebSocketServer, createWebSocketConnection, load } from '../src/index.js';
 import { loadApache } from './peers.js';
 import { once } from 'node:events';
@@ -27,7 +31,22 @@ const wsc = thrift.createWSConnection('127.0.0.1', ap, { path: '/', transport: t
 const awc = thrift.createWSClient(Bench, wsc);
 const cross1: any = await createHttpConnection(mod.Bench, { url: `http://127.0.0.1:${ap}/` });
 const cross2 = thrift.createHttpClient(Bench, thrift.createHttpConnection('127.0.0.1', s1.address.port, { path: '/', transport: thrift.TBufferedTransport, protocol: thrift.TBinaryProtocol }));
-const cases: [string, () => Promise<unknown>][] = [['ours h1', () => c1.ping()], ['apache h1', () => ahc.ping()], ['ours h2c', () => c2.ping()], ['ours ws', () => cw.ping()], ['apache ws', () => awc.ping()], ['our client->apache srv', () => cross1.ping()], ['apache client->our srv', () => cross2.ping()]];
+const bare = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+await once(bare, 'listening');
+bare.on('connection', (ws) => ws.on('message', (data: Buffer) => ((data[3] = 2), ws.send(data))));
+const bareClient = new WebSocket(`ws://127.0.0.1:${(bare.address() as { port: number }).port}/`, { perMessageDeflate: false });
+await once(bareClient, 'open');
+/** ping(), seqid 1, binary protocol; replies come back in order, so a queue of resolvers matches them. */
+const PING = Buffer.from([0x80, 1, 0, 1, 0, 0, 0, 4, 0x70, 0x69, 0x6e, 0x67, 0, 0, 0, 1, 0]);
+const waiting: (() => void)[] = [];
+let head = 0;
+bareClient.on('message', () => {
+  waiting[head++]!();
+  if (head === waiting.length) waiting.length = head = 0;
+});
+const barePing = (): Promise<void> => new Promise<void>((resolve) => (waiting.push(resolve), bareClient.send(PING)));
+const all: [string, () => Promise<unknown>][] = [['ours h1', () => c1.ping()], ['apache h1', () => ahc.ping()], ['ours h2c', () => c2.ping()], ['ours ws', () => cw.ping()], ['apache ws', () => awc.ping()], ['bare ws (no Thrift)', barePing], ['our client->apache srv', () => cross1.ping()], ['apache client->our srv', () => cross2.ping()]];
+const cases = all.filter(([n]) => n.includes(process.argv[3] ?? ''));
 async function measure(call: () => Promise<unknown>, k: number, n: number): Promise<number> {
   const t = process.cpuUsage(); let left = n;
   await Promise.all(Array.from({ length: k }, async () => { while (left-- > 0) await call(); }));

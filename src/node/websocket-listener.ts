@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { addressOf, bindHttpServer } from './http-listener.js';
-import { fromWebSocket, type WebSocketConnection, type WebSocketLike } from '../transport/websocket.js';
+import { fromWebSocket, type WebSocketConnection, type WebSocketFlow, type WebSocketLike } from '../transport/websocket.js';
 import type { Listener } from './listener.js';
 
 /** Where and how {@link listenWebSocket} accepts. */
@@ -64,6 +64,29 @@ const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
 
 function ignore(): void {}
 
+/** A `ws` socket's flow control. */
+class NodeWebSocketFlow implements WebSocketFlow {
+  constructor(private readonly ws: NodeWebSocket) {}
+
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
+  send(data: Uint8Array, done: (error?: Error) => void): void {
+    this.ws.send(data, SEND_BINARY, done);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+const SEND_BINARY = { binary: true };
+
 /** Writes a plain HTTP answer on a socket that asked to upgrade, then closes it. */
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
@@ -111,19 +134,11 @@ class NodeWebSocketListener implements WebSocketListener {
     }
     const max = this.options.maxConnections;
     if (max !== undefined && this.open.size >= max) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket));
   }
 
-  private accept(ws: NodeWebSocket): void {
-    const conn = fromWebSocket(ws, {
-      maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
-      flow: {
-        pause: () => ws.pause(),
-        resume: () => ws.resume(),
-        send: (data, done) => ws.send(data, { binary: true }, done),
-        terminate: () => ws.terminate(),
-      },
-    });
+  private accept(ws: NodeWebSocket, socket: Duplex): void {
+    const conn = fromWebSocket(ws, { maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, flow: new NodeWebSocketFlow(ws), corkable: socket });
     this.open.add(conn);
     ws.once('close', () => this.forget(conn));
     try {

@@ -7,8 +7,7 @@
  */
 import { abortReason, ConnectionClosedError, FrameTooLargeError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
-import { DuplexEnds } from './duplex-ends.js';
-import { streams } from './streams.js';
+import { LinkStreams, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from './link.js';
 import type { DuplexStream } from './types.js';
 
 /** The part of the WHATWG WebSocket API this transport uses (browsers' WebSocket, `ws`'s WebSocket). */
@@ -46,6 +45,19 @@ export interface WebSocketStreamOptions {
    * @internal
    */
   flow?: WebSocketFlow;
+  /**
+   * The byte stream the WebSocket writes its frames to (in Node, the socket under
+   * `ws`): the sends of one turn of the event loop are corked on it and leave in one
+   * write. Ignored where there is no process.nextTick.
+   * @internal
+   */
+  corkable?: Corkable;
+}
+
+/** @internal A stream whose writes can be held and let go together (Node's net.Socket). */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
 }
 
 /** @internal Node-side flow control, see {@link WebSocketStreamOptions.flow}. */
@@ -78,56 +90,95 @@ const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
 const GOING_AWAY = 1001;
 const DEFAULT_MAX_MESSAGE_SIZE = 16_384_000;
-// Bytes queued in the readable before a socket that can pause is paused.
-const READ_HIGH_WATER_MARK = 64 * 1024;
 // Bytes a socket may hold unsent before writes wait for it (only where a send callback exists).
 const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
-function byteLength(chunk: Uint8Array): number {
-  return chunk.byteLength;
-}
-
 function ignore(): void {}
 
-class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
+const NO_DEFLATE = { perMessageDeflate: false };
+
+/**
+ * Binary messages as bytes rather than Blobs (the WHATWG default). `ws` gives its
+ * own default, 'nodebuffer', the received bytes without a copy, where
+ * 'arraybuffer' copies each message out of the socket's read; a WHATWG WebSocket
+ * has no such type, so 'nodebuffer' is kept where the socket has it, never set.
+ */
+function binaryAsBytes(socket: WebSocketLike): void {
+  if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer';
+}
+
+// State bits of a WebSocket duplex, in one field.
+/** The receiver wants messages (resume() was called and no pause() since). */
+const FLOWING = 1;
+/** The socket was paused (flow.pause()) because a message arrived while not flowing. */
+const SOCKET_PAUSED = 2;
+/** close() or destroy() was called. */
+const CLOSING = 4;
+/** The connection failed or closed: later messages are dropped. */
+const FAILED = 8;
+/** The peer closed cleanly while messages were held: its end (then `failure`) is told once they are delivered. */
+const END_HELD = 16;
+/** Driven as a link: its web streams cannot be asked for. */
+const LINKED = 32;
+/** Sends of this turn are corked, to leave in one write when the turn ends. */
+const CORKED = 64;
+
+type NextTick = (callback: (conn: WebSocketDuplex) => void, conn: WebSocketDuplex) => void;
+/**
+ * Node's process.nextTick, looked up rather than imported (this module runs in
+ * browsers too): it runs once the turn's microtasks are done, where the callers
+ * awaiting replies make their next calls. A microtask would uncork between them.
+ */
+const nextTick = /* @__PURE__ */ (() => (globalThis as { process?: { nextTick?: NextTick } }).process?.nextTick)();
+
+function uncork(conn: WebSocketDuplex): void {
+  conn.flags &= ~CORKED;
+  conn.corkable!.uncork();
+}
+
+/**
+ * A WebSocket as a {@link ByteLink} (how channels drive it: its message events in,
+ * send() out, no web stream) and as a duplex pair of web streams, built on that
+ * link only when `readable` or `writable` is first asked for. A read through a
+ * ReadableStream and a write through a WritableStream cost each message a few
+ * promises, which showed in the WebSocket benchmark's profile; the socket's own
+ * events cost none.
+ */
+class WebSocketDuplex implements WebSocketConnection, LinkSource, LinkOwner {
   readonly socket: WebSocketLike;
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-  private paused = false;
-  private closing = false;
+  /** @internal Who hears the messages: a channel, or the web streams. */
+  receiver: LinkReceiver | undefined = undefined;
+  /** @internal State bits (FLOWING, CLOSING...). */
+  flags = 0;
+  /** @internal Messages received while not flowing (or before anyone attached), from `head` on. */
+  held: Uint8Array[] | undefined = undefined;
+  /** @internal Index of the next held message. */
+  head = 0;
+  /** @internal Why the connection ended, until a receiver is told. */
+  failure: Error | undefined = undefined;
+  /** @internal See WebSocketStreamOptions.corkable; undefined without process.nextTick. */
+  readonly corkable: Corkable | undefined;
   private readonly maxMessageSize: number;
   private readonly flow: WebSocketFlow | undefined;
   private readonly listeners: [string, (event: any) => void][];
+  /** Sends handed to the socket while it held more than the high-water mark, whose callbacks are awaited. */
+  private unsent = 0;
+  private readonly onSent: (error?: Error) => void;
+  private link: WebSocketLink | undefined = undefined;
+  private pair: LinkStreams | undefined = undefined;
 
   constructor(socket: WebSocketLike, options: WebSocketStreamOptions) {
-    super();
     this.socket = socket;
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.flow = options.flow;
-    socket.binaryType = 'arraybuffer';
-    const { ReadableStream } = streams();
-    this.readable = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.readController = controller;
-        },
-        pull: () => {
-          if (this.paused) {
-            this.paused = false;
-            this.flow?.resume();
-          }
-        },
-        cancel: () => {
-          // Nobody reads the replies any more: the connection is of no use.
-          this.readOpen = false;
-          this.close();
-        },
-      },
-      { highWaterMark: READ_HIGH_WATER_MARK, size: byteLength },
-    );
-    this.writable = this.writableTo((chunk) => this.send(chunk));
+    this.corkable = nextTick === undefined ? undefined : options.corkable;
+    binaryAsBytes(socket);
+    this.onSent = (error) => {
+      if (error) this.fail(new TransportError(`WebSocket send failed: ${error.message}`, 'TRANSPORT', { cause: error }));
+      else if (--this.unsent === 0) this.receiver?.onDrain();
+    };
     this.listeners = [
       ['message', this.onMessage.bind(this)],
       ['close', this.onClose.bind(this)],
@@ -137,39 +188,114 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
     if (socket.readyState > OPEN) this.fail(new ConnectionClosedError('WebSocket already closed'));
   }
 
+  get readable(): ReadableStream<Uint8Array> {
+    return this.streams().readable;
+  }
+
+  get writable(): WritableStream<Uint8Array> {
+    return this.streams().writable;
+  }
+
+  takeLink(): ByteLink | undefined {
+    if (this.pair !== undefined) return undefined;
+    this.flags |= LINKED;
+    return (this.link ??= new WebSocketLink(this));
+  }
+
   close(): void {
-    if (this.closing) return;
-    this.closing = true;
+    if ((this.flags & CLOSING) !== 0) return;
+    this.flags |= CLOSING;
     // A close frame is queued behind the messages already sent (WHATWG WebSockets, close()).
     if (this.socket.readyState <= OPEN) this.socket.close(NORMAL_CLOSURE);
   }
 
   destroy(error?: Error): void {
     this.fail(error ?? new ConnectionClosedError('connection destroyed'));
-    this.closing = true;
+    this.flags |= CLOSING;
     if (this.flow !== undefined) this.flow.terminate();
     else if (this.socket.readyState <= OPEN) this.socket.close(NORMAL_CLOSURE);
   }
 
-  private send(chunk: Uint8Array): Promise<void> | undefined {
-    if (this.socket.readyState !== OPEN) throw new ConnectionClosedError('WebSocket is no longer open');
+  /** @internal See ByteLink.resume: held messages go first, then the socket reads again. */
+  resume(): void {
+    this.flags |= FLOWING;
+    this.deliverHeld();
+    if ((this.flags & (FLOWING | SOCKET_PAUSED)) === (FLOWING | SOCKET_PAUSED) && this.held === undefined) {
+      this.flags &= ~SOCKET_PAUSED;
+      this.flow!.resume();
+    }
+  }
+
+  /** @internal See ByteLink.write. */
+  write(chunk: Uint8Array): boolean {
+    const socket = this.socket;
+    if (socket.readyState !== OPEN) throw new ConnectionClosedError('WebSocket is no longer open');
+    // The calls made after one read of replies (or the replies to one read of calls) leave in one
+    // write rather than one each: a write was a third to a half of each side's CPU time at 64 in
+    // flight in the WebSocket benchmark's profile. `ws` corks each frame itself; corks nest.
+    if (this.corkable !== undefined && (this.flags & CORKED) === 0) {
+      this.flags |= CORKED;
+      this.corkable.cork();
+      nextTick!(uncork, this);
+    }
     const flow = this.flow;
     if (flow === undefined) {
-      this.socket.send(chunk);
-      return undefined;
+      socket.send(chunk);
+      return true;
     }
-    if (this.socket.bufferedAmount < WRITE_HIGH_WATER_MARK) {
+    if (socket.bufferedAmount < WRITE_HIGH_WATER_MARK) {
       flow.send(chunk, ignore);
-      return undefined;
+      return true;
     }
-    // The peer reads slower than we write: hold the writer until the socket has taken this message.
-    return new Promise<void>((resolve, reject) => {
-      flow.send(chunk, (error) => (error ? reject(new TransportError(`WebSocket send failed: ${error.message}`, 'TRANSPORT', { cause: error })) : resolve()));
-    });
+    // The peer reads slower than we write: the writer holds until the socket has taken this message.
+    this.unsent++;
+    flow.send(chunk, this.onSent);
+    return false;
+  }
+
+  /** @internal Tells the receiver (once) that the connection failed or closed; held messages are dropped. */
+  fail(error: Error): void {
+    this.flags = (this.flags | FAILED) & ~END_HELD;
+    this.held = undefined;
+    const receiver = this.receiver;
+    if (receiver === undefined) {
+      this.failure ??= error;
+      return;
+    }
+    this.receiver = undefined;
+    receiver.onFail(error);
+  }
+
+  /** Hands held messages over while the receiver wants them; then a clean close held behind them. */
+  private deliverHeld(): void {
+    for (;;) {
+      const held = this.held;
+      if (held === undefined) break;
+      const receiver = this.receiver;
+      if ((this.flags & FLOWING) === 0 || receiver === undefined) return;
+      if (this.head === held.length) {
+        this.held = undefined;
+        this.head = 0;
+        break;
+      }
+      const message = held[this.head]!;
+      held[this.head++] = undefined!;
+      receiver.onData(message);
+    }
+    if ((this.flags & END_HELD) !== 0 && (this.flags & FLOWING) !== 0) this.peerClosed();
+  }
+
+  /** The peer closed cleanly and every message is delivered: end of input, then the close as the failure of later writes. */
+  private peerClosed(): void {
+    this.flags &= ~END_HELD;
+    const error = this.failure!;
+    this.failure = undefined;
+    this.receiver?.onEnd();
+    this.fail(error);
   }
 
   private onMessage(event: { data: unknown }): void {
-    if (!this.readOpen) return;
+    if ((this.flags & FAILED) !== 0) return;
     const data = event.data;
     let message: Uint8Array;
     if (data instanceof ArrayBuffer) message = new Uint8Array(data);
@@ -183,23 +309,32 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
       this.destroy(new FrameTooLargeError(message.byteLength, this.maxMessageSize));
       return;
     }
-    const controller = this.readController;
-    controller.enqueue(message);
-    if (this.flow !== undefined && !this.paused && controller.desiredSize! <= 0) {
-      this.paused = true;
+    const receiver = this.receiver;
+    if ((this.flags & FLOWING) !== 0 && this.held === undefined && receiver !== undefined) {
+      receiver.onData(message);
+      return;
+    }
+    (this.held ??= []).push(message);
+    // Paused only once a message waits: a receiver that holds briefly costs the socket nothing.
+    if (this.flow !== undefined && (this.flags & SOCKET_PAUSED) === 0) {
+      this.flags |= SOCKET_PAUSED;
       this.flow.pause();
     }
   }
 
   private onClose(event: { code: number; reason: string }): void {
     for (const [type, listener] of this.listeners) this.socket.removeEventListener(type, listener);
-    const clean = event.code === NORMAL_CLOSURE || event.code === GOING_AWAY;
-    if (clean && this.readOpen) {
-      this.readOpen = false;
-      this.readController.close();
-    }
+    if ((this.flags & FAILED) !== 0) return;
     const why = event.reason ? `: ${event.reason}` : '';
-    this.fail(new ConnectionClosedError(`WebSocket closed with code ${event.code}${why}`));
+    const error = new ConnectionClosedError(`WebSocket closed with code ${event.code}${why}`);
+    if (event.code !== NORMAL_CLOSURE && event.code !== GOING_AWAY) {
+      this.fail(error);
+      return;
+    }
+    // A clean close: what was received is delivered first, then the end of input.
+    this.failure = error;
+    this.flags |= END_HELD;
+    if (this.held === undefined && (this.flags & FLOWING) !== 0) this.peerClosed();
   }
 
   private onError(event: Event): void {
@@ -209,6 +344,53 @@ class WebSocketDuplex extends DuplexEnds implements WebSocketConnection {
     this.fail(new TransportError(cause instanceof Error ? `WebSocket error: ${cause.message}` : 'WebSocket error', 'TRANSPORT', { cause }));
   }
 
+  private streams(): LinkStreams {
+    if (this.pair !== undefined) return this.pair;
+    if ((this.flags & LINKED) !== 0) throw new TypeError('this WebSocket is read and written directly by a channel; its web streams are not available');
+    return (this.pair = new LinkStreams(new WebSocketLink(this), this));
+  }
+}
+
+/**
+ * The duplex's link. Apart from it because the two destroys differ: a channel that
+ * closes ends the link, then destroys it, and that must leave the closing handshake
+ * (and the replies queued before it) alone, where the connection's destroy() cuts the socket.
+ */
+class WebSocketLink implements ByteLink {
+  constructor(private readonly conn: WebSocketDuplex) {}
+
+  attach(receiver: LinkReceiver): void {
+    const conn = this.conn;
+    conn.receiver = receiver;
+    const failure = conn.failure;
+    if (failure !== undefined && (conn.flags & FAILED) !== 0 && (conn.flags & END_HELD) === 0) {
+      conn.failure = undefined;
+      conn.fail(failure);
+    }
+  }
+
+  pause(): void {
+    this.conn.flags &= ~FLOWING;
+  }
+
+  resume(): void {
+    this.conn.resume();
+  }
+
+  write(chunk: Uint8Array): boolean {
+    return this.conn.write(chunk);
+  }
+
+  end(): Promise<void> {
+    this.conn.close();
+    return Promise.resolve();
+  }
+
+  destroy(error?: Error): void {
+    const conn = this.conn;
+    if (error === undefined && (conn.flags & CLOSING) !== 0) conn.fail(new ConnectionClosedError('connection closed'));
+    else conn.destroy(error);
+  }
 }
 
 /** Wraps an open (or opening) WebSocket as a duplex of whole messages. */
@@ -227,11 +409,24 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
   const url = String(options.url);
   let socket: WebSocketLike;
   try {
-    socket = options.protocols === undefined ? new Ctor(url) : new Ctor(url, options.protocols);
+    // The third argument is `ws`'s options, which WHATWG WebSockets do not take: `ws` offers
+    // permessage-deflate by default, and a server that accepts it would have every message over
+    // 1 KiB compressed, where Thrift calls are latency-bound (the server's default is off too).
+    // A WebSocket class that wants it can pass its own options to its super constructor.
+    socket = new (Ctor as unknown as new (url: string, protocols: string | string[] | undefined, options: object) => WebSocketLike)(url, options.protocols, NO_DEFLATE);
   } catch (e) {
     return Promise.reject(new TransportError(`WebSocket to ${url} failed: ${e instanceof Error ? e.message : String(e)}`, 'TRANSPORT', { cause: e }));
   }
-  socket.binaryType = 'arraybuffer';
+  binaryAsBytes(socket);
+  let corkable: Corkable | undefined;
+  // `ws` (Node) tells of its HTTP upgrade response, whose socket carries its frames; a WHATWG WebSocket has no such event.
+  const emitter = socket as Partial<{ once(event: 'upgrade', listener: (response: { socket?: Corkable }) => void): void }>;
+  if (typeof emitter.once === 'function') {
+    emitter.once('upgrade', (response) => {
+      const under = response?.socket;
+      if (typeof under?.cork === 'function' && typeof under.uncork === 'function') corkable = under;
+    });
+  }
   return new Promise<WebSocketConnection>((resolve, reject) => {
     const cleanup = (): void => {
       socket.removeEventListener('open', onOpen);
@@ -248,7 +443,7 @@ export function connectWebSocket(options: WebSocketConnectOptions): Promise<WebS
     };
     const onOpen = (): void => {
       cleanup();
-      resolve(fromWebSocket(socket, options));
+      resolve(fromWebSocket(socket, corkable === undefined ? options : { ...options, corkable }));
     };
     const onError = (event: { code?: number }): void => {
       const detail = typeof event?.code === 'number' ? ` (close code ${event.code})` : '';

@@ -8,7 +8,7 @@
 import { suite } from '../helpers/uvu.js';
 import * as assert from 'uvu/assert';
 import * as polyfill from 'web-streams-polyfill';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import {
   ConnectionClosedError,
   createWebSocketConnection,
@@ -19,8 +19,9 @@ import {
   TransportError,
   type ThriftServer,
 } from '../../src/index.js';
+import { listenWebSocket } from '../../src/node/index.js';
 import { binaryProtocol, compactProtocol, jsonProtocol } from '../../src/protocol/index.js';
-import { streams, useStreams, type WebSocketConstructor } from '../../src/transport/index.js';
+import { connectWebSocket, streams, useStreams, type LinkSource, type WebSocketConnection, type WebSocketConstructor } from '../../src/transport/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 
@@ -213,6 +214,117 @@ test('server destroy() closes connections now: calls in flight reject with Conne
   await within(arrived.promise, 5000, 'the call to reach the handler');
   server.destroy();
   assert.instance(await rejection(slow), ConnectionClosedError);
+});
+
+test('a WebSocket connection read and written through its web streams: one message per chunk, then the end at a clean close', async () => {
+  const server = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0 });
+  try {
+    const conn = await connectWebSocket({ url: urlOf(server), WebSocket: WS });
+    const { encodeMessage, MessageType, serviceFunctions } = await import('../../src/protocol/index.js');
+    const fn = serviceFunctions(mod.Echo).get('echoString')!;
+    const w = binaryProtocol.createWriter();
+    const writer = conn.writable.getWriter();
+    await writer.write(encodeMessage(w, 'echoString', MessageType.CALL, 7, binaryProtocol.codecs.argsCodec(fn.args).encode, ['hi']).slice());
+    const reader = conn.readable.getReader();
+    const { value } = await within(reader.read(), 5000, 'the reply');
+    assert.is(value!.byteLength, 12 + 10 + 7 + 2 + 1);
+    assert.is((conn as typeof conn & LinkSource).takeLink(), undefined, 'a duplex whose streams exist offers no link');
+    await writer.close();
+    assert.is((await within(reader.read(), 5000, 'the end')).done, true);
+  } finally {
+    await server.close();
+  }
+});
+
+test('messages received while the link is paused wait, in order, ahead of a clean close', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws) => {
+    for (const n of [1, 2, 3]) ws.send(new Uint8Array([n]));
+    ws.close(1000);
+  });
+  try {
+    const conn = await connectWebSocket({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, WebSocket: WS });
+    const link = (conn as typeof conn & LinkSource).takeLink()!;
+    const seen: string[] = [];
+    const failed = signal();
+    link.attach({
+      onData: (chunk: Uint8Array) => seen.push(`data ${chunk[0]}`),
+      onEnd: () => seen.push('end'),
+      onFail: (error: Error) => (seen.push(`fail ${error.name}`), failed.resolve()),
+      onDrain() {},
+    });
+    // Not resumed yet: the messages and the close arrive and are held.
+    await within(new Promise((resolve) => conn.socket.addEventListener('close', resolve)), 5000, 'the server to close');
+    assert.equal(seen, []);
+    link.resume();
+    await within(failed.promise, 5000, 'the close after the messages');
+    assert.equal(seen, ['data 1', 'data 2', 'data 3', 'end', 'fail ConnectionClosedError']);
+  } finally {
+    wss.close();
+  }
+});
+
+test('the messages sent in one turn leave in one socket write, from the client and from the server', async () => {
+  /** Counts the writes a net.Socket makes: one _write per lone chunk, one _writev per batch. */
+  const countWrites = (socket: any): { writes: number } => {
+    const count = { writes: 0 };
+    for (const name of ['_write', '_writev']) {
+      const original = socket[name].bind(socket);
+      socket[name] = (...args: unknown[]) => (count.writes++, original(...args));
+    }
+    return count;
+  };
+  const link = (conn: unknown) => (conn as LinkSource).takeLink()!;
+  const receive = (n: number) => {
+    const got: number[] = [];
+    const all = signal();
+    return {
+      got,
+      all: all.promise,
+      receiver: { onData: (c: Uint8Array) => (got.push(c[0]!), got.length === n && all.resolve()), onEnd() {}, onFail() {}, onDrain() {} },
+    };
+  };
+  const served = signal<WebSocketConnection>();
+  const listener = await listenWebSocket({ port: 0 }, (conn) => served.resolve(conn));
+  try {
+    const client = await connectWebSocket({ url: `ws://127.0.0.1:${listener.address.port}/`, WebSocket: WS });
+    const server = await within(served.promise, 5000, 'the connection');
+    const atServer = receive(3);
+    const atClient = receive(3);
+    const serverLink = link(server);
+    serverLink.attach(atServer.receiver);
+    serverLink.resume();
+    const clientLink = link(client);
+    clientLink.attach(atClient.receiver);
+    clientLink.resume();
+    const clientWrites = countWrites((client.socket as any)._socket);
+    const serverWrites = countWrites((server.socket as any)._socket);
+    for (const n of [1, 2, 3]) clientLink.write(new Uint8Array([n]));
+    await within(atServer.all, 5000, 'the three calls');
+    for (const n of [4, 5, 6]) serverLink.write(new Uint8Array([n]));
+    await within(atClient.all, 5000, 'the three replies');
+    assert.equal([atServer.got, atClient.got], [[1, 2, 3], [4, 5, 6]]);
+    assert.equal([clientWrites.writes, serverWrites.writes], [1, 1]);
+    client.close();
+  } finally {
+    listener.destroy();
+  }
+});
+
+test('the client does not offer permessage-deflate, even to a server that would accept it', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const offered = signal<string | undefined>();
+  wss.on('connection', (_ws, req) => offered.resolve(req.headers['sec-websocket-extensions']));
+  try {
+    const conn = await connectWebSocket({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, WebSocket: WS });
+    assert.is(await within(offered.promise, 5000, 'the upgrade'), undefined);
+    assert.is((conn.socket as unknown as WebSocket).extensions, '');
+    conn.close();
+  } finally {
+    wss.close();
+  }
 });
 
 test('idle connections are closed after the server timeout', async () => {
