@@ -12,7 +12,9 @@ import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { addressOf, bindHttpServer } from './http-listener.js';
 import { fromWebSocket, type WebSocketConnection, type WebSocketFlow, type WebSocketLike } from '../transport/websocket.js';
-import type { Listener } from './listener.js';
+import { peerOfSocket, type Listener } from './listener.js';
+import type { CallPeer } from '../transport/types.js';
+import type { Socket } from 'node:net';
 
 /** Where and how {@link listenWebSocket} accepts. */
 export interface WebSocketListenOptions {
@@ -66,7 +68,14 @@ function ignore(): void {}
 
 /** A `ws` socket's flow control. */
 class NodeWebSocketFlow implements WebSocketFlow {
-  constructor(private readonly ws: NodeWebSocket) {}
+  constructor(
+    private readonly ws: NodeWebSocket,
+    private readonly socket: Duplex,
+  ) {}
+
+  get peer(): CallPeer | undefined {
+    return peerOfSocket(this.socket as Socket);
+  }
 
   pause(): void {
     this.ws.pause();
@@ -138,7 +147,7 @@ class NodeWebSocketListener implements WebSocketListener {
   }
 
   private accept(ws: NodeWebSocket, socket: Duplex): void {
-    const conn = fromWebSocket(ws, { maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, flow: new NodeWebSocketFlow(ws), corkable: socket });
+    const conn = fromWebSocket(ws, { maxMessageSize: this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, flow: new NodeWebSocketFlow(ws, socket), corkable: socket });
     this.open.add(conn);
     ws.once('close', () => this.forget(conn));
     try {

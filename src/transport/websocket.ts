@@ -8,7 +8,7 @@
 import { abortReason, ConnectionClosedError, FrameTooLargeError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { LinkStreams, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from './link.js';
-import type { DuplexStream } from './types.js';
+import type { CallPeer, DuplexStream } from './types.js';
 
 /** The part of the WHATWG WebSocket API this transport uses (browsers' WebSocket, `ws`'s WebSocket). */
 export interface WebSocketLike {
@@ -68,6 +68,8 @@ export interface WebSocketFlow {
   send(data: Uint8Array, done: (error?: Error) => void): void;
   /** Closes without the handshake. */
   terminate(): void;
+  /** The client's address, as the accepted socket sees it. */
+  readonly peer?: CallPeer;
 }
 
 /** Options of {@link connectWebSocket}. */
@@ -186,6 +188,11 @@ class WebSocketDuplex implements WebSocketConnection, LinkSource, LinkOwner {
     ];
     for (const [type, listener] of this.listeners) socket.addEventListener(type, listener);
     if (socket.readyState > OPEN) this.fail(new ConnectionClosedError('WebSocket already closed'));
+  }
+
+  /** The far end, where the server-side flow knows it (a browser's WebSocket does not say). */
+  get peer(): CallPeer | undefined {
+    return this.flow?.peer;
   }
 
   get readable(): ReadableStream<Uint8Array> {

@@ -6,6 +6,8 @@ import {
   createConnection,
   createHttpConnection,
   createHttpServer,
+  createWebSocketConnection,
+  createWebSocketServer,
   createServer,
   load,
   timingInterceptor,
@@ -14,6 +16,7 @@ import {
   type InterceptedCall,
   type Interceptor,
 } from '../../src/index.js';
+import WebSocket from 'ws';
 import { echoHandler } from '../helpers/echo-handler.js';
 import { rejection, signal, within } from '../helpers/wait.js';
 
@@ -179,6 +182,24 @@ test("a server interceptor sees the client's address: one peer object per connec
     one.destroy();
     two.destroy();
     srv.destroy();
+  }
+});
+
+test("over WebSocket a server interceptor sees the client's address, one object for the connection", async () => {
+  const seen: (CallPeer | undefined)[] = [];
+  const srv = await createWebSocketServer(mod.Echo, echoHandler(mod), { port: 0, interceptors: [peers(seen)] });
+  const conn = await createWebSocketConnection(mod.Echo, { url: `ws://127.0.0.1:${srv.address.port}/`, WebSocket: WebSocket as never, timeout: 5000 });
+  try {
+    await conn.ping();
+    await conn.ping();
+    assert.is(seen.length, 2);
+    assert.is(seen[0], seen[1]);
+    assert.is(seen[0]?.address, '127.0.0.1');
+    assert.is(seen[0]?.transport, 'tcp');
+    assert.ok(typeof seen[0]?.port === 'number' && seen[0].port !== srv.address.port, `client port ${seen[0]?.port}`);
+  } finally {
+    await conn.close();
+    await srv.close();
   }
 });
 
