@@ -59,6 +59,7 @@ const clientOptionShapes = {
   transport: 'string|object',
   maxMessageSize: 'number',
   timeout: 'number',
+  closeTimeout: 'number',
   maxDepth: 'number',
   onClose: 'function',
   service: 'string',

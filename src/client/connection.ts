@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   timeout?: number;
   /** Milliseconds allowed to establish the connection. */
   connectTimeout?: number;
+  /** How long close() waits for replies in flight, in ms, before destroying the connection; default 10,000. */
+  closeTimeout?: number;
   /** Aborts connecting. */
   signal?: AbortSignal;
   /** Largest reply accepted, in bytes; default 16_384_000. */
@@ -59,6 +61,7 @@ export const connectionOptionShapes = {
   protocol: 'string|object',
   timeout: 'number',
   connectTimeout: 'number',
+  closeTimeout: 'number',
   signal: 'object',
   maxMessageSize: 'number',
   maxDepth: 'number',
@@ -91,6 +94,7 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
     header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec } : undefined,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
+    closeTimeout: options.closeTimeout,
     maxDepth: options.maxDepth,
     service: options.service,
     interceptors: options.interceptors,

@@ -69,6 +69,7 @@ export function httpConnection<S extends ServiceDesc>(
   return new Cls(service, {
     protocol,
     timeout: options.timeout,
+    closeTimeout: options.closeTimeout,
     maxDepth: options.maxDepth,
     service: options.service,
     interceptors: options.interceptors,

@@ -15,6 +15,8 @@ export interface UrlConnectionOptions {
   protocol?: ProtocolName | Protocol;
   /** Per-call timeout in ms (TimeoutError). */
   timeout?: number;
+  /** How long close() waits for replies in flight, in ms, before destroying the connection; default 10,000. */
+  closeTimeout?: number;
   /** Largest reply accepted, in bytes; default 16_384_000. */
   maxMessageSize?: number;
   /** Deepest struct/container nesting accepted in replies; default 64. */
@@ -30,6 +32,7 @@ export const urlOptionShapes = {
   url: 'string|object',
   protocol: 'string|object',
   timeout: 'number',
+  closeTimeout: 'number',
   maxMessageSize: 'number',
   maxDepth: 'number',
   service: 'string',

@@ -6,7 +6,7 @@
  * channel, the read loop, the shared timer and the first-reply check, so a bundle of
  * an HTTP client carries none of them.
  */
-import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, type ThriftError } from '../errors.js';
+import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError, type ThriftError } from '../errors.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
   binaryProtocol,
@@ -53,6 +53,11 @@ export interface ClientWiring {
   maxMessageSize?: number;
   /** Default per-call timeout in ms; a call not settled by then rejects with TimeoutError. */
   timeout?: number;
+  /**
+   * How long close() waits for the replies in flight, in ms, before it destroys the
+   * connection (those calls then reject); default 10,000, as the servers' closeTimeout.
+   */
+  closeTimeout?: number;
   /** Deepest struct/container nesting accepted in replies; default 64. */
   maxDepth?: number;
   /** Called once when the connection closes, with the error if it failed. */
@@ -162,6 +167,9 @@ export class ThriftClient implements Closable {
   /** The byte-stream client's shared call timer, cleared here whenever no call is left. */
   protected timer: ReturnType<typeof setTimeout> | undefined;
   private drained: (() => void) | undefined;
+  /** Bounds a close() that waits for replies: a peer that never answers must not hold it (and `await using`) forever. */
+  private closeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private readonly closeTimeout: number;
   /** The interceptor chain, or undefined when none is configured (the plain path then runs as is). */
   private chain: CallNext | undefined;
   /** The sequence id an interceptor chain already showed for the call its innermost link is making, else 0. */
@@ -180,6 +188,7 @@ export class ThriftClient implements Closable {
     this.wire = sharedWriter(this.protocol);
     this.decoder = sharedReader(this.protocol, options.maxDepth);
     this.timeout = options.timeout ?? 0;
+    this.closeTimeout = options.closeTimeout ?? 10_000;
     this.onClose = options.onClose;
     this.exchange = options.exchange;
     this.link = options.link;
@@ -327,7 +336,11 @@ export class ThriftClient implements Closable {
       // The socket ends once the writes are out: a oneway call made just before close() still reaches the server.
       const finish = (): void => this.shutdown(new ConnectionClosedError('connection closed'), undefined, this[endLink]('close'));
       if (this.pending.size === 0) finish();
-      else this.drained = finish;
+      else {
+        this.drained = finish;
+        const ms = this.closeTimeout;
+        this.closeTimer = setTimeout(() => this.destroy(new TimeoutError(`the replies in flight did not come within closeTimeout (${ms} ms) of close()`)), ms);
+      }
       return this.closed;
     });
   }
@@ -419,6 +432,8 @@ export class ThriftClient implements Closable {
     if (!this.life.end(cause)) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
     const calls = [...this.pending.values()];
     this.pending.clear();
     for (const p of calls) {

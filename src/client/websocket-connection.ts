@@ -53,6 +53,7 @@ export async function webSocketConnection<S extends ServiceDesc>(service: S, opt
     framing: messageTransport,
     maxMessageSize: options.maxMessageSize,
     timeout: options.timeout,
+    closeTimeout: options.closeTimeout,
     maxDepth: options.maxDepth,
     service: options.service,
     interceptors: options.interceptors,
