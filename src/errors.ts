@@ -179,8 +179,9 @@ export class FrameTooLargeError extends TransportError {
   readonly size: number;
   /** The configured maximum. */
   readonly limit: number;
-  constructor(size: number, limit: number) {
-    super(`frame of ${size} bytes exceeds the maximum of ${limit}`, 'FRAME_TOO_LARGE');
+  /** `what` names the unit: 'frame' (framed, THeader), 'message' (unframed, HTTP, WebSocket), 'inflated data' (zlib). */
+  constructor(size: number, limit: number, what = 'frame') {
+    super(`${what} of ${size} bytes exceeds the maximum of ${limit}`, 'FRAME_TOO_LARGE');
     this.size = size;
     this.limit = limit;
   }

@@ -104,7 +104,7 @@ abstract class CountingRequester implements HttpRequester {
     }
     // Rejected before destroy(), whose error events would otherwise settle it first.
     if (declared > this.limit) {
-      reject(new FrameTooLargeError(declared, this.limit));
+      reject(new FrameTooLargeError(declared, this.limit, 'message'));
       source.destroy();
       return;
     }
@@ -113,7 +113,7 @@ abstract class CountingRequester implements HttpRequester {
     source.on('data', (chunk: Uint8Array) => {
       length += chunk.byteLength;
       if (length > this.limit) {
-        reject(new FrameTooLargeError(length, this.limit));
+        reject(new FrameTooLargeError(length, this.limit, 'message'));
         source.destroy();
         return;
       }

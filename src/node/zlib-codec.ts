@@ -26,7 +26,7 @@ export const nodeZlibCodec: ZlibCodec = {
       return plain(nodeZlib().inflateSync(bytes, { maxOutputLength }));
     } catch (e) {
       // node:zlib reports output past maxOutputLength as a RangeError.
-      if (e instanceof RangeError) throw new FrameTooLargeError(maxOutputLength + 1, maxOutputLength);
+      if (e instanceof RangeError) throw new FrameTooLargeError(maxOutputLength + 1, maxOutputLength, 'inflated data');
       throw new ProtocolError(`THeader zlib payload does not inflate: ${(e as Error).message}`, undefined, { cause: e });
     }
   },

@@ -32,7 +32,7 @@ class Walker {
     if (this.pos + n > this.end) {
       // A length already announced past the limit fails now, not after the bytes arrive.
       const need = this.pos + n - this.start;
-      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize);
+      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize, 'message');
       throw INCOMPLETE;
     }
     this.pos += n;

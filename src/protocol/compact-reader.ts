@@ -257,7 +257,7 @@ export class CompactReader extends ByteReader implements ProtocolReader {
     if (this.measuring) {
       // A length already announced past the limit fails now, not after the bytes arrive.
       const need = this.pos + n - this.base;
-      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize);
+      if (need > this.maxSize) throw new FrameTooLargeError(need, this.maxSize, 'message');
       throw INCOMPLETE;
     }
     return super.truncated(n);

@@ -91,7 +91,7 @@ export class MessageSplitter {
     }
     if (start < end) {
       const rest = end - start;
-      if (rest > this.max) throw new FrameTooLargeError(rest, this.max);
+      if (rest > this.max) throw new FrameTooLargeError(rest, this.max, 'message');
       this.pending = new Uint8Array(Math.max(rest * 2, MIN_APPEND));
       this.pending.set(chunk.subarray(start, end));
       this.pendingLength = rest;
@@ -130,7 +130,7 @@ export class MessageSplitter {
         this.pendingLength = 0;
         return size - before;
       }
-      if (this.pendingLength > this.max) throw new FrameTooLargeError(this.pendingLength, this.max);
+      if (this.pendingLength > this.max) throw new FrameTooLargeError(this.pendingLength, this.max, 'message');
       if (taken === chunk.length) return -1;
       step *= 2;
     }
@@ -155,7 +155,7 @@ export class MessageSplitter {
     if (!Number.isInteger(size) || size < 1 || size > end - start) {
       throw new TransportError(`measure() returned ${size} for ${end - start} available bytes`);
     }
-    if (size > this.max) throw new FrameTooLargeError(size, this.max);
+    if (size > this.max) throw new FrameTooLargeError(size, this.max, 'message');
     return size;
   }
 }

@@ -145,7 +145,7 @@ class FetchRequester implements HttpRequester {
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (declared > limit) {
       response.body?.cancel().catch(ignore);
-      throw new FrameTooLargeError(declared, limit);
+      throw new FrameTooLargeError(declared, limit, 'message');
     }
     const body = response.body;
     if (body === null) return new Uint8Array(0);
@@ -159,7 +159,7 @@ class FetchRequester implements HttpRequester {
         length += value.byteLength;
         if (length > limit) {
           reader.cancel().catch(ignore);
-          throw new FrameTooLargeError(length, limit);
+          throw new FrameTooLargeError(length, limit, 'message');
         }
         chunks.push(value);
       }

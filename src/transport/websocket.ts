@@ -313,7 +313,7 @@ class WebSocketDuplex implements WebSocketConnection, LinkSource, LinkOwner {
       return;
     }
     if (message.byteLength > this.maxMessageSize) {
-      this.destroy(new FrameTooLargeError(message.byteLength, this.maxMessageSize));
+      this.destroy(new FrameTooLargeError(message.byteLength, this.maxMessageSize, 'message'));
       return;
     }
     const receiver = this.receiver;

@@ -74,7 +74,7 @@ function fromNode(z: NodeZStream, what: string, maxOutput?: number): TransformSt
     if (failure !== undefined) return;
     produced += chunk.byteLength;
     if (maxOutput !== undefined && produced > maxOutput) {
-      fail(new FrameTooLargeError(produced, maxOutput));
+      fail(new FrameTooLargeError(produced, maxOutput, 'inflated data'));
       z.destroy();
       return;
     }

@@ -47,6 +47,8 @@ function tooLarge(error: unknown, limit: number): void {
   assert.instance(error, FrameTooLargeError);
   assert.is((error as FrameTooLargeError).limit, limit);
   assert.ok((error as FrameTooLargeError).size > limit, `size ${(error as FrameTooLargeError).size}`);
+  // Unframed: the words say message, not frame (there is none on this wire).
+  assert.is((error as Error).message, `message of ${(error as FrameTooLargeError).size} bytes exceeds the maximum of ${limit}`);
 }
 
 const MAX = 200;

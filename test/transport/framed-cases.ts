@@ -119,6 +119,7 @@ export function framedTests(label: string, classes: StreamClasses): void {
     assert.is(e.code, 'FRAME_TOO_LARGE');
     assert.is(e.size, 0x7fff_ffff);
     assert.is(e.limit, 16_384_000);
+    assert.is(e.message, 'frame of 2147483647 bytes exceeds the maximum of 16384000');
   });
 
   test('a custom maxFrameSize is enforced', async () => {

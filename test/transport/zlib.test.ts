@@ -69,6 +69,7 @@ unit('one chunk inflating past maxOutputLength fails with FrameTooLargeError; ex
   const error = await within(reading, 5000, 'the bomb to be refused');
   assert.instance(error, FrameTooLargeError);
   assert.is((error as FrameTooLargeError).limit, 10_000);
+  assert.match((error as Error).message, /^inflated data of \d+ bytes exceeds the maximum of 10000$/);
 });
 
 unit('the default maxOutputLength is 64 MiB', async () => {
