@@ -157,6 +157,13 @@ test('interceptors on a multiplexed server', async () => {
   srv.destroy();
 });
 
+/** `peer` is a loopback client on its own ephemeral port (not the server's `port`). */
+function isClientOf(peer: CallPeer | undefined, port: number | undefined): void {
+  assert.is(peer?.address, '127.0.0.1');
+  assert.is(peer?.transport, 'tcp');
+  assert.ok(typeof peer?.port === 'number' && peer.port !== port, `client port ${peer?.port}`);
+}
+
 /** Records the `peer` each server call sees. */
 function peers(seen: (CallPeer | undefined)[]): Interceptor {
   return (next) => (call) => (seen.push(call.peer), next(call));
@@ -194,9 +201,7 @@ test("over WebSocket a server interceptor sees the client's address, one object 
     await conn.ping();
     assert.is(seen.length, 2);
     assert.is(seen[0], seen[1]);
-    assert.is(seen[0]?.address, '127.0.0.1');
-    assert.is(seen[0]?.transport, 'tcp');
-    assert.ok(typeof seen[0]?.port === 'number' && seen[0].port !== srv.address.port, `client port ${seen[0]?.port}`);
+    isClientOf(seen[0], srv.address.port);
   } finally {
     await conn.close();
     await srv.close();
@@ -210,9 +215,7 @@ test("over HTTP a server interceptor sees the client's address too", async () =>
   try {
     await conn.ping();
     assert.is(seen.length, 1);
-    assert.is(seen[0]?.address, '127.0.0.1');
-    assert.is(seen[0]?.transport, 'tcp');
-    assert.ok(typeof seen[0]?.port === 'number' && seen[0].port !== srv.address.port, `client port ${seen[0]?.port}`);
+    isClientOf(seen[0], srv.address.port);
   } finally {
     await conn.close();
     await srv.close();

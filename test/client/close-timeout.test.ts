@@ -25,16 +25,22 @@ function silent(): { server: Server; sockets: Set<Socket>; port: Promise<number>
   return { server, sockets, port };
 }
 
+/** Calls ping() (never answered), then close(): close() settles, and the call rejects, the cause a TimeoutError. */
+async function closeWithUnanswered(conn: { close(): Promise<void>; [method: string]: any }): Promise<Error> {
+  const call = conn.ping().then(() => undefined, (e: unknown) => e);
+  await within(conn.close(), 5000, 'close() past its closeTimeout');
+  const error = await within(call, 5000, 'the call to settle');
+  assert.instance(error, ConnectionClosedError);
+  assert.instance((error as Error).cause, TimeoutError);
+  return error as Error;
+}
+
 test('a socket client: close() with a call the server never answers settles after closeTimeout; the call rejects naming it', async () => {
   const s = silent();
   const conn = await createConnection(mod.Echo, { port: await s.port, closeTimeout: 100 });
   try {
-    const call = conn.ping().then(() => undefined, (e: unknown) => e);
-    await within(conn.close(), 5000, 'close() past its closeTimeout');
-    const error = await within(call, 5000, 'the call to settle');
-    assert.instance(error, ConnectionClosedError);
-    assert.instance((error as Error).cause, TimeoutError);
-    assert.is(((error as Error).cause as Error).message, 'the replies in flight did not come within closeTimeout (100 ms) of close()');
+    const error = await closeWithUnanswered(conn);
+    assert.is((error.cause as Error).message, 'the replies in flight did not come within closeTimeout (100 ms) of close()');
     assert.is(conn.state, 'closed');
   } finally {
     conn.destroy();
@@ -50,11 +56,7 @@ test('an HTTP client: the same bound, for a request the server never answers', a
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const conn = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, closeTimeout: 100 });
   try {
-    const call = conn.ping().then(() => undefined, (e: unknown) => e);
-    await within(conn.close(), 5000, 'close() past its closeTimeout');
-    const error = await within(call, 5000, 'the call to settle');
-    assert.instance(error, ConnectionClosedError);
-    assert.instance((error as Error).cause, TimeoutError);
+    await closeWithUnanswered(conn);
   } finally {
     conn.destroy();
     for (const x of sockets) x.destroy();
