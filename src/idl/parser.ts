@@ -32,6 +32,15 @@ const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 // Keywords that may not name a field because they can follow a field name (thrifty.yy FieldName).
+/** Field lists up to this long are checked for duplicates by a scan. */
+const SCAN_LIMIT = 32;
+
+/** Whether a field of `fields` has `value` as its `key`. */
+function hasField<K extends 'id' | 'name'>(fields: readonly FieldNode[], key: K, value: FieldNode[K]): boolean {
+  for (let i = 0; i < fields.length; i++) if (fields[i]![key] === value) return true;
+  return false;
+}
+
 const NOT_FIELD_NAMES: ReadonlySet<string> = new Set([
   'xsd_all', 'xsd_optional', 'xsd_nillable', 'xsd_attrs', 'cpp_type', 'senum', 'slist', ...OLD_NAMESPACES.keys(),
 ]);
@@ -221,8 +230,10 @@ class Parser {
   private fields(close: '}' | ')', ctx: FieldContext, owner: string): FieldNode[] {
     const lx = this.lx;
     const fields: FieldNode[] = [];
-    const ids = new Set<number>();
-    const names = new Set<string>();
+    // Duplicates are found by a scan while the list is short (two Sets per struct were a tenth of
+    // a cold load's allocations), by Sets once it is long (a hostile IDL of 32,767 fields stays linear).
+    let ids: Set<number> | undefined;
+    let names: Set<string> | undefined;
     // Apache numbers fields without a (positive) id -1, -2, … in declaration order.
     let auto = -1;
     let defaults = 0;
@@ -250,10 +261,12 @@ class Parser {
       }
       const type = this.type();
       this.acceptSym('&');
-      const npos = this.pos();
+      // The name's position as numbers: an object per field for errors only would be most of a cold load's garbage.
+      const nline = lx.line;
+      const ncolumn = lx.column;
       if (lx.kind !== Tok.IDENT || NOT_FIELD_NAMES.has(lx.text)) throw this.unexpected('a field name');
       const name = lx.text;
-      if (name.includes('.')) throw this.errorAt(npos, `field name ${name} cannot contain a dot`);
+      if (name.includes('.')) throw this.errorAt({ line: nline, column: ncolumn }, `field name ${name} cannot contain a dot`);
       lx.next();
       let def: ValueNode | undefined;
       if (this.acceptSym('=')) def = this.value();
@@ -265,14 +278,20 @@ class Parser {
       }
       const annotations = this.annotations();
       this.separator();
-      if (ids.has(id)) throw this.errorAt(pos, `${owner} already has a field with id ${id}`);
-      if (names.has(name)) throw this.errorAt(npos, `${owner} already has a field named ${name}`);
-      ids.add(id);
-      names.add(name);
+      if (ids === undefined && fields.length >= SCAN_LIMIT) {
+        ids = new Set(fields.map((f) => f.id));
+        names = new Set(fields.map((f) => f.name));
+      }
+      if (ids === undefined ? hasField(fields, 'id', id) : ids.has(id)) throw this.errorAt(pos, `${owner} already has a field with id ${id}`);
+      if (names === undefined ? hasField(fields, 'name', name) : names.has(name)) {
+        throw this.errorAt({ line: nline, column: ncolumn }, `${owner} already has a field named ${name}`);
+      }
+      ids?.add(id);
+      names?.add(name);
       if (ctx === 'union') {
         // Union members are implicitly optional and at most one may carry a default (t_struct.h).
         requiredness = 'optional';
-        if (def !== undefined && ++defaults > 1) throw this.errorAt(npos, `union ${owner} may give a default to one field only`);
+        if (def !== undefined && ++defaults > 1) throw this.errorAt({ line: nline, column: ncolumn }, `union ${owner} may give a default to one field only`);
       } else if (ctx === 'throws') {
         requiredness = 'optional';
       }
