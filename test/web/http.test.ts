@@ -154,6 +154,23 @@ for (const [path, extra] of Object.entries(requesters)) {
     }
   });
 
+  test("the HTTP server's protocol defaults to binary and 'auto' is refused, as docs/transports.md says", async () => {
+    const refused = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, protocol: 'auto' as never }).then(
+      (s) => s.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    assert.instance(refused, TypeError);
+    assert.match(String(refused), "protocol 'auto' is for socket servers");
+    const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0 });
+    try {
+      const client = await createHttpConnection(mod.Echo, { url: urlOf(server), protocol: 'binary', timeout: 5000 });
+      assert.is(await client.echoI32(7), 7);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   test("an error status's text body is in the message: a compact client against a binary server is told the protocol is wrong", async () => {
     const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0 });
     try {
