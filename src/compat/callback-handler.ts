@@ -9,7 +9,7 @@
  * (Apache's generated class, `result(new ttypes.InvalidOperation(…))`) is sent as
  * that exception.
  */
-import { serviceFunctions, type FunctionDesc, type ServiceDesc } from '../protocol/index.js';
+import { serviceFunctions, type FunctionDesc, type ServiceDesc, type StructDesc } from '../protocol/index.js';
 import { bigintsFor, int64Args } from './i64-values.js';
 import { importNodeInt64, type Int64Constructor } from './int64.js';
 
@@ -68,9 +68,8 @@ interface Int64Source {
  * generated classes have anonymous constructors and set `name`), else itself, an
  * undeclared error as before.
  */
-function asDeclared(fn: FunctionDesc, error: unknown): unknown {
+function asDeclared(declared: readonly StructDesc[], error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
-  const declared = fn.throws.flatMap((f) => (f.type.kind === 'struct' && f.type.struct.ctor !== undefined ? [f.type.struct] : []));
   if (declared.some((s) => error instanceof s.ctor!)) return error;
   const names = [(error as { constructor?: { name?: unknown } }).constructor?.name, (error as { name?: unknown }).name];
   const struct = declared.find((s) => names.includes(s.name));
@@ -87,7 +86,8 @@ function asDeclared(fn: FunctionDesc, error: unknown): unknown {
 function adapt(fn: FunctionDesc, self: object, method: (...args: unknown[]) => unknown, int64: Int64Source): (...args: unknown[]) => Promise<unknown> {
   const arity = fn.args.fields.length;
   const settle = (value: unknown): unknown => (fn.returns === undefined ? undefined : bigintsFor(fn.returns, value));
-  const fail = (error: unknown): Promise<never> => Promise.reject(asDeclared(fn, error));
+  const declared = fn.throws.flatMap((f) => (f.type.kind === 'struct' && f.type.struct.ctor !== undefined ? [f.type.struct] : []));
+  const fail = (error: unknown): Promise<never> => Promise.reject(asDeclared(declared, error));
   const call = (given: unknown[]): Promise<unknown> => {
     const args = int64Args(fn.args.fields, given, int64.Int64);
     if (method.length <= arity) {
@@ -102,7 +102,7 @@ function adapt(fn: FunctionDesc, self: object, method: (...args: unknown[]) => u
       const result: ResultCallback = (error, value) => {
         if (done) return;
         done = true;
-        if (error !== null && error !== undefined) reject(asDeclared(fn, error));
+        if (error !== null && error !== undefined) reject(asDeclared(declared, error));
         else resolve(settle(value));
       };
       const padded = args.slice(0, arity);
