@@ -195,11 +195,26 @@ export class HttpStatusError extends TransportError {
   readonly status: number;
   /** The URL that answered. */
   readonly url: string;
-  constructor(url: string, status: number, statusText = '') {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''} from ${url}`, 'HTTP_STATUS');
+  /** The start of the answer's text/plain body (the server's reason, e.g. `bad Thrift request: …`), one line of at most 200 characters; undefined when it sent none. */
+  readonly text: string | undefined;
+  /** `text` is the error body as received: it is cut to one line of ERROR_TEXT_CHARS characters here, so every requester quotes it alike. */
+  constructor(url: string, status: number, statusText = '', text?: string) {
+    const line = text === undefined ? '' : oneLine(text);
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''} from ${url}${line ? `: ${line}` : ''}`, 'HTTP_STATUS');
     this.status = status;
     this.url = url;
+    this.text = line || undefined;
   }
+}
+
+/** How much of an error body a message quotes: enough for a reason, too little for a page to flood a log. */
+const ERROR_TEXT_CHARS = 200;
+
+/** `text` as one line (control characters and whitespace runs become one space), cut to ERROR_TEXT_CHARS with an ellipsis. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return line.length > ERROR_TEXT_CHARS ? `${line.slice(0, ERROR_TEXT_CHARS - 1)}…` : line;
 }
 
 /** An optional peer dependency a feature needs is not installed; the message names the package. */

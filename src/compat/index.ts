@@ -5,6 +5,6 @@
  * entry; see docs/migrating.md.
  */
 export { withCallbacks, type CallableClient, type CallbackClient, type NodeCallback, type WithCallback } from './callback-client.js';
-export { fromCallbackHandler, type ResultCallback } from './callback-handler.js';
+export { fromCallbackHandler, type CallbackHandlerOptions, type ResultCallback } from './callback-handler.js';
 export { fromInt64, isInt64Like, toInt64, type Int64Constructor, type Int64Like } from './int64.js';
-export { bigintsFor } from './i64-values.js';
+export { bigintsFor, int64sFor } from './i64-values.js';

@@ -49,10 +49,8 @@ class Int64Value implements Int64Like {
     if (!allowImprecise && !Number.isSafeInteger(x)) return n < 0n ? -Infinity : Infinity;
     return x;
   }
-  toOctetString(): string {
-    let s = '';
-    for (const b of this.buffer) s += b.toString(16).padStart(2, '0');
-    return s;
+  toOctetString(sep = ''): string {
+    return Array.from(this.buffer, (b) => b.toString(16).padStart(2, '0')).join(sep);
   }
   toString(radix = 10): string {
     return this.toNumber(false).toString(radix);
@@ -73,4 +71,22 @@ export function toInt64(value: bigint | number, Int64?: Int64Constructor): Int64
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigInt64(0, n);
   return Int64 === undefined ? new Int64Value(bytes) : new Int64(bytes);
+}
+
+let nodeInt64: Promise<Int64Constructor | undefined> | undefined;
+
+/**
+ * @internal node-int64's class when the application has the package (Apache's
+ * `thrift` depends on it), else undefined (a browser, an app without it); imported
+ * once, on first need, never a dependency of ours.
+ */
+export function importNodeInt64(): Promise<Int64Constructor | undefined> {
+  // Universal code imports no package (test/layers.test.ts): this one is optional, a failed import falls back to the
+  // look-alike, and its specifier sits in a variable so bundlers and tsc leave it alone instead of resolving it.
+  const specifier = 'node-int64';
+  nodeInt64 ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<{ default?: unknown }>).then(
+    (m) => (typeof m.default === 'function' ? (m.default as Int64Constructor) : undefined),
+    () => undefined,
+  );
+  return nodeInt64;
 }

@@ -12,7 +12,7 @@ import type * as Http2 from 'node:http2';
 import type * as Https from 'node:https';
 import type { ConnectionOptions } from 'node:tls';
 import { FrameTooLargeError, HttpStatusError } from '../errors.js';
-import { joinChunks, requestFailed, type HttpRequester, type HttpRequesterFactory, type HttpRequesterOptions } from '../transport/index.js';
+import { ERROR_TEXT_BYTES, errorText, isErrorText, joinChunks, requestFailed, type HttpRequester, type HttpRequesterFactory, type HttpRequesterOptions } from '../transport/index.js';
 
 /** How the Node requester talks HTTP. */
 export interface NodeRequesterOptions {
@@ -93,13 +93,28 @@ abstract class CountingRequester implements HttpRequester {
     source: NodeJS.ReadableStream & { destroy(error?: Error): void },
     status: number,
     statusText: string,
+    contentType: string | undefined,
     declared: number,
     resolve: (body: Uint8Array) => void,
     reject: (error: unknown) => void,
   ): void {
     if (status !== 200 && status !== 204) {
-      source.resume();
-      reject(new HttpStatusError(this.url, status, statusText));
+      if (!isErrorText(contentType)) {
+        source.resume();
+        reject(new HttpStatusError(this.url, status, statusText));
+        return;
+      }
+      // The server's reason is quoted from the body's start; the rest still flows out, so a kept-alive socket stays usable.
+      const chunks: Uint8Array[] = [];
+      let length = 0;
+      const fail = (): void => reject(new HttpStatusError(this.url, status, statusText, errorText(chunks, length)));
+      source.on('data', (chunk: Uint8Array) => {
+        if (length >= ERROR_TEXT_BYTES) return;
+        chunks.push(chunk);
+        length += chunk.byteLength;
+        if (length >= ERROR_TEXT_BYTES) fail();
+      });
+      source.on('end', fail);
       return;
     }
     // Rejected before destroy(), whose error events would otherwise settle it first.
@@ -174,7 +189,7 @@ class Http1Requester extends CountingRequester {
         req = this.request({ ...this.base, headers }, (res) => {
           res.on('error', (e) => settle(requestFailed(this.url, e)));
           res.on('aborted', () => settle(requestFailed(this.url, new Error('the server closed the connection mid-reply'))));
-          this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
+          this.collect(res, res.statusCode ?? 0, res.statusMessage ?? '', res.headers['content-type'], Number(res.headers['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
         });
         const sent = req;
         sent.once('error', (e: NodeJS.ErrnoException) => {
@@ -275,7 +290,7 @@ class Http2Requester extends CountingRequester {
       });
       stream.on('response', (h) => {
         const status = Number(h[':status']);
-        this.collect(stream, status, '', Number(h['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
+        this.collect(stream, status, '', h['content-type'], Number(h['content-length'] ?? NaN), (reply) => settle(undefined, reply), settle);
       });
       stream.end(body);
     });

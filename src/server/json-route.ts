@@ -78,6 +78,12 @@ export function createJsonRoute(services: ServiceDesc | Readonly<Record<string, 
       if (!(e instanceof ProtocolError)) throw e;
       return errorAnswer(400, AppErrorType.PROTOCOL_ERROR, e.message);
     }
+    // Binary calls may leave arguments out (Apache's servers allow it); a hand-written body that does is a mistake, refused before the handler sees undefined.
+    const missing = fn.args.fields.filter((f, i) => f.requiredness !== 'optional' && args[i] === undefined).map((f) => f.name);
+    if (missing.length > 0) {
+      const what = missing.length === 1 ? 'argument' : 'arguments';
+      return errorAnswer(400, AppErrorType.PROTOCOL_ERROR, `missing ${what} ${missing.join(', ')}: the IDL declares ${missing.length === 1 ? 'it' : 'them'}, and only optional arguments may be left out`);
+    }
     const type = fn.oneway ? MessageType.ONEWAY : MessageType.CALL;
     const request = encodeMessage(writer, name, type, 0, protocol.codecs.argsCodec(fn.args).encode, args);
     const reply = await processor.process(request);

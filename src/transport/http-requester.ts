@@ -81,6 +81,19 @@ export function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8
 
 function ignore(): void {}
 
+/** How many bytes of an error status's body are read to quote it: 200 characters of any script fit. */
+export const ERROR_TEXT_BYTES = 1024;
+
+/** Whether an error status's body is worth quoting in HttpStatusError: text/plain, what our server and most servers' short refusals send (an HTML page is not). */
+export function isErrorText(contentType: string | null | undefined): boolean {
+  return contentType != null && /^\s*text\/plain\s*(;|$)/i.test(contentType);
+}
+
+/** The first ERROR_TEXT_BYTES of an error body as text; a character cut at the end becomes U+FFFD, which the quote's own cut drops. */
+export function errorText(chunks: readonly Uint8Array[], length: number): string {
+  return new TextDecoder().decode(joinChunks(chunks, length).subarray(0, ERROR_TEXT_BYTES));
+}
+
 /** A requester on `fetch` (default `globalThis.fetch`): browsers, Deno, workers, Bun. */
 export function fetchRequester(fetch?: FetchLike): HttpRequesterFactory {
   const fetchFn = fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
@@ -133,10 +146,32 @@ class FetchRequester implements HttpRequester {
       throw requestFailed(this.url, e);
     }
     if (response.status !== 200 && response.status !== 204) {
+      const text = isErrorText(response.headers.get('content-type')) ? await this.readErrorText(response.body, signal) : undefined;
       response.body?.cancel().catch(ignore);
-      throw new HttpStatusError(this.url, response.status, response.statusText);
+      throw new HttpStatusError(this.url, response.status, response.statusText, text);
     }
     return this.readReply(response, signal);
+  }
+
+  /** The start of an error status's body; the caller cancels the rest. A body that fails midway is quoted as far as it came. */
+  private async readErrorText(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<string | undefined> {
+    if (body === null) return undefined;
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    try {
+      while (length < ERROR_TEXT_BYTES) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        length += value.byteLength;
+      }
+    } catch {
+      if (signal.aborted) throw signal.reason;
+    } finally {
+      reader.releaseLock();
+    }
+    return errorText(chunks, length);
   }
 
   /** Reads a reply body, refusing one larger than the limit before buffering it. */

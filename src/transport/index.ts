@@ -18,6 +18,9 @@ export { createHttpTransport, HttpRequests, type FetchLike, type HttpRequestOpti
 export {
   fetchRequester,
   HTTP_CONTENT_TYPE,
+  errorText,
+  ERROR_TEXT_BYTES,
+  isErrorText,
   joinChunks,
   requestFailed,
   rootMessage,

@@ -6,9 +6,15 @@
 import { createRequire } from 'node:module';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fromCallbackHandler, fromInt64, isInt64Like, toInt64, withCallbacks, type Int64Constructor } from '../../src/compat/index.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromCallbackHandler, fromInt64, int64sFor, isInt64Like, toInt64, withCallbacks, type Int64Constructor } from '../../src/compat/index.js';
 import { createConnection, createPool, createServer, load, ThriftAppError, type ThriftServer } from '../../src/index.js';
 import { echoHandler } from '../helpers/echo-handler.js';
+import { has } from '../helpers/peers.js';
 import { signal, within } from '../helpers/wait.js';
 
 const mod = load(new URL('../fixtures/echo.thrift', import.meta.url).pathname);
@@ -97,11 +103,7 @@ test("fromCallbackHandler: Apache's (args…, result) handler served unchanged: 
       result(null);
     },
   };
-  // Apache's handlers get node-int64 values for i64 arguments: convert before, as they expect.
-  const adapted = fromCallbackHandler(mod.Echo, {
-    ...apacheHandler,
-    add: (a: number, b: bigint, result: (e: unknown, v?: unknown) => void) => apacheHandler.add(a, toInt64(b, Int64), result),
-  });
+  const adapted = fromCallbackHandler(mod.Echo, apacheHandler);
   const refused = await createServer(mod.Echo, apacheHandler as never, { port: 0 }).then(
     (s) => s.close().then(() => undefined),
     (e: unknown) => e,
@@ -127,6 +129,140 @@ test("fromCallbackHandler: Apache's (args…, result) handler served unchanged: 
     await client.close();
   });
 });
+
+/** An i64 as an Apache handler uses it. */
+type ApacheI64 = { toNumber(allowImprecise?: boolean): number; toString(radix?: number): string; toOctetString(): string; buffer: Uint8Array };
+
+test("fromCallbackHandler: i64 arguments reach the handler as node-int64 values, top level and deep in structs and lists", async () => {
+  const seen: unknown[] = [];
+  const apacheHandler = {
+    add(a: number, b: ApacheI64, result: (e: unknown, v?: unknown) => void) {
+      seen.push(b instanceof Int64, b.toNumber(), b.toString(), b.toOctetString(), b.buffer.length);
+      result(null, new Int64(a + b.toNumber()));
+    },
+    echoI64: (v: ApacheI64, result: (e: unknown, v?: unknown) => void) => result(null, v),
+    echoBag(bag: { s64: ApacheI64; nested: ApacheI64[][] }, result: (e: unknown, v?: unknown) => void) {
+      seen.push(bag.s64.toNumber(), bag.nested[0].map((n) => n.toNumber()));
+      result(null, bag);
+    },
+  };
+  await withServer(fromCallbackHandler(mod.Echo, apacheHandler), async (port) => {
+    const client = await createConnection(mod.Echo, { port });
+    assert.is(await client.add(2, 40n), 42n);
+    assert.equal(seen.splice(0), [true, 40, '40', '0000000000000028', 8]);
+    assert.is(await client.echoI64(2n ** 63n - 1n), 2n ** 63n - 1n, 'all 64 bits there and back');
+    const back = (await client.echoBag(new mod.Bag({ s64: -7n, nested: [[1n, 2n]] }))) as { s64: bigint; nested: bigint[][] };
+    assert.equal(seen.splice(0), [-7, [1, 2]]);
+    assert.is(back.s64, -7n);
+    assert.equal(back.nested, [[1n, 2n]]);
+    await client.close();
+  });
+});
+
+test('int64sFor: without node-int64, i64 values become a look-alike an Apache handler can use', () => {
+  const v = int64sFor(mod.Echo.functions.find((f: { name: string }) => f.name === 'echoI64').returns, -2n) as ApacheI64 & { valueOf(): number };
+  assert.not.instance(v, Int64);
+  assert.ok(isInt64Like(v));
+  assert.is(v.toNumber(), -2);
+  assert.is(v.toString(), '-2');
+  assert.is(v.toString(16), '-2');
+  assert.is(v.toOctetString(), 'fffffffffffffffe');
+  assert.is(+v, -2);
+  assert.equal([...v.buffer], [255, 255, 255, 255, 255, 255, 255, 254]);
+  assert.is(toInt64(2n ** 60n).toNumber(), Infinity, "beyond 2^53 it is Infinity unless allowed, node-int64's rule");
+  assert.is(toInt64(2n ** 60n).toNumber(true), 2 ** 60);
+});
+
+/** Apache's generated exception as `thrift --gen js:node` writes it: an anonymous constructor with its IDL name in `name`. */
+const ApacheInvalid = [
+  function (this: Record<string, unknown>, args?: { why?: string }) {
+    this.name = 'Invalid';
+    this.message = 'Invalid';
+    this.why = args?.why ?? null;
+  },
+][0] as unknown as new (args?: { why?: string }) => Error & { why: string };
+Object.setPrototypeOf(ApacheInvalid.prototype, Error.prototype);
+
+test("fromCallbackHandler: an error named as a declared exception (Apache's generated class) is sent as that exception; others stay undeclared", async () => {
+  class NotFound extends Error {
+    code = 404;
+  }
+  class Elsewhere extends Error {
+    why = 'not declared by find';
+  }
+  const handler = {
+    find(id: number, result: (e: unknown, v?: unknown) => void) {
+      if (id === -1) return result(new ApacheInvalid({ why: 'negative' }));
+      if (id === -2) throw new NotFound('no such point');
+      if (id === -3) return Promise.reject(new ApacheInvalid({ why: 'rejected' }));
+      result(new Elsewhere('elsewhere'));
+    },
+  };
+  await withServer(fromCallbackHandler(mod.Echo, handler), async (port) => {
+    const client = await createConnection(mod.Echo, { port });
+    const invalid = await client.find(-1).catch((e: unknown) => e);
+    assert.instance(invalid, mod.Invalid);
+    assert.is((invalid as { why: string }).why, 'negative');
+    const notFound = await client.find(-2).catch((e: unknown) => e);
+    assert.instance(notFound, mod.NotFound);
+    assert.equal([(notFound as { message: string }).message, (notFound as { code: number }).code], ['no such point', 404]);
+    const rejected = await client.find(-3).catch((e: unknown) => e);
+    assert.instance(rejected, mod.Invalid);
+    assert.is((rejected as { why: string }).why, 'rejected');
+    assert.instance(await client.find(1).catch((e: unknown) => e), ThriftAppError);
+    await client.close();
+  });
+});
+
+if (has('thrift-compiler', "compat: Apache's generated client against an unchanged Apache handler (code from thrift --gen js:node)")) {
+  test("fromCallbackHandler: Apache's own client calls an Apache handler that uses its generated exceptions and node-int64 arguments", async () => {
+    const idl = fileURLToPath(new URL('../fixtures/echo.thrift', import.meta.url));
+    const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+    const gen = mkdtempSync(join(tmpdir(), 'thrift-streams-compat-'));
+    try {
+      execFileSync('thrift', ['--gen', 'js:node', '-out', gen, idl], { stdio: 'ignore' });
+      // The generated files require('thrift') and require('node-int64'): resolve them to this repo's copies.
+      if (!existsSync(join(gen, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(gen, 'node_modules'), 'dir');
+      const require = createRequire(join(repoRoot, 'package.json'));
+      const thrift = require('thrift');
+      const Echo = require(join(gen, 'Echo.js'));
+      const ttypes = require(join(gen, 'echo_types.js'));
+      const handler = {
+        add: (a: number, b: ApacheI64, result: (e: unknown, v?: unknown) => void) => result(null, new Int64(a + b.toNumber())),
+        find(id: number, result: (e: unknown, v?: unknown) => void) {
+          if (id < 0) return result(new ttypes.Invalid({ why: `negative: ${id}` }));
+          result(null, new ttypes.Point({ x: id, y: id }));
+        },
+        echoBag: (bag: { s64: ApacheI64 }, result: (e: unknown, v?: unknown) => void) => result(null, new ttypes.Bag({ s64: new Int64(bag.s64.toNumber() * 2) })),
+      };
+      await withServer(fromCallbackHandler(mod.Echo, handler), async (port) => {
+        const connection = thrift.createConnection('127.0.0.1', port, { transport: thrift.TBufferedTransport, protocol: thrift.TBinaryProtocol });
+        connection.on('error', () => {});
+        const client = thrift.createClient(Echo, connection);
+        // Callbacks keep the 0.17-generated client off its promise path (thrift.Q is gone from the 0.24 library).
+        const call = (method: string, ...args: unknown[]) =>
+          within(new Promise<[any, any]>((resolve) => client[method](...args, (e: unknown, r: unknown) => resolve([e, r]))), 5000, `Apache's ${method}`);
+        try {
+          const [addError, sum] = await call('add', 2, new Int64(40));
+          assert.is(addError, null);
+          assert.is(sum.toNumber(), 42);
+          const [findError] = await call('find', -1);
+          assert.instance(findError, ttypes.Invalid, "Apache's client gets the declared exception, not a TApplicationException");
+          assert.is(findError.why, 'negative: -1');
+          const [, point] = await call('find', 3);
+          assert.equal([point.x, point.y], [3, 3]);
+          const [bagError, bag] = await call('echoBag', new ttypes.Bag({ s64: new Int64(21) }));
+          assert.is(bagError, null);
+          assert.is(bag.s64.toNumber(), 42);
+        } finally {
+          connection.end();
+        }
+      });
+    } finally {
+      rmSync(gen, { recursive: true, force: true });
+    }
+  });
+}
 
 test('toInt64 and fromInt64 round-trip at the edges, with node-int64 and with the look-alike', () => {
   const edges = [0n, 1n, -1n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)];

@@ -154,6 +154,69 @@ for (const [path, extra] of Object.entries(requesters)) {
     }
   });
 
+  test("the HTTP server's protocol defaults to binary and 'auto' is refused, as docs/transports.md says", async () => {
+    const refused = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, protocol: 'auto' as never }).then(
+      (s) => s.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    assert.instance(refused, TypeError);
+    assert.match(String(refused), "protocol 'auto' is for socket servers");
+    const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0 });
+    try {
+      const client = await createHttpConnection(mod.Echo, { url: urlOf(server), protocol: 'binary', timeout: 5000 });
+      assert.is(await client.echoI32(7), 7);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("an error status's text body is in the message: a compact client against a binary server is told the protocol is wrong", async () => {
+    const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0 });
+    try {
+      const client = await createHttpConnection(mod.Echo, { url: urlOf(server), protocol: 'compact', timeout: 5000 });
+      const error = await rejection(client.echoI32(1));
+      assert.instance(error, HttpStatusError);
+      assert.is(error.status, 400);
+      assert.match(error.message, /^HTTP 400 Bad Request from http:\/\/127\.0\.0\.1:\d+\/: bad Thrift request: bad binary protocol version 0x82/);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("an error status's text is cut to one line of 200 characters; a body that is not text/plain stays out", async () => {
+    const answers: Record<string, [string, string]> = {
+      '/long': ['text/plain; charset=utf-8', `first line\r\n\tsecond\u0000line ${'x'.repeat(500)}`],
+      '/html': ['text/html', '<html><body>proxy error</body></html>'],
+      '/empty': ['text/plain', ''],
+    };
+    const { createServer: createNodeServer } = await import('node:http');
+    const peer = createNodeServer((req, res) => {
+      req.resume();
+      const [type, body] = answers[req.url ?? ''];
+      res.writeHead(502, { 'Content-Type': type }).end(body);
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(peer.address() as { port: number }).port}`;
+    try {
+      const messages: string[] = [];
+      for (const route of Object.keys(answers)) {
+        const client = await createHttpConnection(mod.Echo, { url: base + route, timeout: 5000 });
+        const error = await rejection(client.echoI32(1));
+        assert.instance(error, HttpStatusError);
+        messages.push(error.message);
+        await client.close();
+      }
+      const prefix = `HTTP 502 Bad Gateway from ${base}`;
+      assert.is(messages[0], `${prefix}/long: first line second line ${'x'.repeat(200 - 'first line second line '.length - 1)}…`);
+      assert.is(messages[1], `${prefix}/html`);
+      assert.is(messages[2], `${prefix}/empty`);
+    } finally {
+      await new Promise((resolve) => peer.close(resolve));
+    }
+  });
+
   test('an HTTP error status fails that call only, with the status in its message; the client stays open', async () => {
     const server = await createHttpServer(mod.Echo, echoHandler(mod), { port: 0, path: '/echo' });
     try {
@@ -161,7 +224,7 @@ for (const [path, extra] of Object.entries(requesters)) {
       const error = await rejection(client.echoI32(1));
       assert.instance(error, HttpStatusError);
       assert.is(error.status, 404);
-      assert.is(error.message, `HTTP 404 Not Found from ${urlOf(server, '/missing')}`);
+      assert.is(error.message, `HTTP 404 Not Found from ${urlOf(server, '/missing')}: no Thrift service at /missing`);
       assert.is(client.state, 'open');
       // Calls in flight together fail each on its own, and the next call tries again.
       const both = await Promise.all([rejection(client.echoI32(2)), rejection(client.echoString('x'))]);

@@ -190,8 +190,12 @@ test('over HTTP/2 too, a failed call fails alone: a 404, a refused connection, t
   const notFound = await rejection(wrong.echoI32(1));
   assert.instance(notFound, HttpStatusError);
   assert.is(notFound.status, 404);
+  assert.is(notFound.message, `HTTP 404 from http://127.0.0.1:${port}/missing: no Thrift service at /missing`, "the server's text is in the message");
   assert.is(wrong.state, 'open');
   await wrong.close();
+  const compact = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${port}/echo`, http2: true, protocol: 'compact', timeout: 5000 });
+  assert.match((await rejection(compact.echoI32(1))).message, /^HTTP 400 from .*: bad Thrift request: bad binary protocol version 0x82/);
+  await compact.close();
   const client = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${port}/echo`, http2: true, timeout: 5000 });
   assert.is(await client.echoI32(1), 1);
   await within(server.close(), 5000, 'server close with an HTTP/2 session open');
