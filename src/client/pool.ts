@@ -3,7 +3,7 @@
  * hands out a free connection, opens one while size < maxsize, or waits in line;
  * release() returns it (or drops it when closed); close() closes them all.
  */
-import { abortReason, PoolClosedError } from '../errors.js';
+import { abortReason, PoolClosedError, TransportError } from '../errors.js';
 import { armDeadline } from '../deadline.js';
 import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import { assertService, type ServiceDesc } from '../protocol/index.js';
@@ -384,21 +384,26 @@ export class ThriftPool<Methods extends object = { [method: string]: any }> impl
 
   /**
    * Dials the next address in turn. One that fails is passed over for the next; the
-   * attempt fails only when every address has failed (with the last one's error).
+   * attempt fails only when every address has failed: with that error when there is
+   * one address, else with a TransportError naming each address's failure (the last as cause).
    */
   private async dial(): Promise<ServiceClient<Methods>> {
+    const failures: string[] = [];
     let error: unknown;
     const start = this.cursor++;
-    for (let tried = 0; tried < this.targets.length; tried++) {
-      const target = this.targets[(start + tried) % this.targets.length];
+    const n = this.targets.length;
+    for (let tried = 0; tried < n; tried++) {
+      const target = this.targets[(start + tried) % n]!;
       try {
         return (await createConnection(this.service, { ...this.options, ...target })) as ServiceClient<Methods>;
       } catch (e) {
         error = e;
+        failures.push(e instanceof Error ? e.message : String(e));
         if (this.state !== 'open' || this.options.signal?.aborted) break;
       }
     }
-    throw error;
+    if (failures.length < 2) throw error;
+    throw new TransportError(`no address of the pool could be reached (${failures.length} of ${n} tried): ${failures.join('; ')}`, 'TRANSPORT', { cause: error });
   }
 
   /** A connection was dropped: if callers are waiting, open one for them. */

@@ -191,6 +191,28 @@ test('bad sizes are rejected', async () => {
   assert.instance(await rejection(createPool(mod.Echo, { port, maxsize: 0 })), RangeError);
 });
 
+test('hosts: a dead address is passed over for a live one; when every one is dead the error names each', async () => {
+  const live = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const gone = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
+  const dead = gone.address.port;
+  await gone.close();
+  try {
+    const pool = await createPool(mod.Echo, { hosts: [`127.0.0.1:${dead}`, `127.0.0.1:${live.address.port}`], minsize: 2, maxsize: 2 });
+    try {
+      assert.is(await pool.execute('echoI32', 3), 3);
+      assert.is(pool.size, 2, 'both connections opened, on the live address');
+    } finally {
+      await pool.close();
+    }
+    const error = await rejection(createPool(mod.Echo, { hosts: [`127.0.0.1:${dead}`, `127.0.0.1:${dead}`] }));
+    assert.is(error.code, 'TRANSPORT');
+    assert.match(error.message, new RegExp(`^no address of the pool could be reached \\(2 of 2 tried\\): connect to 127\\.0\\.0\\.1:${dead} failed: .+; connect to 127\\.0\\.0\\.1:${dead} failed: .+$`));
+    assert.ok(error.cause instanceof Error, 'the last failure is its cause');
+  } finally {
+    await live.close();
+  }
+});
+
 test('createPool fails when the server cannot be reached', async () => {
   const other = await createServer(mod.Echo, echoHandler(mod), { port: 0 });
   const dead = other.address.port;
