@@ -236,6 +236,19 @@ test('a WebSocket connection read and written through its web streams: one messa
   }
 });
 
+test("cancelling a WebSocket connection's readable ends the connection: the peer sees it closed (a close frame, 1000)", async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const seen = new Promise<number>((resolve) => wss.on('connection', (ws) => ws.on('close', (code: number) => resolve(code))));
+  try {
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const conn = await connectWebSocket({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, WebSocket: WS });
+    await conn.readable.cancel();
+    assert.is(await within(seen, 5000, 'the server to see the connection end'), 1000);
+  } finally {
+    wss.close();
+  }
+});
+
 test('messages received while the link is paused wait, in order, ahead of a clean close', async () => {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
