@@ -164,6 +164,8 @@ if (values.readme) {
     '',
     markdown(rows, cell),
     '',
+    ...rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`),
+    ...(rows.some((r) => r.note) ? [''] : []),
     end,
   ].join('\n');
   // The same table goes into bench/README.md and the user docs.
