@@ -11,14 +11,14 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server, IncomingHttpHeaders as Http2Headers, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, ProtocolError, TransportError } from '../errors.js';
 import { DuplexEnds } from '../transport/duplex-ends.js';
 import { streams } from '../transport/streams.js';
 import type { CallPeer, DuplexStream } from '../transport/types.js';
-import { peerOfSocket, type Listener } from './listener.js';
+import { peerOfSocket, reportRefusals, type Listener } from './listener.js';
 
 /**
  * What an exchange tells of its request. On HTTP/1.1 it is node:http's IncomingMessage;
@@ -48,6 +48,8 @@ export interface HttpListenOptions {
   maxMessageSize?: number;
   /** TCP connections beyond this many are refused. */
   maxConnections?: number;
+  /** Told of each connection refused at maxConnections (the client only sees it closed). */
+  onRefused?: (error: TransportError) => void;
   /**
    * Origins allowed to call from a browser page ('*' for any): their requests get
    * CORS headers and preflights are answered. Requests carrying another Origin are
@@ -653,13 +655,13 @@ async function createAnyServer(options: { tls?: TlsOptions; http2?: boolean }): 
 }
 
 /** @internal Creates a node:http (or node:https) server and binds it. */
-export async function bindHttpServer(options: { host?: string; port?: number; tls?: TlsOptions; maxConnections?: number }): Promise<Server> {
+export async function bindHttpServer(options: { host?: string; port?: number; tls?: TlsOptions; maxConnections?: number; onRefused?: (error: TransportError) => void }): Promise<Server> {
   return (await bindAnyServer(options)) as Server;
 }
 
-async function bindAnyServer(options: { host?: string; port?: number; tls?: TlsOptions; http2?: boolean; maxConnections?: number }): Promise<AnyServer> {
+async function bindAnyServer(options: { host?: string; port?: number; tls?: TlsOptions; http2?: boolean; maxConnections?: number; onRefused?: (error: TransportError) => void }): Promise<AnyServer> {
   const server = await createAnyServer(options);
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  if (options.maxConnections !== undefined) reportRefusals(server as unknown as NetServer, options.maxConnections, options.onRefused);
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? (options.tls !== undefined ? 443 : 80);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 // Kept in the .d.ts (preserve): TypeScript 7 defaults `types` to [], and these declarations name node: modules.
 /// <reference types="node" preserve="true" />
 /** What every listener (TCP/unix/TLS sockets, HTTP, WebSocket) offers the server above it. */
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { TransportError } from '../errors.js';
 import type { CallPeer } from '../transport/types.js';
 
 /**
@@ -20,6 +21,18 @@ export interface Listener {
   close(): Promise<void>;
   /** Closes everything accepted now and stops accepting. */
   destroy(): void;
+}
+
+/** Tells `onRefused` of each connection `server` refuses at `max` (Node closes those before anyone sees them; 'drop' is all that tells). */
+export function reportRefusals(server: Server, max: number, onRefused: ((error: TransportError) => void) | undefined): void {
+  server.maxConnections = max;
+  if (onRefused === undefined) return;
+  server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) => onRefused(refusal(d?.remoteAddress, d?.remotePort, max)));
+}
+
+/** The error a connection refused at `max` is reported with. */
+export function refusal(address: string | undefined, port: number | undefined, max: number): TransportError {
+  return new TransportError(`refused a connection from ${address ?? 'a client'}${port === undefined ? '' : `:${port}`}: the server is at maxConnections (${max})`);
 }
 
 // One object per socket, made on first use: the tracing describer caches span attributes by

@@ -11,7 +11,7 @@ import { ConnectionClosedError, TransportError } from '../errors.js';
 import { armDeadline, throwIfAborted } from '../deadline.js';
 import { LinkStreams, type ByteLink, type LinkOwner, type LinkReceiver, type LinkSource } from '../transport/link.js';
 import type { CallPeer, DuplexStream } from '../transport/types.js';
-import { peerOfSocket, type Listener, type ServerAddress } from './listener.js';
+import { peerOfSocket, reportRefusals, type Listener, type ServerAddress } from './listener.js';
 
 /** A socket seen as a duplex pair, with graceful and forceful shutdown. */
 export interface SocketConnection extends DuplexStream {
@@ -425,16 +425,7 @@ export async function listen(options: ListenOptions, onConnection: (conn: Socket
     server = net.createServer({ noDelay: true });
     acceptEvent = 'connection';
   }
-  if (options.maxConnections !== undefined) {
-    server.maxConnections = options.maxConnections;
-    const onRefused = options.onRefused;
-    // Node closes such a socket before anyone sees it; 'drop' is all that tells of it.
-    if (onRefused !== undefined) {
-      server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) =>
-        onRefused(new TransportError(`refused a connection from ${d?.remoteAddress ?? 'a client'}${d?.remotePort === undefined ? '' : `:${d.remotePort}`}: the server is at maxConnections (${options.maxConnections})`)),
-      );
-    }
-  }
+  if (options.maxConnections !== undefined) reportRefusals(server, options.maxConnections, options.onRefused);
   const wrapper = new NodeSocketServer(server, onConnection);
   server.on(acceptEvent, (socket: Socket) => wrapper.accept(socket));
   const bind = (): Promise<void> =>

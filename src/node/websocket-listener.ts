@@ -12,7 +12,7 @@ import type { TlsOptions } from 'node:tls';
 import { ConnectionClosedError, TransportError } from '../errors.js';
 import { addressOf, bindHttpServer } from './http-listener.js';
 import { fromWebSocket, type WebSocketConnection, type WebSocketFlow, type WebSocketLike } from '../transport/websocket.js';
-import { peerOfSocket, type Listener } from './listener.js';
+import { peerOfSocket, refusal, type Listener } from './listener.js';
 import type { CallPeer } from '../transport/types.js';
 import type { Socket } from 'node:net';
 
@@ -28,6 +28,8 @@ export interface WebSocketListenOptions {
   maxMessageSize?: number;
   /** WebSocket connections beyond this many are refused with 503. */
   maxConnections?: number;
+  /** Told of each connection refused at maxConnections. */
+  onRefused?: (error: TransportError) => void;
   /** Origins allowed to connect from a browser page ('*' for any); an upgrade carrying another Origin gets 403. Default: any. */
   origins?: readonly string[];
   /** Serve wss: with these node:tls options. */
@@ -142,7 +144,10 @@ class NodeWebSocketListener implements WebSocketListener {
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const max = this.options.maxConnections;
-    if (max !== undefined && this.open.size >= max) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    if (max !== undefined && this.open.size >= max) {
+      this.options.onRefused?.(refusal((socket as Socket).remoteAddress, (socket as Socket).remotePort, max));
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket));
   }
 

@@ -90,7 +90,7 @@ export async function createHttpServer(
   const { host, port, path, maxMessageSize, maxConnections, origins, tls, http2 } = options;
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
   const calls = new HttpCalls(processor, options.onError ?? defaultErrorLog);
-  const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes }, (exchange) => calls.serve(exchange));
+  const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes, onRefused: options.onError ?? defaultErrorLog }, (exchange) => calls.serve(exchange));
   const server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
   server.track(calls);
   void calls.closed.then(() => server.untrack(calls));

@@ -81,7 +81,7 @@ export async function createWebSocketServer(
   const options = built.options as MultiplexedWebSocketServerOptions;
   const { host, port, path, maxMessageSize, maxConnections, origins, tls } = options;
   return serveOn(
-    (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls }, accept),
+    (accept) => listenWebSocket({ host, port, path, maxMessageSize, maxConnections, origins, tls, onRefused: options.onError ?? defaultErrorLog }, accept),
     serveWith(processor, { transport: 'message', maxMessageSize, idleTimeout: options.idleTimeout, onError: options.onError ?? defaultErrorLog }),
     options.closeTimeout,
   );
