@@ -10,6 +10,9 @@
  * Stryker which tests changed, so after adding tests force a run to re-check old survivors),
  * MUTATE_TESTS to run other test filters than the map's (a quicker, narrower pass),
  * MUTATE_TMP for the sandbox folder (default .stryker-tmp; give a second concurrent run its own),
+ * MUTATE_NAME for the report's base name instead of the group's (a run of one file of a group
+ * then keeps its own report, instead of replacing the group's: Stryker writes a report, and its
+ * incremental file, only for the files of that run, and only when the run ends),
  * MUTATE_TIMEOUT_MS added to twice the dry run's time before a mutant counts as a timeout
  * (default 10000), FUZZ_RUNS for the fuzz properties (default 25 here).
  */
@@ -89,6 +92,7 @@ for (const [group, mutate] of byGroup) {
   if (process.env.MUTATE_TESTS) group.tests = process.env.MUTATE_TESTS.split(/\s+/).filter(Boolean);
   console.log(`\nmutate: ${group.name}: ${mutate.join(' ')}\n  tests: ${group.tests.join(' ')}`);
   const check = process.env.MUTATE_CHECK !== '0';
+  const reportName = process.env.MUTATE_NAME ?? group.name;
   const stryker = new Stryker({
     mutate,
     testRunner: 'command',
@@ -102,9 +106,9 @@ for (const [group, mutate] of byGroup) {
     concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
     incremental: true,
     force: process.env.MUTATE_FORCE === '1',
-    incrementalFile: join('reports', 'mutation', `${group.name}.incremental.json`),
+    incrementalFile: join('reports', 'mutation', `${reportName}.incremental.json`),
     reporters: ['clear-text', 'progress-append-only', 'json'],
-    jsonReporter: { fileName: join('reports', 'mutation', `${group.name}.json`) },
+    jsonReporter: { fileName: join('reports', 'mutation', `${reportName}.json`) },
     clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
     ignorePatterns: ['bench', 'docs', 'examples', 'reports', 'dist', '.tmp', '.stryker-tmp*'],
     // Two runs at once need two temp dirs: each cleans its own up at the end.
