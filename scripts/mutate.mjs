@@ -30,7 +30,7 @@ const groups = [
   { name: 'protocol-simple-json', match: /^src\/protocol\/simple-json/, tests: ['protocol/simple-json', 'fuzz/simple-json', 'server/json-route.test'] },
   { name: 'protocol-json', match: /^src\/protocol\/json/, tests: ['protocol/limits-boundary', 'protocol/json', 'fuzz/independent'] },
   { name: 'protocol-binary', match: /^src\/protocol\/(binary|byte-reader|utf8|uuid|skip|measure-by-skipping)/, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders'] },
-  { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/compact-i64', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders', 'fuzz/independent'] },
+  { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/compact', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders', 'fuzz/independent'] },
   { name: 'protocol-codec', match: /^src\/protocol\//, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'protocol/json.test', 'protocol/simple-json.test', 'fuzz/decoders', 'idl/codegen-wire'] },
   { name: 'processor', match: /^src\/processor\//, tests: ['processor/', 'call/interceptors', 'server/error-policy', 'e2e/rpc', 'hardening/faults'] },
   { name: 'transport-framed', match: /^src\/transport\/(framed|slab)/, tests: ['transport/framed', 'fuzz/framing'] },
@@ -39,6 +39,12 @@ const groups = [
   { name: 'transport-detect', match: /^src\/transport\/(detect|peek)/, tests: ['transport/detect', 'server/detection'] },
   { name: 'transport-web', match: /^src\/transport\/(http|websocket)/, tests: ['web/http.test', 'web/websocket', 'web/limits-boundary'] },
   { name: 'transport-streams', match: /^src\/transport\/(channel|stream-channel|framings|memory|streams|duplex-ends|types)/, tests: ['transport/memory', 'transport/direct', 'transport/layering', 'transport/polyfill', 'e2e/rpc', 'e2e/chain'] },
+  // The pool and the reconnecting client have their own tests: the whole client map costs ~50 s a
+  // mutant (client/lifecycle spawns servers, e2e/rpc runs every wire), these ~5 s. Recheck their
+  // survivors with the wide map (mutate-survivors --recheck client/ e2e/rpc hardening/timeouts)
+  // before triage: a survivor of a narrow map may be killed by a test it leaves out.
+  { name: 'client-pool', match: /^src\/client\/pool/, tests: ['client/pool', 'client/balanced', 'client/arguments', 'hardening/faults'] },
+  { name: 'client-reconnecting', match: /^src\/client\/reconnecting/, tests: ['client/reconnecting', 'client/arguments'] },
   { name: 'client', match: /^src\/client\//, tests: ['client/', 'e2e/rpc', 'e2e/chain', 'e2e/header', 'web/http.test', 'web/websocket', 'hardening/timeouts'] },
 ];
 
