@@ -265,6 +265,19 @@ test('begin() and reset() start afresh after a message left midway: field ids, a
   assert.is(r.readBool(), false, 'a list bool read from its byte, not the header read before reset');
 });
 
+test('a field of a TType with no compact id (1, 5, 7, 9) is written as compact type 15, which the reader refuses rather than misreads', () => {
+  for (const ttype of [1, 5, 7, 9]) {
+    const bytes = written((w) => {
+      w.writeStructBegin();
+      w.writeFieldBegin(ttype, 1);
+    });
+    assert.equal(bytes, [0xff], `TType ${ttype}`);
+    const r = reader(bytes);
+    r.readStructBegin();
+    refused(() => r.readFieldBegin(), 'unknown compact type 15', ProtocolErrorType.INVALID_DATA);
+  }
+});
+
 test('the writer nests structs 1,024 deep and refuses the next', () => {
   const w = compactProtocol.createWriter();
   w.begin();
