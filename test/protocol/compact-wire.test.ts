@@ -250,6 +250,15 @@ test('begin() and reset() start afresh after a message left midway: field ids, a
   w.writeFieldStop();
   w.writeStructEnd();
   assert.equal([...w.finish()], fresh);
+  // A message that begins with a bool list element, after one abandoned with a bool header waiting.
+  w.begin();
+  w.writeStructBegin();
+  w.writeFieldBegin(TType.BOOL, 2);
+  w.abort();
+  w.begin();
+  w.writeListBegin(TType.BOOL, 1);
+  w.writeBool(true);
+  assert.equal([...w.finish()], [0x11, 1]);
   const r = reader([0x13, 1, 0x21]);
   r.readStructBegin();
   r.readFieldBegin();
