@@ -287,6 +287,52 @@ test('a field of a TType with no compact id (1, 5, 7, 9) is written as compact t
   }
 });
 
+test('reader: an empty map sets its key and value types to 0, also after a map that had types', () => {
+  const r = reader([1, 0x55, 2, 4, 0]);
+  assert.is(r.readMapBegin(), 1);
+  assert.equal([r.keyType, r.valueType], [TType.I32, TType.I32]);
+  r.readI32();
+  r.readI32();
+  r.readMapEnd();
+  assert.is(r.readMapBegin(), 0);
+  assert.equal([r.keyType, r.valueType], [0, 0]);
+});
+
+test('reader: a map of n i32 pairs needs 2n bytes left (one byte per varint key and value)', () => {
+  assert.is(reader([3, 0x55, 1, 1, 1, 1, 1, 1]).readMapBegin(), 3);
+  refused(() => reader([3, 0x55, 1, 1, 1, 1, 1]).readMapBegin(), 'container of 3 elements exceeds the 5 bytes left', ProtocolErrorType.SIZE_LIMIT);
+});
+
+test('skip(): a bool field takes no byte (its value was in the header), a byte takes one even past 0x7f, an i32 varint at most 5', () => {
+  // Field 1 bool true, field 2 i32 42, stop.
+  const r = reader([0x11, 0x15, 0x54, 0]);
+  r.readStructBegin();
+  assert.is(r.readFieldBegin(), TType.BOOL);
+  r.skip(TType.BOOL);
+  assert.is(r.readFieldBegin(), TType.I32);
+  assert.is(r.fieldId, 2);
+  assert.is(r.readI32(), 42);
+  const bytes = reader([0xff, 0x81, 0x01]);
+  bytes.skip(TType.BYTE);
+  assert.is(bytes.readI32(), -65);
+  refused(() => reader([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]).skip(TType.I32), 'varint longer than 5 bytes', ProtocolErrorType.INVALID_DATA);
+});
+
+test('measureCompact: a list whose count needs more bytes than have arrived is incomplete (-1), not a size error', () => {
+  const message = written((w) => {
+    w.writeMessageBegin('m', MessageType.CALL, 1);
+    w.writeStructBegin();
+    w.writeFieldBegin(TType.LIST, 1);
+    w.writeListBegin(TType.I64, 100);
+    for (let i = 0; i < 100; i++) w.writeI64(i);
+    w.writeFieldStop();
+    w.writeStructEnd();
+  });
+  const bytes = Uint8Array.from(message);
+  assert.is(measureCompact(bytes, 0, 20), -1);
+  assert.is(measureCompact(bytes, 0, bytes.length), bytes.length);
+});
+
 test('the writer nests structs 1,024 deep and refuses the next', () => {
   const w = compactProtocol.createWriter();
   w.begin();
