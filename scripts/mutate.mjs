@@ -36,7 +36,7 @@ const groups = [
   { name: 'transport-framed', match: /^src\/transport\/(framed|slab)/, tests: ['transport/framed', 'fuzz/framing'] },
   { name: 'transport-buffered', match: /^src\/transport\/buffered/, tests: ['transport/buffered', 'transport/polyfill'] },
   { name: 'transport-header', match: /^src\/transport\/(header|zlib)/, tests: ['transport/header', 'transport/zlib', 'e2e/header'] },
-  { name: 'transport-detect', match: /^src\/transport\/(detect|peek)/, tests: ['transport/detect', 'server/detection'] },
+  { name: 'transport-detect', match: /^src\/transport\/(detect|peek)/, tests: ['transport/detect', 'transport/peek', 'server/detection'] },
   { name: 'transport-web', match: /^src\/transport\/(http|websocket)/, tests: ['web/http.test', 'web/websocket', 'web/limits-boundary'] },
   { name: 'transport-streams', match: /^src\/transport\/(channel|stream-channel|framings|memory|streams|duplex-ends|types)/, tests: ['transport/memory', 'transport/direct', 'transport/layering', 'transport/polyfill', 'e2e/rpc', 'e2e/chain'] },
   // The pool and the reconnecting client have their own tests: the whole client map costs ~50 s a
