@@ -100,6 +100,20 @@ test('a source that fails while peeking rejects with its error, and its lock is 
   assert.not.ok(readable.locked);
 });
 
+test('the replay reads the source only when it is read: nothing is pulled ahead of the reader', async () => {
+  const { readable, state } = source([[1], [2], [3]], false);
+  const peeked = await peekStream(readable, () => 'yes', { maxBytes: 4 });
+  assert.is(state.pulls, 1);
+  const r = peeked.readable.getReader();
+  assert.equal([...(await r.read()).value!], [1]);
+  // Let any read-ahead the replay would start run to its end before counting.
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.is(state.pulls, 1, 'the source was read ahead of the replay');
+  assert.equal([...(await r.read()).value!], [2]);
+  assert.is(state.pulls, 2);
+  r.releaseLock();
+});
+
 test('cancelling the replay cancels the source with the same reason', async () => {
   const { readable, state } = source([[1], [2]], false);
   const peeked = await peekStream(readable, () => 'yes', { maxBytes: 4 });
