@@ -122,7 +122,7 @@ export class CompactReader extends ByteReader implements ProtocolReader {
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 7; i++) {
-      if (pos >= this.end) this.truncated(1);
+      if (pos >= this.end) this.cutShort(pos);
       const b = bytes[pos++];
       result += (b & 0x7f) * mul;
       if (b < 0x80) {
@@ -135,7 +135,7 @@ export class CompactReader extends ByteReader implements ProtocolReader {
     let big = BigInt(result);
     let shift = 49n;
     for (let i = 7; i < 10; i++) {
-      if (pos >= this.end) this.truncated(1);
+      if (pos >= this.end) this.cutShort(pos);
       const b = bytes[pos++];
       big |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) {
@@ -206,12 +206,18 @@ export class CompactReader extends ByteReader implements ProtocolReader {
     }
   }
 
+  /** A varint ran off the end at `pos`: the error names that offset, and measuring counts the bytes read so far. */
+  private cutShort(pos: number): never {
+    this.pos = pos;
+    return this.truncated(1);
+  }
+
   private readVarint32(): number {
     const bytes = this.bytes;
     let pos = this.pos;
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= this.end) this.truncated(1);
+      if (pos >= this.end) this.cutShort(pos);
       const b = bytes[pos++];
       result |= (b & 0x7f) << shift;
       if (b < 0x80) {

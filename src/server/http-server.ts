@@ -9,6 +9,7 @@ import { listenHttp, type HttpExchange, type HttpListenOptions } from '../node/i
 import { processorFor, type ServiceMap } from './processor-for.js';
 import type { OptionShape } from '../options.js';
 import { ThriftServer } from './server.js';
+import { closeTimeoutOf } from './defaults.js';
 import { createJsonRoute, jsonRoutes } from './json-route.js';
 
 /** Options for {@link createHttpServer}. */
@@ -91,7 +92,7 @@ export async function createHttpServer(
   const routes = options.json === false ? undefined : jsonRoutes(createJsonRoute(first, processor, options.maxDepth));
   const calls = new HttpCalls(processor, options.onError ?? defaultErrorLog);
   const listener = await listenHttp({ host, port, path, maxMessageSize, maxConnections, origins, tls, http2, routes, onRefused: options.onError ?? defaultErrorLog }, (exchange) => calls.serve(exchange));
-  const server = new ThriftServer(listener, options.closeTimeout ?? 10_000);
+  const server = new ThriftServer(listener, closeTimeoutOf(options));
   server.track(calls);
   void calls.closed.then(() => server.untrack(calls));
   return server;

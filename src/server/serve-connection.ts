@@ -10,6 +10,7 @@
  */
 import { Lifecycle, type Closable, type LifecycleState, type Tracker } from '../lifecycle.js';
 import { TimeoutError } from '../errors.js';
+import { closeTimeoutOf, messageTimeoutOf } from './defaults.js';
 import type { MessageProcessor } from '../processor/index.js';
 import type { CallOrigin } from '../call/index.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
@@ -115,7 +116,7 @@ export class ServedConnection implements Closable, MessageReceiver {
    * replies written, then closes; past `closeTimeout` the connection is destroyed.
    */
   close(): Promise<void> {
-    return this.closeWithin(this.options.closeTimeout ?? 10_000);
+    return this.closeWithin(closeTimeoutOf(this.options));
   }
 
   private closeWithin(limit: number): Promise<void> {
@@ -257,7 +258,7 @@ export class ServedConnection implements Closable, MessageReceiver {
       return;
     }
     // A peer idle this long gets as long again to take its last replies, and no more.
-    void this.closeWithin(Math.min(this.options.closeTimeout ?? 10_000, this.options.idleTimeout ?? Infinity));
+    void this.closeWithin(Math.min(closeTimeoutOf(this.options), this.options.idleTimeout ?? Infinity));
   }
 
   private clearIdle(): void {
@@ -275,7 +276,7 @@ function channelOptions(options: ServeConnectionOptions, protocol: Protocol): Ch
   if (byProtocol === undefined) channelOptionsOf.set(options, (byProtocol = new Map()));
   let made = byProtocol.get(protocol);
   if (made === undefined) {
-    made = { measure: protocol.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth, messageTimeout: options.messageTimeout ?? 30_000 };
+    made = { measure: protocol.measure, maxMessageSize: options.maxMessageSize, maxDepth: options.maxDepth, messageTimeout: messageTimeoutOf(options) };
     byProtocol.set(protocol, made);
   }
   return made;

@@ -29,6 +29,7 @@ import {
   type WireKind,
   type WireProtocol,
 } from '../transport/index.js';
+import { messageTimeoutOf } from './defaults.js';
 import { HeaderProcessor } from './header-processor.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
 
@@ -198,7 +199,7 @@ class DetectedConnection implements Closable, LinkReceiver {
 
   /** The first bytes left the kind open: the rest must come within messageTimeout (the first chunk usually decides, and arms nothing). */
   private armDetectTimer(): void {
-    const ms = this.plan.serve.messageTimeout ?? 30_000;
+    const ms = messageTimeoutOf(this.plan.serve);
     this.disarmDetect = armDeadline(
       { timeout: ms, timeoutMessage: `the first message did not show its transport and protocol within ${ms} ms`, abortMessage: 'detection aborted' },
       (error) => this.refuse(error as Error),

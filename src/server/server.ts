@@ -10,6 +10,7 @@ import { binaryProtocol, type Protocol, type ProtocolName, type ServiceDesc } fr
 import { zlib, type DuplexStream, type HeaderOptions, type ZlibOptions } from '../transport/index.js';
 import { processorFor, type ServiceMap } from './processor-for.js';
 import type { OptionShape } from '../options.js';
+import { closeTimeoutOf } from './defaults.js';
 import { ServedConnection, type ServeConnectionOptions } from './serve-connection.js';
 import { serveDetected, type ServerTransport, type WirePlan } from './serve-detected.js';
 import { ServerRegistration, type RegistrationOptions } from '../discovery/registration.js';
@@ -253,12 +254,12 @@ export type ServeAccepted = (conn: Accepted, tracker: Tracker) => Closable;
  * @internal The one accept loop of every server (socket, HTTP, WebSocket): starts
  * `listen`, hands each accepted connection to `serve` while the server is open,
  * refuses it once the server is closing, and returns the server tracking what
- * `serve` returned; `closeTimeout` bounds the server's close() (default 10_000 ms).
+ * `serve` returned; `closeTimeout` bounds the server's close() (default: SERVER_DEFAULTS.closeTimeout in defaults.ts, 10,000 ms).
  */
 export async function serveOn<C extends Accepted>(
   listen: (accept: (conn: C) => void) => Promise<Listener>,
   serve: ServeAccepted,
-  closeTimeout = 10_000,
+  closeTimeout?: number,
 ): Promise<ThriftServer> {
   let server: ThriftServer | undefined;
   const listener = await listen((conn) => {
@@ -268,7 +269,7 @@ export async function serveOn<C extends Accepted>(
     }
     server.track(serve(conn, server));
   });
-  server = new ThriftServer(listener, closeTimeout);
+  server = new ThriftServer(listener, closeTimeoutOf({ closeTimeout }));
   return server;
 }
 

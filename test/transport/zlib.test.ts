@@ -55,6 +55,7 @@ unit('inflating bytes that are not zlib fails with a TransportError naming zlib\
   const first = await within(w.write(Uint8Array.from([1, 2, 3, 4])).then(() => undefined, (e: unknown) => e), 5000, 'the write to fail');
   assert.instance(first, TransportError);
   assert.is((first as Error).message, 'zlib inflate failed: incorrect header check');
+  assert.is(((first as Error).cause as { code?: string }).code, 'Z_DATA_ERROR', "zlib's own error is the cause");
   const later = await w.write(Uint8Array.from([5])).then(() => undefined, (e: unknown) => e);
   assert.is(later, first);
   assert.is(await read, first);
@@ -70,6 +71,17 @@ unit('one chunk inflating past maxOutputLength fails with FrameTooLargeError; ex
   assert.instance(error, FrameTooLargeError);
   assert.is((error as FrameTooLargeError).limit, 10_000);
   assert.match((error as Error).message, /^inflated data of \d+ bytes exceeds the maximum of 10000$/);
+});
+
+unit('maxOutputLength 1 is accepted: one inflated byte passes', async () => {
+  const out = await pump(zlibTransforms({ maxOutputLength: 1 }).inflate, [deflateSync(Uint8Array.from([7]))]);
+  assert.equal(out.flatMap((c) => [...c]), [7]);
+});
+
+unit('closing the deflate side ends the zlib stream: a strict inflater (Z_FINISH) reads it whole', async () => {
+  const text = 'closing writes the final block';
+  const out = await pump(zlibTransforms().deflate, [new TextEncoder().encode(text)]);
+  assert.is(inflateSync(Buffer.concat(out)).toString(), text);
 });
 
 unit('the default maxOutputLength is 64 MiB', async () => {

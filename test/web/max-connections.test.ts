@@ -35,7 +35,7 @@ test('HTTP: a second TCP connection past maxConnections 1 is closed and reported
   const client = await createHttpConnection(mod.Echo, { url: `http://127.0.0.1:${server.address.port}/`, timeout: 5000 });
   try {
     assert.is(await client.echoI32(1), 1);
-    const second = tcp(server.address.port);
+    const second = tcp(server.address.port!);
     await within(second.closed, 5000, 'the second connection to be closed');
     await within(e.first, 5000, 'onError to hear of it');
     assert.match((e.seen[0] as Error).message, REFUSED);
