@@ -31,7 +31,7 @@ const groups = [
   { name: 'protocol-json', match: /^src\/protocol\/json/, tests: ['protocol/limits-boundary', 'protocol/json', 'fuzz/independent'] },
   { name: 'protocol-binary', match: /^src\/protocol\/(binary|byte-reader|utf8|uuid|skip|measure-by-skipping)/, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/utf8', 'protocol/golden.test', 'fuzz/decoders'] },
   { name: 'protocol-compact', match: /^src\/protocol\/compact/, tests: ['protocol/limits-boundary', 'protocol/compact', 'protocol/binary', 'protocol/golden.test', 'fuzz/decoders', 'fuzz/independent'] },
-  { name: 'protocol-codec', match: /^src\/protocol\//, tests: ['protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'protocol/json.test', 'protocol/simple-json.test', 'fuzz/decoders', 'idl/codegen-wire'] },
+  { name: 'protocol-codec', match: /^src\/protocol\//, tests: ['protocol/codec-generated', 'protocol/limits-boundary', 'protocol/binary', 'protocol/golden.test', 'protocol/json.test', 'protocol/simple-json.test', 'fuzz/decoders', 'idl/codegen-wire'] },
   { name: 'processor', match: /^src\/processor\//, tests: ['processor/', 'call/interceptors', 'server/error-policy', 'e2e/rpc', 'hardening/faults'] },
   { name: 'transport-framed', match: /^src\/transport\/(framed|slab)/, tests: ['transport/framed', 'fuzz/framing'] },
   { name: 'transport-buffered', match: /^src\/transport\/buffered/, tests: ['transport/buffered', 'transport/polyfill'] },
