@@ -183,14 +183,8 @@ class StreamClient extends ThriftClient {
   }
 
   private receive(message: Uint8Array): void {
-    let headers: Readonly<Record<string, string>> | undefined;
-    if (this.header !== undefined) {
-      const frame = this.header.unwrap(message);
-      message = frame.payload;
-      headers = frame.headers;
-    }
+    const headers = this.openReply(message);
     const r = this.decoder;
-    r.reset(message);
     // A header that cannot be read means the stream is out of step: fail the connection (the loop catches).
     const { name, type, seqid } = r.readMessageBegin();
     const p = this.pending.get(seqid);

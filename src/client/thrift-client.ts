@@ -285,16 +285,24 @@ export class ThriftClient implements Closable {
     });
   }
 
+  /**
+   * @internal Puts the decoder at a reply's message, out of its THeader frame when the
+   * client speaks THeader; returns the reply's info headers (undefined otherwise).
+   */
+  protected openReply(message: Uint8Array): Readonly<Record<string, string>> | undefined {
+    if (this.header === undefined) {
+      this.decoder.reset(message);
+      return undefined;
+    }
+    const frame = this.header.unwrap(message);
+    this.decoder.reset(frame.payload);
+    return frame.headers;
+  }
+
   /** Settles an exchanged call with its own reply, which must carry its sequence id. */
   private replyTo(seqid: number, p: Pending, message: Uint8Array): void {
-    let headers: Readonly<Record<string, string>> | undefined;
-    if (this.header !== undefined) {
-      const frame = this.header.unwrap(message);
-      message = frame.payload;
-      headers = frame.headers;
-    }
+    const headers = this.openReply(message);
     const r = this.decoder;
-    r.reset(message);
     const begin = r.readMessageBegin();
     if (begin.seqid !== seqid) {
       throw new ThriftAppError(AppErrorType.BAD_SEQUENCE_ID, `reply to ${begin.name} has sequence id ${begin.seqid}, the call ${p.entry.fn.name} was sent with ${seqid}`);
