@@ -4,6 +4,7 @@ import type { ClientOf } from '../protocol/schema.js';
 import { connect, nodeZlibCodec, type ConnectOptions } from '../node/index.js';
 import { zlib, type Framing, type ZlibOptions } from '../transport/index.js';
 import { createClient, type ServiceClient } from './client.js';
+import { callWiring } from './thrift-client.js';
 import type { ClientHeaderOptions } from './header-wire.js';
 import type { Interceptor } from '../call/index.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
@@ -93,11 +94,7 @@ export async function createConnection<S extends ServiceDesc>(service: S, option
     transport: framing === 'header' ? 'framed' : framing,
     header: framing === 'header' ? { ...options.header, zlibCodec: options.header?.zlibCodec ?? nodeZlibCodec } : undefined,
     maxMessageSize: options.maxMessageSize,
-    timeout: options.timeout,
-    closeTimeout: options.closeTimeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    interceptors: options.interceptors,
+    ...callWiring(options),
     peer: options.path !== undefined ? { address: options.path, transport: 'unix' } : { address: options.host ?? '127.0.0.1', port: options.port ?? 6000, transport: 'tcp' },
     onClose: (error) => {
       if (error === undefined) return void socket.close();

@@ -2,7 +2,7 @@
 import type { Protocol, ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { HttpRequests, type FetchLike, type HttpRequesterFactory } from '../transport/index.js';
-import { ThriftClient, type ServiceClient } from './thrift-client.js';
+import { callWiring, ThriftClient, type ServiceClient } from './thrift-client.js';
 import { assertUrlOptions, peerOf, urlOptionShapes, urlRenamed, type UrlConnectionOptions } from './message-connection.js';
 import { withServiceMethods } from './service-methods.js';
 import type { OptionShape } from '../options.js';
@@ -68,11 +68,7 @@ export function httpConnection<S extends ServiceDesc>(
   const Cls = withServiceMethods(ThriftClient, service);
   return new Cls(service, {
     protocol,
-    timeout: options.timeout,
-    closeTimeout: options.closeTimeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    interceptors: options.interceptors,
+    ...callWiring(options),
     peer: peerOf(options.url),
     exchange: (bytes, timeout, signal, headers) => requests.request(bytes, { timeout, signal, headers }),
     link: requests,

@@ -83,6 +83,14 @@ export interface ClientWiring {
   peer?: CallPeer;
 }
 
+/** The options every client factory hands to its client as they are. */
+type CallWiring = Pick<ClientWiring, 'timeout' | 'closeTimeout' | 'maxDepth' | 'service' | 'interceptors'>;
+
+/** @internal The {@link CallWiring} part of a factory's options: listed once, so an option shared by every client reaches them all. */
+export function callWiring(options: CallWiring): CallWiring {
+  return { timeout: options.timeout, closeTimeout: options.closeTimeout, maxDepth: options.maxDepth, service: options.service, interceptors: options.interceptors };
+}
+
 /** Lifecycle of a client connection. */
 export type ClientState = LifecycleState;
 

@@ -3,6 +3,7 @@ import type { ServiceDesc } from '../protocol/index.js';
 import type { ClientOf } from '../protocol/schema.js';
 import { connectWebSocket, messageTransport, type WebSocketConstructor } from '../transport/index.js';
 import { clientOn, type ServiceClient } from './client.js';
+import { callWiring } from './thrift-client.js';
 import { assertUrlOptions, peerOf, urlOptionShapes, urlRenamed, type UrlConnectionOptions } from './message-connection.js';
 import type { OptionHints, OptionShape } from '../options.js';
 
@@ -52,11 +53,7 @@ export async function webSocketConnection<S extends ServiceDesc>(service: S, opt
     protocol,
     framing: messageTransport,
     maxMessageSize: options.maxMessageSize,
-    timeout: options.timeout,
-    closeTimeout: options.closeTimeout,
-    maxDepth: options.maxDepth,
-    service: options.service,
-    interceptors: options.interceptors,
+    ...callWiring(options),
     peer: peerOf(options.url),
     // The socket's end is the client's: a failure tears it down, a close lets the last writes out.
     onClose: (error) => void (error ? socket.destroy(error) : socket.close()),
