@@ -76,25 +76,22 @@ export function callDescriber(options: OtelOptions): (call: InterceptedCall) => 
  * `server.*` on a client span and `client.*` on a server span.
  */
 function describeCall(call: InterceptedCall, own: Attributes | undefined): CallDescription {
-  const metricAttributes: Attributes = { 'rpc.system': RPC_SYSTEM, 'rpc.service': call.service, 'rpc.method': call.method };
+  const base: Attributes = { 'rpc.system': RPC_SYSTEM, 'rpc.service': call.service, 'rpc.method': call.method };
+  // The client's address and port go on the span only: the histogram keeps what a series may be keyed by.
+  let spanOnly: Attributes | undefined;
   const peer = call.peer;
-  if (peer === undefined) {
-    if (own !== undefined) Object.assign(metricAttributes, own);
-    return { name: `${call.service}/${call.method}`, attributes: metricAttributes, metricAttributes };
+  if (peer !== undefined) {
+    base['network.transport'] = peer.transport;
+    if (call.side === 'client') {
+      base['server.address'] = peer.address;
+      if (peer.port !== undefined) base['server.port'] = peer.port;
+    } else {
+      spanOnly = { 'client.address': peer.address };
+      if (peer.port !== undefined) spanOnly['client.port'] = peer.port;
+    }
   }
-  metricAttributes['network.transport'] = peer.transport;
-  let attributes = metricAttributes;
-  if (call.side === 'client') {
-    metricAttributes['server.address'] = peer.address;
-    if (peer.port !== undefined) metricAttributes['server.port'] = peer.port;
-  } else {
-    attributes = { ...metricAttributes, 'client.address': peer.address };
-    if (peer.port !== undefined) attributes['client.port'] = peer.port;
-  }
-  if (own !== undefined) {
-    Object.assign(metricAttributes, own);
-    if (attributes !== metricAttributes) Object.assign(attributes, own);
-  }
+  const metricAttributes = own === undefined ? base : { ...base, ...own };
+  const attributes = spanOnly === undefined ? metricAttributes : { ...base, ...spanOnly, ...own };
   return { name: `${call.service}/${call.method}`, attributes, metricAttributes };
 }
 
