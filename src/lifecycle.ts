@@ -10,6 +10,9 @@
 /** 'open' while work is accepted; 'closing' while work in flight finishes; 'closed' after. */
 export type LifecycleState = 'open' | 'closing' | 'closed';
 
+/** How long a graceful close() waits for the calls in flight, in ms, before it destroys (clients and servers alike). */
+export const DEFAULT_CLOSE_TIMEOUT = 10_000;
+
 /** The surface every closable object shares. */
 export interface Closable {
   /** Where it is in its lifecycle. */

@@ -7,7 +7,7 @@
  * an HTTP client carries none of them.
  */
 import { abortReason, AppErrorType, ConnectionClosedError, ProtocolError, ThriftAppError, TimeoutError, type ThriftError } from '../errors.js';
-import { Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
+import { DEFAULT_CLOSE_TIMEOUT, Lifecycle, type Closable, type LifecycleState } from '../lifecycle.js';
 import {
   binaryProtocol,
   decodeAppError,
@@ -196,7 +196,7 @@ export class ThriftClient implements Closable {
     this.wire = sharedWriter(this.protocol);
     this.decoder = sharedReader(this.protocol, options.maxDepth);
     this.timeout = options.timeout ?? 0;
-    this.closeTimeout = options.closeTimeout ?? 10_000;
+    this.closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.onClose = options.onClose;
     this.exchange = options.exchange;
     this.link = options.link;

@@ -4,12 +4,14 @@
  * here, so a default cannot differ between them or drift from the docs.
  */
 
+import { DEFAULT_CLOSE_TIMEOUT } from '../lifecycle.js';
+
 /** The defaults of the server timing options, in ms: the ones the option docs name. */
 export const SERVER_DEFAULTS = Object.freeze({
   /** A request must arrive whole within this long of its first byte (0: no limit). */
   messageTimeout: 30_000,
   /** close() lets in-flight calls finish and their replies go out for this long, then destroys. */
-  closeTimeout: 10_000,
+  closeTimeout: DEFAULT_CLOSE_TIMEOUT,
 });
 
 /** The message timeout of `options`: the given value (0 kept, it means none), else the default. */
