@@ -203,8 +203,11 @@ interface Line {
   rate: Map<Impl, number[]>;
   p50: Map<Impl, number[]>;
   p99: Map<Impl, number[]>;
-  /** Our echo at 64 in flight: CPU µs per call of the client (this process) and of our server, per round. */
-  cpu?: { client: number[]; server: number[] };
+  /**
+   * The echo at 64 in flight: CPU µs per call of our client (this process) and our server,
+   * and of the raw client, which moves the same bytes with no Thrift (the I/O floor), per round.
+   */
+  cpu?: { client: number[]; server: number[]; rawClient: number[] };
 }
 
 /** CPU time used so far by process `pid`, in µs, from /proc (Linux); undefined elsewhere. */
@@ -247,7 +250,7 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
     for (const payload of ['ping', 'echo'] as const) {
       for (const mode of ['a', 'b', 'c'] as const) {
         if (only && !only(`${payload}-${mode}-${transport}`)) continue;
-        const cpu = payload === 'echo' && mode === 'b' ? { client: [], server: [] } : undefined;
+        const cpu = payload === 'echo' && mode === 'b' ? { client: [], server: [], rawClient: [] } : undefined;
         lines.push({ transport, payload, mode, rate: new Map(), p50: new Map(), p99: new Map(), cpu });
       }
     }
@@ -282,8 +285,9 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
           const lat: number[] | undefined = line.mode === 'a' ? [] : undefined;
           // Why the echo falls short of the codec bound (issue 14): each side's CPU per call,
           // which the machine's other load does not move the way it moves calls/s.
-          const cpu = impl === 'ours' ? line.cpu : undefined;
-          const serverPid = ourServers.get(line.transport)?.process.pid;
+          // The raw client's CPU per call of the same frames is what the bytes' I/O alone costs.
+          const cpu = impl === 'ours' || impl === 'raw' ? line.cpu : undefined;
+          const serverPid = impl === 'ours' ? ourServers.get(line.transport)?.process.pid : undefined;
           let calls = 0;
           const counted = cpu ? () => (calls++, call()) : call;
           const c0 = cpu ? process.cpuUsage() : undefined;
@@ -293,7 +297,7 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
           push(line.rate, impl, rate);
           if (cpu && c0 && calls > 0) {
             const c = process.cpuUsage(c0);
-            cpu.client.push((c.user + c.system) / calls);
+            (impl === 'raw' ? cpu.rawClient : cpu.client).push((c.user + c.system) / calls);
             const s1 = processCpuMicros(serverPid);
             if (s0 !== undefined && s1 !== undefined) cpu.server.push((s1 - s0) / calls);
           }
@@ -325,7 +329,11 @@ export async function runRpc(cfg: RunConfig, only?: (id: string) => boolean, log
       rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets: [] });
     } else {
       const targets: Target[] = [{ against: 'apache', min: 3 }, ...(line.payload === 'ping' ? [{ against: 'raw', min: 0.3 } as Target] : [])];
-      const extra = line.cpu && line.cpu.client.length > 0 ? { clientCpuUs: median(line.cpu.client), ...(line.cpu.server.length > 0 ? { serverCpuUs: median(line.cpu.server) } : {}) } : undefined;
+      const c = line.cpu;
+      const extra =
+        c && c.client.length > 0
+          ? { clientCpuUs: median(c.client), ...(c.server.length > 0 ? { serverCpuUs: median(c.server) } : {}), ...(c.rawClient.length > 0 ? { rawClientCpuUs: median(c.rawClient) } : {}) }
+          : undefined;
       rows.push({ family: 'rpc', name, unit: 'calls/s', median: med(line.rate), rounds: rounds(line.rate), targets, extra });
     }
   }
