@@ -18,7 +18,7 @@ import { HeaderWire, type ClientHeaderOptions } from './header-wire.js';
 import { checkOptions, libraryHints, type OptionShape } from '../options.js';
 import { describe } from '../describe.js';
 import { ReplyCheck } from './reply-check.js';
-import { endLink, sendCall, ThriftClient, type ClientWiring, type Entry, type Exchange, type Pending, type ServiceClient } from './thrift-client.js';
+import { endLink, sendCall, settle, ThriftClient, type ClientWiring, type Entry, type Exchange, type Pending, type ServiceClient } from './thrift-client.js';
 
 export { ThriftClient, type ClientState, type ServiceClient } from './thrift-client.js';
 
@@ -206,7 +206,7 @@ class StreamClient extends ThriftClient {
     const fail = (error: unknown): void => {
       if (this.pending.get(seqid) !== p) return;
       this.settled(seqid, p);
-      p.reject(error);
+      settle(p, false, error);
     };
     return armDeadline({ timeout, signal, timeoutMessage: `${p.entry.fn.name} timed out after ${timeout} ms`, abortMessage: 'call aborted' }, fail);
   }
@@ -229,7 +229,7 @@ class StreamClient extends ThriftClient {
         return;
       }
       this.settled(seqid, p);
-      p.reject(new TimeoutError(`${p.entry.fn.name} timed out after ${this.timeout} ms`));
+      settle(p, false, new TimeoutError(`${p.entry.fn.name} timed out after ${this.timeout} ms`));
     }
   }
 

@@ -107,8 +107,9 @@ export interface Entry {
 /** @internal One call awaiting its reply. */
 export interface Pending {
   readonly entry: Entry;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  /** Settle it through {@link settle} only, which lets go of the caller's promise. */
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
   /** When the shared timer should fail it (ms since epoch), or 0 when it has no deadline there. */
   readonly deadline: number;
   /** A per-call timer or abort listener to remove when it settles. */
@@ -118,6 +119,22 @@ export interface Pending {
 }
 
 const MAX_SEQID = 0x7fffffff;
+
+const settledAlready = (): void => {};
+
+/**
+ * @internal Resolves (`ok`) or rejects a call's promise, then drops the Pending's hold on
+ * it. A Pending can outlive its call in an old-generation object that V8 has not yet
+ * collected (a Map's replaced hash table keeps its entries); the scavenger takes such
+ * references as live, so through resolve → promise → result every large reply decoded
+ * after that would be copied and promoted, and the client fell into back-to-back
+ * collections at many calls in flight (bench case 2d). Cut here, a stale Pending holds nothing.
+ */
+export function settle(p: Pending, ok: boolean, value: unknown): void {
+  const fn = ok ? p.resolve : p.reject;
+  p.resolve = p.reject = settledAlready;
+  fn(value);
+}
 
 /** Dispatch tables per (service, protocol), built once. */
 const tables = new WeakMap<ServiceDesc, WeakMap<Protocol, Map<string, Entry>>>();
@@ -281,13 +298,13 @@ export class ThriftClient implements Closable {
           try {
             this.replyTo(seqid, p, reply);
           } catch (e) {
-            reject(e);
+            settle(p, false, e);
           }
         },
         (error: unknown) => {
           if (this.pending.get(seqid) !== p) return;
           this.settled(seqid, p);
-          reject(error);
+          settle(p, false, error);
         },
       );
     });
@@ -386,44 +403,44 @@ export class ThriftClient implements Closable {
       try {
         p.onHeaders(headers);
       } catch (e) {
-        p.reject(e);
+        settle(p, false, e);
         return;
       }
     }
     if (type === MessageType.EXCEPTION) {
       try {
-        p.reject(decodeAppError(this.protocol, r));
+        settle(p, false, decodeAppError(this.protocol, r));
       } catch (e) {
-        p.reject(e);
+        settle(p, false, e);
       }
       return;
     }
     if (type !== MessageType.REPLY) {
-      p.reject(new ThriftAppError(AppErrorType.INVALID_MESSAGE_TYPE, `expected a reply to ${p.entry.fn.name}, got message type ${type}`));
+      settle(p, false, new ThriftAppError(AppErrorType.INVALID_MESSAGE_TYPE, `expected a reply to ${p.entry.fn.name}, got message type ${type}`));
       return;
     }
     if (name !== p.entry.fn.name && name !== this.prefix + p.entry.fn.name) {
-      p.reject(new ThriftAppError(AppErrorType.WRONG_METHOD_NAME, `reply for ${name} to a call of ${p.entry.fn.name}`));
+      settle(p, false, new ThriftAppError(AppErrorType.WRONG_METHOD_NAME, `reply for ${name} to a call of ${p.entry.fn.name}`));
       return;
     }
     let result: unknown[];
     try {
       result = p.entry.decodeResult(r);
     } catch (e) {
-      p.reject(e instanceof ProtocolError ? e : new ProtocolError(String(e)));
+      settle(p, false, e instanceof ProtocolError ? e : new ProtocolError(String(e)));
       return;
     }
     const fn = p.entry.fn;
     const first = fn.returns ? 1 : 0;
     for (let i = first; i < result.length; i++) {
       if (result[i] != null) {
-        p.reject(result[i]);
+        settle(p, false, result[i]);
         return;
       }
     }
-    if (!fn.returns) p.resolve(undefined);
-    else if (result[0] !== undefined) p.resolve(result[0]);
-    else p.reject(new ThriftAppError(AppErrorType.MISSING_RESULT, `${fn.name} failed: unknown result`));
+    if (!fn.returns) settle(p, true, undefined);
+    else if (result[0] !== undefined) settle(p, true, result[0]);
+    else settle(p, false, new ThriftAppError(AppErrorType.MISSING_RESULT, `${fn.name} failed: unknown result`));
   }
 
   /** @internal Removes a call from the pending set and releases what watched it. */
@@ -454,7 +471,7 @@ export class ThriftClient implements Closable {
     this.pending.clear();
     for (const p of calls) {
       p.cleanup?.();
-      p.reject(error);
+      settle(p, false, error);
     }
     if (flushed === undefined) {
       this[endLink]('stop');
